@@ -1,0 +1,5 @@
+export default {
+  displayName: 'db-optimizer',
+  preset: '../../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+};
