@@ -5,7 +5,7 @@ import type { Config } from 'jest';
  * cluster and one Redis started by the global setup.
  */
 const config: Config = {
-  projects: ['<rootDir>/tools'],
+  projects: ['<rootDir>/libs/db-optimizer', '<rootDir>/apps/demo-api', '<rootDir>/tools'],
   globalSetup: '<rootDir>/tools/jest/global-setup.ts',
   globalTeardown: '<rootDir>/tools/jest/global-teardown.ts',
   maxWorkers: 2,

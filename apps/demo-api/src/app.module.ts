@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
+import { DatabaseExceptionFilter } from './errors/database-exception.filter';
+import { HealthModule } from './health/health.module';
+import { ProductsModule } from './products/products.module';
+import { ReportsController } from './reports/reports.controller';
+import { StatsController } from './stats/stats.controller';
+
+@Module({
+  imports: [
+    DbOptimizerModule.forRootAsync({
+      isGlobal: true,
+      useFactory: () => dbOptimizerOptionsFromEnv(),
+    }),
+    HealthModule,
+    ProductsModule,
+  ],
+  controllers: [ReportsController, StatsController],
+  providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,50 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { DbOptimizerService, OptimizedQueryResult, QueryOptions } from '@db-optimizer/core';
+import { CreateProductBody, Product } from './product.interface';
+
+/** Reads go to a replica (or the cache), writes to the primary; the caller's session reads its own writes. */
+@Injectable()
+export class ProductsService {
+  constructor(private readonly db: DbOptimizerService) {}
+
+  async findOne(id: number, consistency: QueryOptions): Promise<OptimizedQueryResult<Product>> {
+    const result = await this.db.executeOptimizedQuery<Product>(
+      'SELECT id, name, category, price_cents, updated_at FROM products WHERE id = $1',
+      [id],
+      consistency,
+    );
+    if (result.rows.length === 0) throw new NotFoundException(`Product ${id} does not exist.`);
+    return result;
+  }
+
+  findByCategory(category: string, consistency: QueryOptions): Promise<OptimizedQueryResult<Product>> {
+    return this.db.executeOptimizedQuery<Product>(
+      'SELECT id, name, category, price_cents, updated_at FROM products WHERE category = $1 ORDER BY id LIMIT 100',
+      [category],
+      consistency,
+    );
+  }
+
+  create(body: CreateProductBody, consistency: QueryOptions): Promise<OptimizedQueryResult<Product>> {
+    const { name, category, priceCents } = body;
+    if (typeof name !== 'string' || name.length === 0) throw new BadRequestException('name must be a non-empty string.');
+    if (typeof category !== 'string' || category.length === 0) throw new BadRequestException('category must be a non-empty string.');
+    if (!Number.isInteger(priceCents) || (priceCents as number) < 0) throw new BadRequestException('priceCents must be a whole number ≥ 0.');
+    return this.db.executeOptimizedQuery<Product>(
+      'INSERT INTO products (name, category, price_cents) VALUES ($1, $2, $3) RETURNING id, name, category, price_cents, updated_at',
+      [name, category, priceCents],
+      consistency,
+    );
+  }
+
+  async updatePrice(id: number, priceCents: unknown, consistency: QueryOptions): Promise<OptimizedQueryResult<Product>> {
+    if (!Number.isInteger(priceCents) || (priceCents as number) < 0) throw new BadRequestException('priceCents must be a whole number ≥ 0.');
+    const result = await this.db.executeOptimizedQuery<Product>(
+      'UPDATE products SET price_cents = $2, updated_at = now() WHERE id = $1 RETURNING id, name, category, price_cents, updated_at',
+      [id, priceCents],
+      consistency,
+    );
+    if (result.rows.length === 0) throw new NotFoundException(`Product ${id} does not exist.`);
+    return result;
+  }
+}

@@ -1,0 +1,50 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { testEnv } from '@db-optimizer/cluster';
+import { AppModule } from '../src/app.module';
+
+describe('demo API (end to end, real cluster)', () => {
+  const env = testEnv();
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication();
+    await app.init();
+  });
+
+  afterAll(() => app?.close());
+
+  it('GET /health answers 200 with the primary, read replica and analytics replica up', async () => {
+    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(response.body.status).toBe('ok');
+    const pools = response.body.details.database.pools;
+    expect(pools.primary).toMatchObject({ status: 'up', server: new URL(env.primaryUrl).host });
+    expect(pools['read_replica[0]']).toMatchObject({ status: 'up', server: new URL(env.readReplicaUrl).host });
+    expect(pools.analytics).toMatchObject({ status: 'up', server: new URL(env.analyticsUrl).host });
+  });
+
+  it('serves a product from a replica and reads its own write through the session header', async () => {
+    const created = await request(app.getHttpServer())
+      .post('/products')
+      .set('x-session-key', 'e2e-user')
+      .send({ name: 'Lamp', category: 'tools', priceCents: 1999 })
+      .expect(201);
+    expect(created.body.metadata.poolUsed).toBe('primary');
+    const id = created.body.data[0].id;
+    const read = await request(app.getHttpServer()).get(`/products/${id}`).set('x-session-key', 'e2e-user').expect(200);
+    expect(read.body.data[0]).toMatchObject({ name: 'Lamp', price_cents: 1999 });
+  });
+
+  it('answers 400 for a malformed id and 404 for a missing product', async () => {
+    await request(app.getHttpServer()).get('/products/abc').expect(400);
+    await request(app.getHttpServer()).get('/products/999999999').expect(404);
+  });
+
+  it('sends the category report to the analytics replica', async () => {
+    const response = await request(app.getHttpServer()).get('/reports/categories').expect(200);
+    expect(response.body.metadata.poolUsed).toBe('analytics');
+    expect(response.body.data.length).toBeGreaterThan(0);
+  });
+});

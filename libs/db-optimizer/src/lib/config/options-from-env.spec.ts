@@ -1,0 +1,55 @@
+import { dbOptimizerOptionsFromEnv } from './options-from-env';
+
+describe('dbOptimizerOptionsFromEnv', () => {
+  const primary = 'postgres://app@db:5432/app';
+
+  it('reads every variable', () => {
+    const options = dbOptimizerOptionsFromEnv({
+      DATABASE_PRIMARY_URL: primary,
+      DATABASE_READ_REPLICA_URL: 'postgres://app@r1:5432/app, postgres://app@r2:5432/app',
+      DATABASE_ANALYTICS_URL: 'postgres://app@a:5432/app',
+      DB_POOL_MIN_SIZE: '2',
+      DB_POOL_MAX_SIZE: '8',
+      SLOW_QUERY_THRESHOLD_MS: '250',
+      ENABLE_PREPARED_STATEMENTS: 'false',
+      ENABLE_QUERY_OPTIMIZATION: 'true',
+      REDIS_URL: 'redis://cache:6379',
+    });
+    expect(options).toMatchObject({
+      primaryUrl: primary,
+      readReplicaUrls: ['postgres://app@r1:5432/app', 'postgres://app@r2:5432/app'],
+      analyticsReplicaUrl: 'postgres://app@a:5432/app',
+      primaryPool: { min: 2, max: 8 },
+      readReplicaPool: { min: 2, max: 8 },
+      slowQueryThresholdMs: 250,
+      enablePreparedStatements: false,
+      enableQueryOptimization: true,
+      redisUrl: 'redis://cache:6379',
+    });
+  });
+
+  it('requires DATABASE_PRIMARY_URL', () => {
+    expect(() => dbOptimizerOptionsFromEnv({})).toThrow(/DATABASE_PRIMARY_URL is not set/);
+  });
+
+  it.each([
+    ['DB_POOL_MAX_SIZE', 'twenty', /DB_POOL_MAX_SIZE="twenty" is invalid: expected a whole number/],
+    ['DB_POOL_MIN_SIZE', '-1', /DB_POOL_MIN_SIZE="-1" is invalid/],
+    ['SLOW_QUERY_THRESHOLD_MS', '1.5', /SLOW_QUERY_THRESHOLD_MS="1.5" is invalid/],
+    ['ENABLE_PREPARED_STATEMENTS', 'maybe', /ENABLE_PREPARED_STATEMENTS="maybe" is invalid: expected true or false/],
+    ['DATABASE_READ_REPLICA_URL', 'mysql://x@y/z', /DATABASE_READ_REPLICA_URL="mysql:\/\/x@y\/z" is invalid/],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, [name]: value })).toThrow(message);
+  });
+
+  it('rejects a minimum above the maximum', () => {
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_POOL_MIN_SIZE: '9', DB_POOL_MAX_SIZE: '3' })).toThrow(
+      /DB_POOL_MIN_SIZE="9" is invalid: expected at most DB_POOL_MAX_SIZE \(3\)/,
+    );
+  });
+
+  it('never echoes a password in its errors', () => {
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: 'mysql://app:s3cret@db/app' })).toThrow(/app:\*\*\*@db/);
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: 'mysql://app:s3cret@db/app' })).not.toThrow(/s3cret/);
+  });
+});

@@ -1,0 +1,33 @@
+import { redactUrl, resolveOptions } from './resolve-options';
+
+describe('resolveOptions', () => {
+  it('applies the documented defaults', () => {
+    const options = resolveOptions({ primaryUrl: 'postgres://app@db/app' });
+    expect(options.primaryPool).toEqual({ min: 5, max: 20 });
+    expect(options.readReplicaPool).toEqual({ min: 5, max: 20 });
+    expect(options.analyticsPool).toEqual({ min: 5, max: 10 });
+    expect(options.acquireTimeoutMs).toBe(5000);
+    expect(options.slowQueryThresholdMs).toBe(100);
+    expect(options.cacheTtlSeconds).toBe(3600);
+    expect(options.enablePreparedStatements).toBe(true);
+    expect(options.enableCache).toBe(false);
+  });
+
+  it('rejects a missing primary URL with the fix', () => {
+    expect(() => resolveOptions({} as never)).toThrow(/primaryUrl is required/);
+  });
+
+  it('rejects min above max, naming both', () => {
+    expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', primaryPool: { min: 9, max: 3 } })).toThrow(
+      /primaryPool.min \(9\) must not exceed primaryPool.max \(3\)/,
+    );
+  });
+
+  it('rejects non-positive timeouts', () => {
+    expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', acquireTimeoutMs: 0 })).toThrow(/acquireTimeoutMs must be a positive number/);
+  });
+
+  it('hides passwords', () => {
+    expect(redactUrl('postgres://app:s3cret@db:5432/app')).toBe('postgres://app:***@db:5432/app');
+  });
+});

@@ -1,0 +1,117 @@
+import type { ConnectionOptions } from 'node:tls';
+
+/**
+ * Size limits of one pool role.
+ * @publicApi
+ */
+export interface PoolSizeOptions {
+  /** Connections kept open (opened at start, and the floor of auto-sizing). @default 5 */
+  min?: number;
+  /** Hard ceiling of connections. @default 20 (primary, read replicas), 10 (analytics) */
+  max?: number;
+}
+
+/**
+ * When a replica counts as too far behind the primary.
+ * @publicApi
+ */
+export interface ReplicaLagOptions {
+  /** WAL bytes the replica may be behind. @default 16777216 (16 MiB) */
+  maxBytes?: number;
+  /** Seconds-of-replay the replica may be behind, in ms (`now() - pg_last_xact_replay_timestamp()` while WAL is pending). @default 5000 */
+  maxMs?: number;
+  /** How often lag is measured. @default 1000 */
+  checkIntervalMs?: number;
+  /** Consecutive bad checks before a replica stops getting reads (and good ones before it gets them back). @default 3 */
+  consecutiveChecks?: number;
+}
+
+/**
+ * Targets `MetricsService.getPerformanceMetrics().targetsMet` compares against.
+ * @publicApi
+ */
+export interface PerformanceTargets {
+  /** @default 25 */
+  p90QueryTimeMs?: number;
+  /** @default 5 */
+  acquisitionTimeMs?: number;
+  /** Fraction 0..1. @default 0.95 */
+  cacheHitRate?: number;
+  /** Fraction 0..1. @default 0.9 */
+  queryOptimizationRate?: number;
+  /** Fraction 0..1. @default 0.95 */
+  connectionPoolEfficiency?: number;
+}
+
+/**
+ * Options of `DbOptimizerModule.forRoot()`. Every field but `primaryUrl` has a default.
+ * @publicApi
+ *
+ * @example
+ * DbOptimizerModule.forRoot({
+ *   primaryUrl: 'postgres://app@db-primary:5432/app',
+ *   readReplicaUrls: ['postgres://app@db-replica-1:5432/app'],
+ *   analyticsReplicaUrl: 'postgres://app@db-replica-2:5432/app',
+ *   redisUrl: 'redis://cache:6379',
+ * })
+ */
+export interface DbOptimizerOptions {
+  /** The primary: all writes, and reads when no replica is usable. Required. */
+  primaryUrl: string;
+  /** Read replicas (0..n); reads are spread over the healthy ones. @default [] */
+  readReplicaUrls?: string[];
+  /** Replica for analytical reads. Falls back to the read replicas, then the primary. @default undefined */
+  analyticsReplicaUrl?: string;
+  /** @default { min: 5, max: 20 } */
+  primaryPool?: PoolSizeOptions;
+  /** Applies to each read replica. @default { min: 5, max: 20 } */
+  readReplicaPool?: PoolSizeOptions;
+  /** @default { min: 5, max: 10 } */
+  analyticsPool?: PoolSizeOptions;
+  /** Longest wait for a connection (queueing plus connecting) before `PoolExhaustedError`. @default 5000 */
+  acquireTimeoutMs?: number;
+  /** Server-side `statement_timeout` for every connection; 0 disables. @default 0 */
+  statementTimeoutMs?: number;
+  /** Idle connections above `min` close after this long. @default 30000 */
+  idleTimeoutMs?: number;
+  /** TLS options passed to `pg`. @default undefined (no TLS) */
+  ssl?: boolean | ConnectionOptions;
+  /** Replication-lag thresholds. */
+  replicaLag?: ReplicaLagOptions;
+  /** How long a failing replica is banned at first; doubles on each failed health check up to `replicaBanMaxMs`. @default 1000 */
+  replicaBanMs?: number;
+  /** @default 30000 */
+  replicaBanMaxMs?: number;
+  /** Calls slower than this are logged as slow and may be explained. @default 100 */
+  slowQueryThresholdMs?: number;
+  /** Prepare repeated parameterized statements automatically. @default true */
+  enablePreparedStatements?: boolean;
+  /** Times a parameterized text must be seen before it is prepared (1: from its first repeat). @default 1 */
+  prepareThreshold?: number;
+  /** Prepared statements kept per connection; the least recently used is deallocated. @default 1000 */
+  preparedStatementCacheSize?: number;
+  /** Route by the parser (replicas, analytics); false sends everything to the primary. @default true */
+  enableQueryOptimization?: boolean;
+  /** Classifications kept in the per-text LRU. @default 5000 */
+  classificationCacheSize?: number;
+  /** Cache results of safe reads (L1 memory, L2 Redis when `redisUrl` is set). @default false */
+  enableCache?: boolean;
+  /** Default TTL of cached results. @default 3600 */
+  cacheTtlSeconds?: number;
+  /** Redis for the L2 cache and cross-instance invalidation; without it, L1 only. @default undefined */
+  redisUrl?: string;
+  /** Entries of the in-process cache. @default 10000 */
+  cacheMaxEntries?: number;
+  /** Bytes of the in-process cache (JSON size of the rows). @default 67108864 (64 MiB) */
+  cacheMaxBytes?: number;
+  /** Interval of the pool auto-sizing job; 0 disables it. @default 10000 */
+  poolResizeIntervalMs?: number;
+  /** App instances sharing the server's connection budget. @default 1 */
+  instances?: number;
+  /** Connections left to others (admins, migrations) out of `max_connections`. @default 10 */
+  reservedConnections?: number;
+  /** Performance targets. */
+  targets?: PerformanceTargets;
+  /** Name given to the module's connections (`application_name`). @default 'db-optimizer' */
+  applicationName?: string;
+}

@@ -1,0 +1,242 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { runBatch } from './batch/batch-runner';
+import type { ResolvedDbOptimizerOptions } from './config/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './db-optimizer.constants';
+import { BatchQueryError } from './errors/batch-query.error';
+import { TRANSACTION_CONTROL_IN_WORK } from './errors/messages';
+import { QueryRoutingError } from './errors/query-routing.error';
+import { assertSql, normalizeParams } from './execution/argument-checks';
+import type { CommittedWrite } from './execution/committed-write.interface';
+import type {
+  BatchOptions,
+  OptimizedQueryResult,
+  QueryMetadata,
+  QueryOptions,
+  SqlStatement,
+  TransactionOptions,
+  TransactionResult,
+} from './execution/query-options.interface';
+import { QueryExecutor } from './execution/query-executor';
+import { MetricsService } from './metrics/metrics.service';
+import { PoolManagerService } from './pool/pool-manager.service';
+import type { QueryClassification } from './query/query-classification.interface';
+import { QueryOptimizerService } from './query/query-optimizer.service';
+import { ConsistencyTracker } from './routing/consistency-tracker';
+import { ReplicaHealthService } from './routing/replica-health.service';
+import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
+import { ResultCacheService } from './cache/result-cache.service';
+import { TransactionRunner, TransactionWork } from './transaction/transaction-runner';
+
+const SESSION_STATE_REFUSED = (sql: string): string =>
+  `"${sql.trim().slice(0, 40)}" changes session state (SET, PREPARE, LISTEN, temp tables...), which would leak to whoever ` +
+  'uses the pooled connection next. Run it inside executeTransactionOptimized() (e.g. SET LOCAL), or use forcePrimary on a dedicated pool.';
+
+/**
+ * The facade: classify, serve from cache, route, run (prepared when it pays),
+ * observe. Every query of the app goes through here.
+ * @publicApi
+ *
+ * @example
+ * const { rows, metadata } = await db.executeOptimizedQuery<User>(
+ *   'SELECT * FROM users WHERE id = $1', [id], { sessionKey: userId },
+ * );
+ */
+@Injectable()
+export class DbOptimizerService implements OnModuleInit {
+  private readonly logger = new Logger(DbOptimizerService.name);
+
+  constructor(
+    @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
+    private readonly pools: PoolManagerService,
+    private readonly optimizer: QueryOptimizerService,
+    private readonly executor: QueryExecutor,
+    private readonly transactions: TransactionRunner,
+    private readonly consistency: ConsistencyTracker,
+    private readonly health: ReplicaHealthService,
+    private readonly lagMonitor: ReplicaLagMonitor,
+    private readonly metrics: MetricsService,
+    private readonly resultCache: ResultCacheService,
+  ) {}
+
+  /** Opens `min` connections per pool, bans replicas that do not answer, starts the lag monitor. */
+  async onModuleInit(): Promise<void> {
+    const failures = await this.pools.warmUp();
+    for (const [pool, error] of failures) this.health.ban(pool, `not reachable at start: ${(error as Error).message}`);
+    await this.lagMonitor.checkNow();
+    this.lagMonitor.start();
+    this.logger.log(
+      `Ready: primary ${this.pools.primary.server}, ${this.pools.readReplicas.length} read replica(s), ` +
+        `analytics ${this.pools.analytics?.server ?? 'shared with reads'}.`,
+    );
+  }
+
+  /**
+   * Runs one statement where it belongs: reads on a replica that has seen the
+   * caller's writes, analytical reads on the analytics replica, everything
+   * else on the primary. Values go in `params`, never in the text.
+   */
+  async executeOptimizedQuery<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options: QueryOptions = {},
+  ): Promise<OptimizedQueryResult<T>> {
+    const startedAt = performance.now();
+    assertSql(sql);
+    const values = normalizeParams(params);
+    const classification = this.optimizer.classify(sql);
+    if (classification.queryType === 'TRANSACTIONAL') throw new QueryRoutingError(TRANSACTION_CONTROL_IN_WORK(sql.trim().slice(0, 40)));
+    if (classification.sessionState) throw new QueryRoutingError(SESSION_STATE_REFUSED(sql));
+    const target = await this.optimizer.resolveTarget(classification, options.forcePrimary);
+    const isWrite = target === 'primary' && !options.forcePrimary ? classification.target === 'primary' || classification.queryType === 'WRITE' : false;
+    const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+    const load = async (): Promise<OptimizedQueryResult<T>> => {
+      const executed = await this.executor.execute<T>({
+        sql,
+        params: values,
+        target,
+        isWrite,
+        requiredLsn: target === 'primary' ? undefined : requiredLsn,
+        sessionKey: options.sessionKey,
+        timeoutMs: options.timeoutMs,
+      });
+      const metadata: QueryMetadata = {
+        executionTimeMs: 0,
+        cached: false,
+        poolUsed: executed.role,
+        server: executed.pool.server,
+        queryType: classification.queryType,
+        preparedStatement: executed.prepared,
+        fingerprint: classification.fingerprint,
+        rowCount: executed.rowCount,
+      };
+      if (executed.consistencyToken) metadata.consistencyToken = executed.consistencyToken;
+      if (executed.fallback) metadata.replicaFallback = true;
+      return { rows: executed.rows, metadata };
+    };
+    let result: OptimizedQueryResult<T>;
+    try {
+      result =
+        !isWrite && options.useCache !== false && this.resultCache.enabled
+          ? await this.resultCache.read(classification, values, target, options, load)
+          : await load();
+      if (isWrite) await this.afterCommit([{ classification, params: values }]);
+    } catch (error) {
+      this.recordFailure(classification, startedAt);
+      throw error;
+    }
+    result.metadata.executionTimeMs = performance.now() - startedAt;
+    this.record(classification, result.metadata);
+    return result;
+  }
+
+  /**
+   * Runs several statements. Results come back in input order. Reads run in
+   * parallel within pool capacity; writes one after another in the given order;
+   * `atomic: true` runs all of it in one transaction on the primary. A failure
+   * is a `BatchQueryError` naming the index of the statement that failed.
+   */
+  async executeBatchOptimized<T = Record<string, unknown>>(
+    queries: readonly SqlStatement[],
+    options: BatchOptions = {},
+  ): Promise<Array<OptimizedQueryResult<T>>> {
+    if (options.atomic) return this.runAtomicBatch<T>(queries, options);
+    const parallelism = this.readParallelism();
+    return runBatch(queries, options, (sql) => this.optimizer.classify(sql), (sql, params, callOptions) =>
+      this.executeOptimizedQuery(sql, params, callOptions),
+      parallelism,
+    ) as Promise<Array<OptimizedQueryResult<T>>>;
+  }
+
+  /**
+   * Runs a transaction: a list of `[sql, params?]`, or a callback receiving a
+   * handle with `query()` and `savepoint()`. Always ends in COMMIT or ROLLBACK.
+   *
+   * @example
+   * await db.executeTransactionOptimized(async (tx) => {
+   *   await tx.query('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [10, from]);
+   *   await tx.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [10, to]);
+   * }, { isolationLevel: 'serializable' });
+   */
+  executeTransactionOptimized<R = unknown>(work: TransactionWork<R>, options: TransactionOptions = {}): Promise<TransactionResult<R>> {
+    return this.transactions.run(work, options, (writes) => this.afterCommit(writes));
+  }
+
+  /**
+   * Waits until every usable replica has replayed the write behind
+   * `consistencyToken`, so that every session (not only the writer's) reads it.
+   * For migrations and schema setup; request paths use `sessionKey` instead.
+   */
+  async waitForReplicas(consistencyToken: string, timeoutMs = 10_000): Promise<void> {
+    const lsn = this.consistency.requiredLsn(undefined, consistencyToken);
+    if (lsn !== undefined) await this.lagMonitor.waitForReplay(lsn, timeoutMs);
+  }
+
+  private async runAtomicBatch<T>(queries: readonly SqlStatement[], options: BatchOptions): Promise<Array<OptimizedQueryResult<T>>> {
+    const startedAt = performance.now();
+    const outcome = await this.executeTransactionOptimized(queries, {
+      sessionKey: options.sessionKey,
+      timeoutMs: options.timeoutMs,
+    }).catch((error: unknown) => {
+      const index = (error as { index?: number }).index ?? 0;
+      throw new BatchQueryError(index, [], (error as Error).cause ?? error);
+    });
+    const statementResults = outcome.result as Array<{ rows: T[]; rowCount: number }>;
+    return statementResults.map((statement, index) => {
+      const classification = this.optimizer.classify(queries[index][0]);
+      return {
+        rows: statement.rows,
+        metadata: {
+          executionTimeMs: performance.now() - startedAt,
+          cached: false,
+          poolUsed: outcome.metadata.poolUsed,
+          server: outcome.metadata.server,
+          queryType: classification.queryType,
+          preparedStatement: false,
+          fingerprint: classification.fingerprint,
+          rowCount: statement.rowCount,
+          consistencyToken: outcome.metadata.consistencyToken,
+        },
+      };
+    });
+  }
+
+  private readParallelism(): number {
+    const replicaCapacity = this.pools.replicas.reduce((sum, pool) => sum + pool.limit, 0);
+    return Math.max(1, replicaCapacity > 0 ? replicaCapacity : this.pools.primary.limit);
+  }
+
+  private async afterCommit(writes: CommittedWrite[]): Promise<void> {
+    if (this.resultCache.enabled) await this.resultCache.afterCommit(writes);
+  }
+
+  private record(classification: QueryClassification, metadata: QueryMetadata): void {
+    this.metrics.recordQuery({
+      fingerprint: classification.fingerprint,
+      normalizedSql: classification.normalizedSql,
+      durationMs: metadata.executionTimeMs,
+      pool: metadata.poolUsed,
+      queryType: metadata.queryType,
+      cached: metadata.cached,
+      prepared: metadata.preparedStatement,
+      rowCount: metadata.rowCount,
+      optimized: metadata.cached !== false || metadata.preparedStatement || metadata.poolUsed !== 'primary',
+    });
+    if (metadata.replicaFallback) this.metrics.recordReplicaFallback();
+  }
+
+  private recordFailure(classification: QueryClassification, startedAt: number): void {
+    this.metrics.recordQuery({
+      fingerprint: classification.fingerprint,
+      normalizedSql: classification.normalizedSql,
+      durationMs: performance.now() - startedAt,
+      pool: classification.target === 'primary' ? 'primary' : 'read_replica',
+      queryType: classification.queryType,
+      cached: false,
+      prepared: false,
+      rowCount: 0,
+      optimized: false,
+      failed: true,
+    });
+  }
+}

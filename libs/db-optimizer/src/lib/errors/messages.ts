@@ -1,0 +1,47 @@
+/**
+ * Every message the library writes, as sentences that name the misuse and the fix.
+ * Kept together so wording stays consistent and reviewable.
+ */
+export const INVALID_OPTION = (option: string, problem: string): string =>
+  `DbOptimizerModule option ${option} ${problem}.`;
+
+export const INVALID_ENV = (variable: string, value: string, expected: string): string =>
+  `Environment variable ${variable}="${value}" is invalid: expected ${expected}.`;
+
+export const MISSING_ENV = (variable: string): string =>
+  `Environment variable ${variable} is not set: set it to the primary's URL, e.g. postgres://user@host:5432/db.`;
+
+export const POOL_EXHAUSTED = (pool: string, max: number, waitedMs: number): string =>
+  `Pool "${pool}" is exhausted: all ${max} connections stayed busy for ${Math.round(waitedMs)} ms (acquireTimeoutMs). ` +
+  'Raise the pool max, shorten transactions, or lower concurrency.';
+
+export const POOL_CLOSED = (pool: string): string =>
+  `Pool "${pool}" has been shut down; no query can run on it. Was it used after the application closed?`;
+
+export const CONNECT_FAILED = (pool: string, server: string): string =>
+  `Could not connect to pool "${pool}" (${server}); the server may be down or restarting. The query was not run.`;
+
+export const CLIENT_RELEASED_TWICE = (pool: string): string =>
+  `A client of pool "${pool}" was released twice. Release each checked-out client exactly once.`;
+
+export const BATCH_QUERY_FAILED = (index: number, reason: string): string =>
+  `Batch query #${index} failed: ${reason}`;
+
+export const TRANSACTION_STATEMENT_FAILED = (index: number, reason: string): string =>
+  `Transaction statement #${index} failed and the transaction was rolled back: ${reason}`;
+
+export const TRANSACTION_CONTROL_IN_WORK = (statement: string): string =>
+  `"${statement}" cannot run inside executeTransactionOptimized(): the transaction is managed for you. ` +
+  'Use the handle\'s savepoint() for partial rollback.';
+
+export const TRANSACTION_HANDLE_CLOSED = (): string =>
+  'This transaction has already ended; its handle cannot run more queries. Keep queries inside the callback and await them.';
+
+export const INVALID_SQL_ARGUMENT = (what: string): string =>
+  `${what} must be a non-empty SQL string. Pass values through the params array, never inside the SQL text.`;
+
+export const INVALID_PARAMS_ARGUMENT = (): string =>
+  'params must be an array of values (bound as $1, $2, ...), or omitted.';
+
+export const INVALID_SAVEPOINT_NAME = (name: string): string =>
+  `Savepoint name "${name}" is invalid: use letters, digits and underscores, starting with a letter.`;

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { DatabaseUnavailableError } from '../errors/database-unavailable.error';
+import { isConnectionError, isRecoveryConflict } from '../errors/connection-errors';
+import type { ManagedPool } from '../pool/managed-pool';
+import { PoolManagerService } from '../pool/pool-manager.service';
+import type { PoolRole } from '../pool/pool-role';
+import type { RouteTarget } from '../query/query-classification.interface';
+import { ConsistencyTracker } from '../routing/consistency-tracker';
+import { QueryRouter } from '../routing/query-router.service';
+import { ReplicaHealthService } from '../routing/replica-health.service';
+import { StatementCacheService } from '../statements/statement-cache.service';
+import { currentWalLsn, runStatement } from './statement-executor';
+
+/** A statement that ran, and where. */
+export interface ExecutedStatement<T> {
+  rows: T[];
+  rowCount: number;
+  pool: ManagedPool;
+  role: PoolRole;
+  prepared: boolean;
+  fallback: boolean;
+  /** After a write, when replicas exist: the WAL position that includes it. */
+  consistencyToken?: string;
+}
+
+export interface ExecuteRequest {
+  sql: string;
+  params: unknown[];
+  target: RouteTarget;
+  /** The statement changes data: its position is recorded for read-your-writes. */
+  isWrite: boolean;
+  requiredLsn?: bigint;
+  sessionKey?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs one autocommit statement on the routed server. A replica that fails at
+ * the connection level is banned and the read moves to another replica or the
+ * primary, so a dying replica fails no read; a SQL error is the caller's and is
+ * rethrown as the driver gave it (SQLSTATE in `code`).
+ */
+@Injectable()
+export class QueryExecutor {
+  constructor(
+    private readonly pools: PoolManagerService,
+    private readonly router: QueryRouter,
+    private readonly health: ReplicaHealthService,
+    private readonly consistency: ConsistencyTracker,
+    private readonly statements: StatementCacheService,
+  ) {}
+
+  async execute<T>(request: ExecuteRequest): Promise<ExecutedStatement<T>> {
+    let decision = this.router.route(request.target, request.requiredLsn);
+    // One try per replica, then the primary: enough to get past every dead replica.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.executeOn<T>(decision.pool, decision.role, decision.fallback, request);
+      } catch (error) {
+        if (decision.role === 'primary' || attempt > this.pools.replicas.length) throw error;
+        if (isRecoveryConflict(error)) {
+          decision = { pool: this.pools.primary, role: 'primary', fallback: true };
+          continue;
+        }
+        if (!(error instanceof DatabaseUnavailableError) && !isConnectionError(error)) throw error;
+        this.health.ban(decision.pool, (error as Error).message);
+        decision = this.router.route(request.target, request.requiredLsn, decision.pool);
+      }
+    }
+  }
+
+  private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
+    const client = await pool.acquire();
+    let released = false;
+    try {
+      const { result, prepared } = await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
+      const consistencyToken = request.isWrite && role === 'primary' ? await this.tokenAfterWrite(client, request.sessionKey) : undefined;
+      pool.release(client);
+      released = true;
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length, pool, role, prepared, fallback, consistencyToken };
+    } catch (error) {
+      if (!released) pool.release(client, error);
+      throw error;
+    }
+  }
+
+  /** Without replicas every read is on the primary already: no position to track. */
+  private async tokenAfterWrite(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
+    if (this.pools.replicas.length === 0) return undefined;
+    return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
+  }
+}

@@ -1,0 +1,49 @@
+import type { PoolClient, QueryResult } from 'pg';
+
+/** Rows as pg returns them; the facade casts to the caller's row type at the edge. */
+export type StatementResult = { result: QueryResult; prepared: boolean };
+
+/** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
+export interface StatementRunner {
+  execute(client: PoolClient, sql: string, params: unknown[]): Promise<StatementResult>;
+}
+
+/** Runs unnamed statements only (prepared statements disabled). */
+export const plainStatementRunner: StatementRunner = {
+  async execute(client: PoolClient, sql: string, params: unknown[]) {
+    return { result: await client.query(sql, params), prepared: false };
+  },
+};
+
+/**
+ * Runs one statement with an optional per-call `statement_timeout`. Outside a
+ * transaction the setting is reset afterwards so the pooled connection goes
+ * back as it came; inside one, `SET LOCAL` ends with the transaction.
+ */
+export async function runStatement(
+  runner: StatementRunner,
+  client: PoolClient,
+  sql: string,
+  params: unknown[],
+  timeoutMs: number | undefined,
+  inTransaction = false,
+): Promise<StatementResult> {
+  if (timeoutMs === undefined) return runner.execute(client, sql, params);
+  const millis = Math.max(1, Math.floor(timeoutMs));
+  await client.query(`SET ${inTransaction ? 'LOCAL ' : ''}statement_timeout = ${millis}`);
+  try {
+    return await runner.execute(client, sql, params);
+  } finally {
+    if (!inTransaction) await client.query('RESET statement_timeout');
+  }
+}
+
+/**
+ * The primary's WAL insert position, for read-your-writes tokens. Not
+ * pg_current_wal_lsn(): with asynchronous commit that write position can still
+ * be before the commit record, and a replica at it would miss the write.
+ */
+export async function currentWalLsn(client: PoolClient): Promise<string> {
+  const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  return rows[0].lsn;
+}

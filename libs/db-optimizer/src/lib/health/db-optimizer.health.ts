@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import type { ManagedPool } from '../pool/managed-pool';
+import { PoolManagerService } from '../pool/pool-manager.service';
+import { ReplicaHealthService } from '../routing/replica-health.service';
+import { promiseTimeout } from './promise-timeout';
+
+/** Options of one health check. */
+export interface DbOptimizerHealthCheckOptions {
+  /** Longest a ping may take. @default 1000 */
+  timeoutMs?: number;
+  /** A replica down makes the check fail too (by default only the primary does). @default false */
+  requireReplicas?: boolean;
+}
+
+interface PoolHealth {
+  status: 'up' | 'down';
+  role: string;
+  server: string;
+  responseTimeMs?: number;
+  error?: string;
+  banned?: string;
+  lagBytes?: number | null;
+  lagMs?: number | null;
+  lagExcluded?: boolean;
+}
+
+/**
+ * Terminus health indicator: pings every pool with a timeout and reports
+ * replica bans and lag. The primary down means unhealthy; a replica down is
+ * reported in the details while the check stays up (unless `requireReplicas`).
+ * It never throws: failures are reported as `down`.
+ * @publicApi
+ *
+ * @example
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.db.isHealthy('database')]); }
+ */
+@Injectable()
+export class DbOptimizerHealthIndicator {
+  constructor(
+    private readonly indicator: HealthIndicatorService,
+    private readonly pools: PoolManagerService,
+    private readonly replicas: ReplicaHealthService,
+    @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
+  ) {}
+
+  async isHealthy(key = 'database', checkOptions: DbOptimizerHealthCheckOptions = {}): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check(key);
+    const timeoutMs = checkOptions.timeoutMs ?? 1000;
+    const entries = await Promise.all(this.pools.pools.map(async (pool) => [pool.name, await this.ping(pool, timeoutMs)] as const));
+    const details: Record<string, PoolHealth> = Object.fromEntries(entries);
+    const primaryUp = details[this.pools.primary.name].status === 'up';
+    const replicasUp = entries.every(([, health]) => health.role === 'primary' || health.status === 'up');
+    const healthy = primaryUp && (!checkOptions.requireReplicas || replicasUp);
+    return healthy ? check.up({ pools: details }) : check.down({ pools: details });
+  }
+
+  private async ping(pool: ManagedPool, timeoutMs: number): Promise<PoolHealth> {
+    const health: PoolHealth = { status: 'down', role: pool.role, server: pool.server };
+    const replica = this.replicas.stateOf(pool);
+    if (replica) {
+      health.lagBytes = replica.lagBytes;
+      health.lagMs = replica.lagMs;
+      health.lagExcluded = replica.lagExcluded;
+      if (replica.ban) health.banned = replica.ban.reason;
+    }
+    const startedAt = Date.now();
+    try {
+      await promiseTimeout(timeoutMs, pool.withClient((client) => client.query('SELECT 1')));
+      health.status = 'up';
+      health.responseTimeMs = Date.now() - startedAt;
+    } catch (error) {
+      health.error = (error as Error).message;
+    }
+    return health;
+  }
+}

@@ -1,0 +1,118 @@
+import { LatencyHistogram } from './latency-histogram';
+import type { CacheLevel, QuerySample } from './query-sample.interface';
+
+/** Plain counters of one bucket; every field is summed when buckets merge. */
+export interface BucketCounts {
+  queries: number;
+  failed: number;
+  optimized: number;
+  prepared: number;
+  onPrimary: number;
+  onReadReplica: number;
+  onAnalytics: number;
+  slow: number;
+  /** Calls no slower than the p90 target: decides `targetsMet.p90QueryTime` exactly. */
+  withinQueryTarget: number;
+  /** Exact sum of durations, for an exact mean (the histogram's is approximate). */
+  durationSumMs: number;
+  memoryHits: number;
+  memoryMisses: number;
+  redisHits: number;
+  redisMisses: number;
+  acquisitions: number;
+  acquisitionsWithinTarget: number;
+  suggestions: number;
+  replicaFallbacks: number;
+}
+
+const zeroCounts = (): BucketCounts => ({
+  queries: 0,
+  failed: 0,
+  optimized: 0,
+  prepared: 0,
+  onPrimary: 0,
+  onReadReplica: 0,
+  onAnalytics: 0,
+  slow: 0,
+  withinQueryTarget: 0,
+  durationSumMs: 0,
+  memoryHits: 0,
+  memoryMisses: 0,
+  redisHits: 0,
+  redisMisses: 0,
+  acquisitions: 0,
+  acquisitionsWithinTarget: 0,
+  suggestions: 0,
+  replicaFallbacks: 0,
+});
+
+const COUNT_KEYS = Object.keys(zeroCounts()) as Array<keyof BucketCounts>;
+
+/**
+ * Everything recorded over one span: counters and two latency histograms.
+ * One bucket holds the totals since start; a ring of them makes the rolling window.
+ * Recording is constant time and allocates nothing.
+ */
+export class MetricsBucket {
+  readonly counts: BucketCounts = zeroCounts();
+  readonly queryLatency = new LatencyHistogram();
+  readonly acquisitionLatency = new LatencyHistogram();
+
+  /** `durationMs` comes sanitized; the flags are decided once by the caller for every bucket. */
+  recordQuery(sample: QuerySample, durationMs: number, slow: boolean, withinTarget: boolean): void {
+    const counts = this.counts;
+    counts.queries++;
+    counts.durationSumMs += durationMs;
+    this.queryLatency.recordMs(durationMs);
+    if (sample.failed) counts.failed++;
+    if (sample.optimized) counts.optimized++;
+    if (sample.prepared) counts.prepared++;
+    if (slow) counts.slow++;
+    if (withinTarget) counts.withinQueryTarget++;
+    switch (sample.pool) {
+      case 'primary':
+        counts.onPrimary++;
+        return;
+      case 'read_replica':
+        counts.onReadReplica++;
+        return;
+      case 'analytics':
+        counts.onAnalytics++;
+        return;
+      default:
+        // A pool outside PoolRole (untyped caller) is counted as a query, on no pool.
+        return;
+    }
+  }
+
+  recordAcquisition(durationMs: number, withinTarget: boolean): void {
+    this.counts.acquisitions++;
+    if (withinTarget) this.counts.acquisitionsWithinTarget++;
+    this.acquisitionLatency.recordMs(durationMs);
+  }
+
+  recordCacheLookup(level: CacheLevel, hit: boolean): void {
+    const counts = this.counts;
+    if (level === 'memory') {
+      if (hit) counts.memoryHits++;
+      else counts.memoryMisses++;
+    } else if (hit) {
+      counts.redisHits++;
+    } else {
+      counts.redisMisses++;
+    }
+  }
+
+  /** Adds `other` into this bucket. */
+  merge(other: MetricsBucket): void {
+    for (const key of COUNT_KEYS) this.counts[key] += other.counts[key];
+    this.queryLatency.add(other.queryLatency);
+    this.acquisitionLatency.add(other.acquisitionLatency);
+  }
+
+  reset(): void {
+    for (const key of COUNT_KEYS) this.counts[key] = 0;
+    this.queryLatency.reset();
+    this.acquisitionLatency.reset();
+  }
+}

@@ -1,0 +1,16 @@
+/*
+ * Messages of the metrics folder, as sentences that name the misuse and the fix.
+ * Candidates for errors/messages.ts once the folders are merged.
+ */
+
+export const INVALID_METRICS_OPTION = (option: string, value: unknown, expected: string): string =>
+  `MetricsService option ${option}=${String(value)} is invalid: expected ${expected}.`;
+
+export const SLOW_QUERY_LISTENER_FAILED = (reason: string): string =>
+  `A slow-query listener failed (${reason}); the query itself was not affected. Catch errors inside onSlowQuery() listeners.`;
+
+export const STATE_PROVIDER_FAILED = (what: string, reason: string): string =>
+  `The metrics state provider failed to report ${what} (${reason}); those series are left out of this scrape.`;
+
+export const INVALID_HISTOGRAM_BUCKETS = (metric: string): string =>
+  `Histogram ${metric} needs finite, positive, strictly ascending bucket bounds (in seconds); pass e.g. [0.001, 0.01, 0.1, 1].`;

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import type { PerformanceTargets } from '../db-optimizer-options.interface';
+import { FingerprintStats } from './fingerprint-stats';
+import type { FingerprintStatsQuery, FingerprintStatsSnapshot } from './fingerprint-stats.interface';
+import { MetricsBucket } from './metrics-bucket';
+import {
+  DEFAULT_MAX_FINGERPRINTS,
+  DEFAULT_ROLLING_WINDOW_MS,
+  DEFAULT_SLOW_LOG_SIZE,
+  ROLLING_WINDOW_SLOTS,
+} from './metrics.constants';
+import { INVALID_METRICS_OPTION } from './metrics.messages';
+import type { MetricsServiceOptions } from './metrics-options.interface';
+import type { PerformanceMetrics } from './performance-metrics.interface';
+import { buildPerformanceSnapshot } from './performance-snapshot';
+import type { PrometheusMetrics } from './prometheus-metrics';
+import type { CacheLevel, QuerySample } from './query-sample.interface';
+import { RollingWindow } from './rolling-window';
+import type { SlowQueryEntry, SlowQueryListener } from './slow-query-entry.interface';
+import { SlowQueryLog } from './slow-query-log';
+
+/** Longest duration recorded, in ms (the histograms' range): one hour. */
+const MAX_RECORDED_MS = 3_600_000;
+
+/** A bad duration from a caller must not poison sums: NaN and negatives count as 0, huge ones as one hour. */
+const sanitizeMs = (ms: number): number => (ms > 0 ? Math.min(ms, MAX_RECORDED_MS) : 0);
+
+const integerOption = (name: string, value: number | undefined, fallback: number, min: number): number => {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < min) {
+    throw new RangeError(INVALID_METRICS_OPTION(name, resolved, `an integer >= ${min}`));
+  }
+  return resolved;
+};
+
+/**
+ * Observes every step of the data path: query timings per pool and type,
+ * connection waits, cache lookups, per-statement statistics, slow calls.
+ * Recording is constant time and allocation-free on the common path (a
+ * statement's first call and slow calls allocate), so it can sit on every query.
+ *
+ * Figures are kept twice: since start (`performance`) and over a rolling
+ * window (`window`). Pass a `PrometheusMetrics` to also feed the Prometheus series.
+ * @publicApi
+ *
+ * @example
+ * const metrics = new MetricsService({ slowQueryThresholdMs: 100, targets });
+ * metrics.recordQuery({ fingerprint, normalizedSql, durationMs: 1.2, pool: 'read_replica', queryType: 'READ',
+ *   cached: false, prepared: true, rowCount: 1, optimized: true });
+ * metrics.getPerformanceMetrics().window.p90QueryTimeMs;
+ */
+@Injectable()
+export class MetricsService {
+  private readonly now: () => number;
+  private readonly slowQueryThresholdMs: number;
+  private readonly targets: Required<PerformanceTargets>;
+  /**
+   * Samples are recorded once, into the window's current slot; a slot leaving
+   * the window is added here. Totals since start = retired + unretired slots.
+   */
+  private readonly retired = new MetricsBucket();
+  private readonly window: RollingWindow<MetricsBucket>;
+  /** Reused by `getPerformanceMetrics()` to merge into. */
+  private readonly totalScratch = new MetricsBucket();
+  private readonly windowScratch = new MetricsBucket();
+  private readonly fingerprints: FingerprintStats;
+  private readonly slowLog: SlowQueryLog;
+
+  constructor(
+    options: MetricsServiceOptions,
+    private readonly prometheus?: PrometheusMetrics,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.slowQueryThresholdMs = options.slowQueryThresholdMs;
+    if (!(this.slowQueryThresholdMs >= 0)) {
+      throw new RangeError(INVALID_METRICS_OPTION('slowQueryThresholdMs', this.slowQueryThresholdMs, 'a number >= 0'));
+    }
+    this.targets = { ...options.targets };
+    const windowMs = integerOption('rollingWindowMs', options.rollingWindowMs, DEFAULT_ROLLING_WINDOW_MS, ROLLING_WINDOW_SLOTS);
+    this.window = new RollingWindow(windowMs, ROLLING_WINDOW_SLOTS, () => new MetricsBucket(), (slot) => this.retired.merge(slot));
+    this.fingerprints = new FingerprintStats(integerOption('maxFingerprints', options.maxFingerprints, DEFAULT_MAX_FINGERPRINTS, 1));
+    this.slowLog = new SlowQueryLog(integerOption('slowLogSize', options.slowLogSize, DEFAULT_SLOW_LOG_SIZE, 0));
+  }
+
+  /** Records one call. Hot path. */
+  recordQuery(sample: QuerySample): void {
+    const nowMs = this.now();
+    const durationMs = sanitizeMs(sample.durationMs);
+    const slow = durationMs > this.slowQueryThresholdMs;
+    const withinTarget = durationMs <= this.targets.p90QueryTimeMs;
+    this.window.slotAt(nowMs).recordQuery(sample, durationMs, slow, withinTarget);
+    const entry = this.fingerprints.record(sample, durationMs, nowMs);
+    this.prometheus?.observeQuery(sample, durationMs);
+    if (!slow) return;
+    this.prometheus?.countSlowQuery();
+    this.slowLog.add({
+      fingerprint: entry.fingerprint,
+      // The stored text: already redacted and bounded.
+      normalizedSql: entry.normalizedSql,
+      durationMs,
+      pool: sample.pool,
+      queryType: sample.queryType,
+      failed: sample.failed === true,
+      at: new Date(nowMs).toISOString(),
+    });
+  }
+
+  /** Records how long a caller waited for a connection of `pool`. Hot path. */
+  recordAcquisition(pool: string, durationMs: number): void {
+    const ms = sanitizeMs(durationMs);
+    const withinTarget = ms <= this.targets.acquisitionTimeMs;
+    this.window.slotAt(this.now()).recordAcquisition(ms, withinTarget);
+    this.prometheus?.observeAcquisition(pool, ms);
+  }
+
+  /** Records one result-cache lookup. Memory is looked up first, Redis only after a memory miss. */
+  recordCacheLookup(level: CacheLevel, hit: boolean): void {
+    this.window.slotAt(this.now()).recordCacheLookup(level, hit);
+    this.prometheus?.countCacheLookup(level, hit);
+  }
+
+  /** Records that `count` optimization suggestions were made. */
+  recordSuggestions(count: number): void {
+    const n = count > 0 ? count : 0;
+    this.window.slotAt(this.now()).counts.suggestions += n;
+  }
+
+  /** Records a read sent to the primary because no replica was usable. */
+  recordReplicaFallback(): void {
+    this.window.slotAt(this.now()).counts.replicaFallbacks++;
+    this.prometheus?.countReplicaFallback();
+  }
+
+  /** Figures since start and over the rolling window, with the targets checked. */
+  getPerformanceMetrics(): PerformanceMetrics {
+    const nowMs = this.now();
+    this.totalScratch.reset();
+    this.totalScratch.merge(this.retired);
+    this.window.addUnretiredTo(this.totalScratch);
+    this.windowScratch.reset();
+    this.window.addWindowTo(this.windowScratch, nowMs);
+    return {
+      performance: buildPerformanceSnapshot(this.totalScratch, this.targets),
+      window: buildPerformanceSnapshot(this.windowScratch, this.targets),
+      windowMs: this.window.windowMs,
+    };
+  }
+
+  /** Per-statement statistics, heaviest first. */
+  getFingerprintStats(query: FingerprintStatsQuery = {}): FingerprintStatsSnapshot[] {
+    return this.fingerprints.top(query);
+  }
+
+  /** The latest slow calls, newest first. */
+  getSlowQueries(): Array<Readonly<SlowQueryEntry>> {
+    return this.slowLog.entries();
+  }
+
+  /** Calls `listener` for each slow call, synchronously; returns an unsubscribe function. */
+  onSlowQuery(listener: SlowQueryListener): () => void {
+    return this.slowLog.onSlowQuery(listener);
+  }
+
+  /** Forgets everything recorded (Prometheus counters excepted: they must only go up). */
+  reset(): void {
+    this.retired.reset();
+    this.window.reset();
+    this.fingerprints.reset();
+    this.slowLog.reset();
+  }
+}

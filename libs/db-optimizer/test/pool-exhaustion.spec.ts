@@ -1,0 +1,30 @@
+import { PoolExhaustedError, PoolManagerService } from '@db-optimizer/core';
+import { testEnv } from '@db-optimizer/cluster';
+import { startInstance, TestInstance } from './support/test-module';
+
+describe('pool exhaustion', () => {
+  const env = testEnv();
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 2 }, acquireTimeoutMs: 300 });
+  });
+
+  afterAll(() => instance?.close());
+
+  it('throws PoolExhaustedError naming the pool, its size and the wait, then every client is back', async () => {
+    const sleepers = [1, 2].map(() => instance.db.executeOptimizedQuery('SELECT pg_sleep(1.5)', [], { forcePrimary: true }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const error = await instance.db.executeOptimizedQuery('SELECT 1', [], { forcePrimary: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PoolExhaustedError);
+    expect(error).toMatchObject({ pool: 'primary', poolSize: 2 });
+    expect((error as PoolExhaustedError).waitedMs).toBeGreaterThanOrEqual(250);
+    expect((error as Error).message).toMatch(/Pool "primary" is exhausted: all 2 connections stayed busy for \d+ ms/);
+    await Promise.all(sleepers);
+    const pool = instance.get(PoolManagerService).primary;
+    expect(pool.busyCount).toBe(0);
+    expect(pool.waitingCount).toBe(0);
+    expect(pool.idleCount).toBe(pool.totalCount);
+    await expect(instance.db.executeOptimizedQuery('SELECT 1 AS ok', [], { forcePrimary: true })).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+  });
+});

@@ -1,0 +1,67 @@
+import type { Client } from 'pg';
+import { StatementCache } from '../../src/lib/statements/statement-cache';
+import { statementName } from '../../src/lib/statements/statement-name';
+import { StatementTestDatabase } from './support/statement-test-database';
+
+describe('StatementCache after DDL changes a prepared statement\'s result type', () => {
+  const db = new StatementTestDatabase('stmt_ddl');
+  let client: Client;
+  let cache: StatementCache;
+  let table: string;
+  let tableCount = 0;
+
+  beforeAll(() => db.create());
+  beforeEach(async () => {
+    table = `items_${++tableCount}`;
+    client = await db.connect();
+    await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, label text)`);
+    await client.query(`INSERT INTO ${table} VALUES (1, 'one')`);
+    cache = new StatementCache({ enabled: true, prepareThreshold: 0, perConnectionCapacity: 10 });
+  });
+  afterAll(() => db.drop());
+
+  it('still answers a cached SELECT * after ALTER TABLE ... ADD COLUMN, and counts a reprepare', async () => {
+    const sql = `SELECT * FROM ${table} WHERE id = $1`;
+    await cache.execute(client, sql, [1]);
+    await cache.execute(client, sql, [1]);
+    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+
+    const after = await cache.execute(client, sql, [1]);
+
+    expect(after).toMatchObject({ prepared: true, result: { rows: [{ id: 1, label: 'one', extra: 7 }] } });
+    expect(cache.reprepares).toBe(1);
+    expect(await db.preparedNames(client)).toEqual([statementName(sql)]);
+  });
+
+  it('rethrows inside a transaction, leaves the transaction to the caller, and re-prepares on the next use', async () => {
+    const sql = `SELECT * FROM ${table} WHERE id = $1`;
+    await cache.execute(client, sql, [1]);
+    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+
+    await client.query('BEGIN');
+    await expect(cache.execute(client, sql, [1])).rejects.toMatchObject({ code: '0A000' });
+    expect(client.getTransactionStatus()).toBe('E');
+    await client.query('ROLLBACK');
+
+    const after = await cache.execute(client, sql, [1]);
+    expect(after).toMatchObject({ prepared: true, result: { rows: [{ id: 1, label: 'one', extra: 7 }] } });
+    expect(cache.reprepares).toBe(0);
+    expect(await db.preparedNames(client)).toEqual([statementName(sql)]);
+  });
+
+  it('runs the statement unnamed inside a later healthy transaction until it can be deallocated', async () => {
+    const sql = `SELECT * FROM ${table} WHERE id = $1`;
+    await cache.execute(client, sql, [1]);
+    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+    await client.query('BEGIN');
+    await client.query('SAVEPOINT s');
+    await expect(cache.execute(client, sql, [1])).rejects.toMatchObject({ code: '0A000' });
+    await client.query('ROLLBACK TO SAVEPOINT s');
+
+    const inside = await cache.execute(client, sql, [1]);
+    await client.query('COMMIT');
+
+    expect(inside).toMatchObject({ prepared: false, result: { rows: [{ extra: 7 }] } });
+    expect(await cache.execute(client, sql, [1])).toMatchObject({ prepared: true, result: { rows: [{ extra: 7 }] } });
+  });
+});
