@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProductsModule } from './products/products.module';
 import { ReportsController } from './reports/reports.controller';
 import { StatsController } from './stats/stats.controller';
@@ -16,7 +17,7 @@ import { StatsController } from './stats/stats.controller';
     HealthModule,
     ProductsModule,
   ],
-  controllers: [ReportsController, StatsController],
+  controllers: [ReportsController, StatsController, MetricsController],
   providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
 })
 export class AppModule {}

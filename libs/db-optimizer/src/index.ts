@@ -50,3 +50,13 @@ export type {
   StatementClient,
   StatementExecution,
 } from './lib/statements/statement-cache-options.interface';
+export { PrometheusMetrics } from './lib/metrics/prometheus-metrics';
+export type { PrometheusMetricsOptions } from './lib/metrics/prometheus-metrics';
+export type { MetricsServiceOptions } from './lib/metrics/metrics-options.interface';
+export type { PerformanceMetrics, PerformanceSnapshot, TargetsMet } from './lib/metrics/performance-metrics.interface';
+export type { FingerprintStatsQuery, FingerprintStatsSnapshot, FingerprintOrder } from './lib/metrics/fingerprint-stats.interface';
+export type { SlowQueryEntry, SlowQueryListener } from './lib/metrics/slow-query-entry.interface';
+export type { QuerySample, CacheLevel } from './lib/metrics/query-sample.interface';
+export type { MetricsStateProvider } from './lib/metrics/metrics-state-provider.interface';
+export { QueryClassifier } from './lib/query/query-classifier';
+export { loadSqlParser } from './lib/query/parser';

@@ -13,6 +13,8 @@ export class DemoSchemaService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { metadata } = await this.db.executeTransactionOptimized([
+      // Several app instances may start at once: one creates the schema, the others wait.
+      ['SELECT pg_advisory_xact_lock(7310001)'],
       ['CREATE TABLE IF NOT EXISTS products (id bigserial PRIMARY KEY, name text NOT NULL, category text NOT NULL, price_cents integer NOT NULL CHECK (price_cents >= 0), updated_at timestamptz NOT NULL DEFAULT now())'],
       ['CREATE INDEX IF NOT EXISTS products_category_idx ON products (category)'],
       [

@@ -6,6 +6,7 @@ import { DB_OPTIMIZER_OPTIONS, DbOptimizerConfigurableModule } from './db-optimi
 import { DbOptimizerService } from './db-optimizer.service';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { PoolManagerService } from './pool/pool-manager.service';
 import { loadSqlParser } from './query/parser';
 import { QueryOptimizerService } from './query/query-optimizer.service';
@@ -44,11 +45,13 @@ import type { ResolvedDbOptimizerOptions } from './config/resolved-options.inter
         return true;
       },
     },
+    // Each module instance has its own registry: two instances in one process never clash.
+    { provide: PrometheusMetrics, useFactory: () => new PrometheusMetrics() },
     {
       provide: MetricsService,
-      inject: [DB_OPTIMIZER_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedDbOptimizerOptions) =>
-        new MetricsService({ slowQueryThresholdMs: options.slowQueryThresholdMs, targets: options.targets }),
+      inject: [DB_OPTIMIZER_RESOLVED_OPTIONS, PrometheusMetrics],
+      useFactory: (options: ResolvedDbOptimizerOptions, prometheus: PrometheusMetrics) =>
+        new MetricsService({ slowQueryThresholdMs: options.slowQueryThresholdMs, targets: options.targets }, prometheus),
     },
     PoolManagerService,
     ReplicaHealthService,
@@ -69,6 +72,7 @@ import type { ResolvedDbOptimizerOptions } from './config/resolved-options.inter
     StatementCacheService,
     ResultCacheService,
     MetricsService,
+    PrometheusMetrics,
     ReplicaHealthService,
     ReplicaLagMonitor,
     DB_OPTIMIZER_RESOLVED_OPTIONS,

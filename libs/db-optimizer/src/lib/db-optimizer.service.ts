@@ -19,6 +19,10 @@ import type {
 } from './execution/query-options.interface';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
+import { wireMetrics } from './metrics/metrics-wiring';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { StatementCacheService } from './statements/statement-cache.service';
+import type { Registry } from 'prom-client';
 import { PoolManagerService } from './pool/pool-manager.service';
 import type { QueryClassification } from './query/query-classification.interface';
 import { QueryOptimizerService } from './query/query-optimizer.service';
@@ -57,7 +61,22 @@ export class DbOptimizerService implements OnModuleInit {
     private readonly lagMonitor: ReplicaLagMonitor,
     private readonly metrics: MetricsService,
     private readonly resultCache: ResultCacheService,
-  ) {}
+    private readonly prometheus: PrometheusMetrics,
+    statements: StatementCacheService,
+  ) {
+    wireMetrics(metrics, prometheus, pools, health, statements);
+  }
+
+  /**
+   * The module's Prometheus registry (prom-client), for apps to serve as `/metrics`.
+   * @example
+   * @Get('metrics') async metrics(@Res() res: Response) {
+   *   res.type(this.db.metricsRegistry.contentType).send(await this.db.metricsRegistry.metrics());
+   * }
+   */
+  get metricsRegistry(): Registry {
+    return this.prometheus.registry;
+  }
 
   /** Opens `min` connections per pool, bans replicas that do not answer, starts the lag monitor. */
   async onModuleInit(): Promise<void> {
@@ -90,13 +109,14 @@ export class DbOptimizerService implements OnModuleInit {
     const target = await this.optimizer.resolveTarget(classification, options.forcePrimary);
     const isWrite = target === 'primary' && !options.forcePrimary ? classification.target === 'primary' || classification.queryType === 'WRITE' : false;
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
-    const load = async (): Promise<OptimizedQueryResult<T>> => {
+    // minLsn: the cache asks for data at least as new as the last write it knows of on the tables read.
+    const load = async (minLsn?: bigint): Promise<OptimizedQueryResult<T>> => {
       const executed = await this.executor.execute<T>({
         sql,
         params: values,
         target,
         isWrite,
-        requiredLsn: target === 'primary' ? undefined : requiredLsn,
+        requiredLsn: target === 'primary' ? undefined : laterLsn(requiredLsn, minLsn),
         sessionKey: options.sessionKey,
         timeoutMs: options.timeoutMs,
       });
@@ -120,7 +140,7 @@ export class DbOptimizerService implements OnModuleInit {
         !isWrite && options.useCache !== false && this.resultCache.enabled
           ? await this.resultCache.read(classification, values, target, options, load)
           : await load();
-      if (isWrite) await this.afterCommit([{ classification, params: values }]);
+      if (isWrite) await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
     } catch (error) {
       this.recordFailure(classification, startedAt);
       throw error;
@@ -159,7 +179,7 @@ export class DbOptimizerService implements OnModuleInit {
    * }, { isolationLevel: 'serializable' });
    */
   executeTransactionOptimized<R = unknown>(work: TransactionWork<R>, options: TransactionOptions = {}): Promise<TransactionResult<R>> {
-    return this.transactions.run(work, options, (writes) => this.afterCommit(writes));
+    return this.transactions.run(work, options, (writes, consistencyToken) => this.afterCommit(writes, consistencyToken));
   }
 
   /**
@@ -206,8 +226,8 @@ export class DbOptimizerService implements OnModuleInit {
     return Math.max(1, replicaCapacity > 0 ? replicaCapacity : this.pools.primary.limit);
   }
 
-  private async afterCommit(writes: CommittedWrite[]): Promise<void> {
-    if (this.resultCache.enabled) await this.resultCache.afterCommit(writes);
+  private async afterCommit(writes: CommittedWrite[], consistencyToken?: string): Promise<void> {
+    if (this.resultCache.enabled) await this.resultCache.afterCommit(writes, consistencyToken);
   }
 
   private record(classification: QueryClassification, metadata: QueryMetadata): void {
@@ -239,4 +259,10 @@ export class DbOptimizerService implements OnModuleInit {
       failed: true,
     });
   }
+}
+
+function laterLsn(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
 }

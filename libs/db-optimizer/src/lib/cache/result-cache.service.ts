@@ -18,12 +18,12 @@ export class ResultCacheService {
     _params: readonly unknown[],
     _target: RouteTarget,
     _options: QueryOptions,
-    load: () => Promise<OptimizedQueryResult<T>>,
+    load: (minLsn?: bigint) => Promise<OptimizedQueryResult<T>>,
   ): Promise<OptimizedQueryResult<T>> {
     return load();
   }
 
-  async afterCommit(_writes: readonly CommittedWrite[]): Promise<void> {
+  async afterCommit(_writes: readonly CommittedWrite[], _consistencyToken?: string): Promise<void> {
     return undefined;
   }
 }

@@ -70,7 +70,10 @@ export class CallCounters {
       labelNames: ['pool', 'query_type', 'cached'],
       registers: [registry],
       collect() {
-        copyNonZero(this, queries, (i) => ({ ...comboLabels(Math.floor(i / CACHED.length)), cached: CACHED[i % CACHED.length] }));
+        copyNonZero(this, queries, (i) => ({
+          ...comboLabels(Math.floor(i / CACHED.length)),
+          cached: CACHED[i % CACHED.length],
+        }));
       },
     });
     new Counter({
@@ -90,7 +93,9 @@ export class CallCounters {
       collect() {
         // All four series always exist, so hit-ratio queries work from the first scrape.
         this.reset();
-        cache.forEach((value, i) => this.inc({ level: CACHE_LEVELS[Math.floor(i / 2)], result: i % 2 === 0 ? 'hit' : 'miss' }, value));
+        cache.forEach((value, i) => {
+          this.inc({ level: CACHE_LEVELS[Math.floor(i / 2)], result: i % 2 === 0 ? 'hit' : 'miss' }, value);
+        });
       },
     });
     const scalar = (name: string, help: string, read: () => number) =>

@@ -50,8 +50,9 @@ const COUNT_KEYS = Object.keys(zeroCounts()) as Array<keyof BucketCounts>;
 
 /**
  * Everything recorded over one span: counters and two latency histograms.
- * One bucket holds the totals since start; a ring of them makes the rolling window.
- * Recording is constant time and allocates nothing.
+ * A ring of them makes the rolling window; one more accumulates the slots
+ * that left it, for the totals since start. Recording is constant time and
+ * allocates nothing.
  */
 export class MetricsBucket {
   readonly counts: BucketCounts = zeroCounts();

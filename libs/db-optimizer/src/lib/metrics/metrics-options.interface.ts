@@ -7,7 +7,13 @@ import type { PerformanceTargets } from '../db-optimizer-options.interface';
  * @example
  * new MetricsService({
  *   slowQueryThresholdMs: 100,
- *   targets: { p90QueryTimeMs: 25, acquisitionTimeMs: 5, cacheHitRate: 0.95, queryOptimizationRate: 0.9, connectionPoolEfficiency: 0.95 },
+ *   targets: {
+ *     p90QueryTimeMs: 25,
+ *     acquisitionTimeMs: 5,
+ *     cacheHitRate: 0.95,
+ *     queryOptimizationRate: 0.9,
+ *     connectionPoolEfficiency: 0.95,
+ *   },
  * })
  */
 export interface MetricsServiceOptions {

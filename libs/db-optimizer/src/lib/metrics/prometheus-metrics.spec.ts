@@ -84,7 +84,14 @@ const query = (overrides: Partial<QuerySample> = {}): QuerySample => ({
 async function scrape(setProvider = true): Promise<{ text: string; samples: Sample[] }> {
   const prometheus = new PrometheusMetrics();
   if (setProvider) prometheus.setStateProvider(provider);
-  const service = new MetricsService({ slowQueryThresholdMs: 100, targets: { p90QueryTimeMs: 25, acquisitionTimeMs: 5, cacheHitRate: 0.95, queryOptimizationRate: 0.9, connectionPoolEfficiency: 0.95 } }, prometheus);
+  const targets = {
+    p90QueryTimeMs: 25,
+    acquisitionTimeMs: 5,
+    cacheHitRate: 0.95,
+    queryOptimizationRate: 0.9,
+    connectionPoolEfficiency: 0.95,
+  };
+  const service = new MetricsService({ slowQueryThresholdMs: 100, targets }, prometheus);
   service.recordQuery(query({ durationMs: 3 }));
   service.recordQuery(query({ durationMs: 0.002, cached: 'memory' }));
   service.recordQuery(query({ durationMs: 250, pool: 'primary', queryType: 'WRITE', failed: true, prepared: false }));
@@ -108,7 +115,9 @@ describe('parseExposition (the test\'s own parser)', () => {
   );
 
   it('reads labels, +Inf and exponents', () => {
-    expect(parseExposition('m_bucket{a="x\\"y",le="+Inf"} 1e3')).toEqual([{ name: 'm_bucket', labels: { a: 'x\\"y', le: '+Inf' }, value: 1000 }]);
+    expect(parseExposition('m_bucket{a="x\\"y",le="+Inf"} 1e3')).toEqual([
+      { name: 'm_bucket', labels: { a: 'x\\"y', le: '+Inf' }, value: 1000 },
+    ]);
   });
 });
 

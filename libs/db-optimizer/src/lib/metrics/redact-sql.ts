@@ -46,6 +46,7 @@ export function redactSqlLiterals(sql: string): string {
 
 /** The text metrics keep for a statement: redacted, then cut to a bounded length. */
 export function toStoredSql(sql: string, maxLength: number = MAX_STORED_SQL_LENGTH): string {
-  const redacted = redactSqlLiterals(sql).trim();
+  // An untyped caller passing no text must not make recording throw on the query path.
+  const redacted = redactSqlLiterals(typeof sql === 'string' ? sql : '').trim();
   return redacted.length <= maxLength ? redacted : `${redacted.slice(0, maxLength - 1)}…`;
 }

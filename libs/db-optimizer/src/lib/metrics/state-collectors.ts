@@ -63,9 +63,15 @@ export function registerStateCollectors(
         }
       },
     });
-  replicaGauge(METRIC_NAMES.replicaLagBytes, 'WAL bytes each replica is behind the primary (absent when unknown).', (r) => r.lagBytes);
-  replicaGauge(METRIC_NAMES.replicaLagSeconds, 'Replay lag of each replica, in seconds (absent when unknown).', (r) =>
-    r.lagMs === null ? null : r.lagMs / 1000,
+  replicaGauge(
+    METRIC_NAMES.replicaLagBytes,
+    'WAL bytes each replica is behind the primary (absent when unknown).',
+    (r) => r.lagBytes,
+  );
+  replicaGauge(
+    METRIC_NAMES.replicaLagSeconds,
+    'Replay lag of each replica, in seconds (absent when unknown).',
+    (r) => (r.lagMs === null ? null : r.lagMs / 1000),
   );
   replicaGauge(METRIC_NAMES.replicaBanned, '1 while the replica is banned from reads, else 0.', (r) => (r.banned ? 1 : 0));
 
@@ -78,7 +84,13 @@ export function registerStateCollectors(
       this.reset();
       const totals = read('statementCache', (p) => p.statementCache());
       if (totals === undefined) return;
-      const events = { hit: totals.hits, miss: totals.misses, prepare: totals.preparations, evict: totals.evictions, reprepare: totals.reprepares };
+      const events = {
+        hit: totals.hits,
+        miss: totals.misses,
+        prepare: totals.preparations,
+        evict: totals.evictions,
+        reprepare: totals.reprepares,
+      };
       for (const [event, raw] of Object.entries(events)) {
         const value = reading(raw);
         if (value !== undefined) this.inc({ event }, value);

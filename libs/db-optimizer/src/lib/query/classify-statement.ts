@@ -48,7 +48,8 @@ export function classifyStatement(statement: Node): StatementVerdict {
   const facts = collectStatementFacts(statement);
   if (type === 'SelectStmt') return classifySelect(facts);
   if (type === 'TransactionStmt') {
-    return { ...onPrimary(facts, `transaction control (${transactionLabel(body)})`), queryType: 'TRANSACTIONAL', sessionState: false };
+    const verdict = onPrimary(facts, `transaction control (${transactionLabel(body)})`);
+    return { ...verdict, queryType: 'TRANSACTIONAL', sessionState: false };
   }
   return {
     ...onPrimary(facts, `${statementLabel(type, body)} is not a SELECT`),
@@ -65,10 +66,11 @@ function classifySelect(facts: StatementFacts): StatementVerdict {
   if (mustWrite) return onPrimary(facts, mustWrite);
   const cacheable = !facts.nonDeterministic && !facts.tempTable && !facts.catalogTable && !facts.tableSample;
   const { score, signals } = analyticalScore(facts);
+  const read = { ...tables(facts), cacheable, sessionState: false };
   if (score >= ANALYTICAL_THRESHOLD) {
-    return { ...tables(facts), queryType: 'ANALYTICAL', target: 'analytics', reason: `analytical read (${signals.join(', ')})`, cacheable, sessionState: false };
+    return { ...read, queryType: 'ANALYTICAL', target: 'analytics', reason: `analytical read (${signals.join(', ')})` };
   }
-  return { ...tables(facts), queryType: 'READ', target: 'read_replica', reason: 'plain read', cacheable, sessionState: false };
+  return { ...read, queryType: 'READ', target: 'read_replica', reason: 'plain read' };
 }
 
 /**
@@ -84,20 +86,25 @@ function classifyExplain(explain: Node): StatementVerdict {
   // Plain EXPLAIN writes nothing: whatever the statement would write is only looked at.
   const tablesRead = [...inner.tablesRead, ...inner.tablesWritten];
   const base = { ...inner, tablesRead, tablesWritten: [], cacheable: false, sessionState: false };
-  if (inner.target !== 'primary') return { ...base, queryType: 'READ', target: 'read_replica', reason: 'EXPLAIN without ANALYZE of a read' };
+  if (inner.target !== 'primary') {
+    return { ...base, queryType: 'READ', target: 'read_replica', reason: 'EXPLAIN without ANALYZE of a read' };
+  }
   return { ...base, queryType: 'WRITE', target: 'primary', reason: `EXPLAIN of a statement for the primary: ${inner.reason}` };
 }
 
 function explainAnalyzes(explain: Node): boolean {
   const options = (explain['options'] as Node[] | undefined) ?? [];
-  const analyze = options.map((option) => option['DefElem'] as Node | undefined).find((option) => option?.['defname'] === 'analyze');
+  const analyze = options
+    .map((option) => option['DefElem'] as Node | undefined)
+    .find((option) => option?.['defname'] === 'analyze');
   if (!analyze) return false;
   const arg = analyze['arg'] as Node | undefined;
   if (!arg) return true;
-  const value = (arg['String'] as Node | undefined)?.['sval'] ?? (arg['Boolean'] as Node | undefined)?.['boolval'] ?? (arg['Integer'] as Node | undefined)?.['ival'];
-  // `ANALYZE false|off|0`; an empty Integer node is 0. Anything unrecognised counts as on: it then follows the statement.
-  if (arg['Integer'] && value === undefined) return false;
-  return !['false', 'off', 'no', '0', false, 0].includes(value as string | boolean | number);
+  // `ANALYZE false|off|0`: libpg-query omits zero values, so `0` is an Integer node without ival.
+  if (arg['Integer']) return Boolean((arg['Integer'] as Node)['ival']);
+  const value = (arg['String'] as Node | undefined)?.['sval'] ?? (arg['Boolean'] as Node | undefined)?.['boolval'];
+  // Anything unrecognised counts as on: the statement is then classified as if it ran, never less strictly.
+  return !['false', 'off', 'no', false].includes(value as string | boolean);
 }
 
 function onPrimary(facts: StatementFacts, reason: string): StatementVerdict {

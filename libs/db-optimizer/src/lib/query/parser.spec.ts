@@ -14,7 +14,6 @@ describe('parser', () => {
 
     it('makes the helpers throw a clear error until it has resolved', async () => {
       await jest.isolateModulesAsync(async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const fresh = require('./parser') as typeof import('./parser');
         expect(fresh.isSqlParserLoaded()).toBe(false);
         expect(() => fresh.parseSql('SELECT 1')).toThrow(/await loadSqlParser\(\)/);
@@ -53,6 +52,13 @@ describe('parser', () => {
 
     it('drops comments and masks the literals normalizeSync leaves', () => {
       expect(normalizeSql("/* trace=1 */ EXECUTE q('x', $1) -- done")).toBe('EXECUTE q($2, $1)');
+    });
+
+    it('leaves what normalizeSync keeps when told the text is plain DML, but still drops comments', () => {
+      expect(normalizeSql('SELECT a::numeric(10,2) FROM t ORDER BY 1 LIMIT 5', { maskLeftoverLiterals: false })).toBe(
+        'SELECT a::numeric(10,2) FROM t ORDER BY 1 LIMIT $1',
+      );
+      expect(normalizeSql("SELECT 'x' -- user=alice", { maskLeftoverLiterals: false })).toBe('SELECT $1');
     });
   });
 

@@ -66,12 +66,17 @@ const NORMALIZE_ERRORS = /^(Invalid input|syntax error|deparse error|ERROR|Faile
 
 /**
  * The text with every constant replaced by `$n` and comments removed, or
- * undefined when the library fails. normalizeSync leaves the constants of
- * some statements alone (EXECUTE, PREPARE, CREATE VIEW, COMMENT, column
- * defaults...) and keeps comments, which may carry data: a second pass
- * masks whatever literal is left.
+ * undefined when the library fails.
+ *
+ * normalizeSync keeps comments, which may carry data, and leaves the
+ * constants of some statements alone (EXECUTE, PREPARE, CREATE VIEW, COMMENT,
+ * column defaults...): a second pass over the scanner's tokens removes them.
+ * Pass `maskLeftoverLiterals: false` for texts of SELECT/INSERT/UPDATE/DELETE/
+ * MERGE only, whose constants normalizeSync does replace: what it keeps there
+ * is structure (`ORDER BY 1`, `numeric(10,2)`), and the scan costs as much as
+ * the parse.
  */
-export function normalizeSql(sql: string): string | undefined {
+export function normalizeSql(sql: string, { maskLeftoverLiterals = true } = {}): string | undefined {
   assertLoaded();
   let normalized: string;
   try {
@@ -80,7 +85,9 @@ export function normalizeSql(sql: string): string | undefined {
     return undefined;
   }
   if (NORMALIZE_ERRORS.test(normalized)) return undefined;
-  return MAY_HOLD_LITERALS.test(normalized) ? maskLiterals(normalized) : normalized;
+  if (maskLeftoverLiterals && MAY_HOLD_LITERALS.test(normalized)) return maskLiterals(normalized);
+  if (MAY_HOLD_COMMENTS.test(normalized)) return stripComments(normalized);
+  return normalized;
 }
 
 /**
@@ -97,11 +104,17 @@ export function maskLiterals(sql: string): string {
   return rebuild(tokens, (token) => (isLiteral(token) ? `$${++counter}` : token.text));
 }
 
+function stripComments(sql: string): string {
+  const tokens = scanTokens(sql);
+  return tokens ? rebuild(tokens, (token) => token.text) : '';
+}
+
 /**
- * Cheap test for what the second pass removes: a quote, a dollar quote, a
+ * Cheap tests for what the second pass removes: a quote, a dollar quote, a
  * number standing alone (not in an identifier like t1 or a parameter like
  * $12), a comment. Most normalized texts have none and skip the scan.
  */
+const MAY_HOLD_COMMENTS = /--|\/\*/;
 const MAY_HOLD_LITERALS = /'|\$(?!\d)|(?<![\w$])\d|--|\/\*/;
 
 const COMMENT_TOKENS = new Set(['C_COMMENT', 'SQL_COMMENT']);

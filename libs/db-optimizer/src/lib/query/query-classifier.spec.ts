@@ -236,7 +236,7 @@ describe('QueryClassifier', () => {
       });
 
       it('sends plain EXPLAIN of a DELETE to the primary but writes nothing', () => {
-        for (const sql of ['EXPLAIN DELETE FROM t', 'EXPLAIN (ANALYZE false) DELETE FROM t', 'EXPLAIN (ANALYZE off) DELETE FROM t']) {
+        for (const sql of ['EXPLAIN DELETE FROM t', 'EXPLAIN (ANALYZE false) DELETE FROM t', 'EXPLAIN (ANALYZE off) DELETE FROM t', 'EXPLAIN (ANALYZE 0) DELETE FROM t']) {
           const result = classify(sql);
           expect(result).toMatchObject({ target: 'primary', tablesWritten: [], tablesRead: [{ name: 't' }] });
         }
@@ -459,6 +459,10 @@ describe('QueryClassifier', () => {
         expect(classify("EXECUTE q($1, 'x')").normalizedSql).toBe('EXECUTE q($1, $2)');
       });
 
+      it('keeps the ordinals and type modifiers of a SELECT, which are structure, not values', () => {
+        expect(classify('SELECT a::varchar(20) FROM t GROUP BY 1 ORDER BY 1').normalizedSql).toBe('SELECT a::varchar(20) FROM t GROUP BY 1 ORDER BY 1');
+      });
+
       it('keeps identifiers that contain digits', () => {
         expect(classify('SELECT t1.a FROM t1 JOIN t2 ON t1.id = t2.id').normalizedSql).toBe('SELECT t1.a FROM t1 JOIN t2 ON t1.id = t2.id');
       });
@@ -610,10 +614,8 @@ describe('QueryClassifier', () => {
 
     it('throws a clear error when the parser is not loaded', async () => {
       await jest.isolateModulesAsync(async () => {
-        /* eslint-disable @typescript-eslint/no-require-imports */
         const fresh = require('./query-classifier') as typeof import('./query-classifier');
         const freshParser = require('./parser') as typeof import('./parser');
-        /* eslint-enable @typescript-eslint/no-require-imports */
         expect(() => new fresh.QueryClassifier().classify('SELECT 1')).toThrow(/await loadSqlParser\(\)/);
         // The fresh libpg-query copy compiles its WebAssembly as soon as it is required: let it finish.
         await freshParser.loadSqlParser();

@@ -102,10 +102,17 @@ function classifyText(sql: string): QueryClassification {
   return freeze({
     ...verdict,
     fingerprint: fingerprintSql(sql) ?? '',
-    normalizedSql: normalizeSql(sql) ?? maskLiterals(sql),
+    normalizedSql: normalizeSql(sql, { maskLeftoverLiterals: !statements.every(isFullyNormalized) }) ?? maskLiterals(sql),
     statementCount: statements.length,
     parseTree: tree,
   });
+}
+
+/** Statements whose constants normalizeSync replaces all by itself. */
+const FULLY_NORMALIZED = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+function isFullyNormalized(statement: Node): boolean {
+  return FULLY_NORMALIZED.has(Object.keys(statement)[0] ?? '');
 }
 
 /** Several statements (or none) in one text: always the primary, in one piece. */

@@ -1,4 +1,3 @@
-import type { TableRef } from './query-classification.interface';
 import {
   AGGREGATE_FUNCTIONS,
   NON_DETERMINISTIC_FUNCTIONS,
@@ -8,89 +7,14 @@ import {
   WRITE_FUNCTIONS,
   matchesFunction,
 } from './sql-functions.constants';
+import type { StatementFacts } from './statement-facts.interface';
+import { DML_STATEMENTS, DROPPED_RELATIONS, LOCK_STRENGTHS, WRITE_TARGETS } from './statement-nodes.constants';
 
-/** What one walk over a statement's parse tree found. Flags hold the first offender, for the `reason`. */
-export interface StatementFacts {
-  tablesRead: TableRef[];
-  tablesWritten: TableRef[];
-  /** Called functions, lower-cased, `schema.name` when qualified, in order of appearance. */
-  functions: string[];
-  /** Strength of the first row lock, e.g. 'FOR UPDATE'. */
-  rowLock?: string;
-  selectInto: boolean;
-  /** Command of the first data-modifying CTE, e.g. 'INSERT'. */
-  dataModifyingCte?: string;
-  writeFunction?: string;
-  sessionFunction?: string;
-  /** A function or SQL value function (CURRENT_TIMESTAMP, CURRENT_USER...) whose result changes between calls or sessions. */
-  nonDeterministic?: string;
-  /** Reads or creates a temporary table (TEMP, or the pg_temp schema). */
-  tempTable: boolean;
-  /** Creates a temporary table, view or sequence: session state. */
-  tempTableWritten: boolean;
-  /** Reads a system catalog or information_schema. */
-  catalogTable: boolean;
-  tableSample: boolean;
-  groupBy: boolean;
-  groupingSets: boolean;
-  window: boolean;
-  aggregate: boolean;
-  setOperation: boolean;
-  distinct: boolean;
-  /** Most relations joined in one FROM clause (joined or comma-separated). */
-  widestFrom: number;
-}
+export type { StatementFacts } from './statement-facts.interface';
 
 type Node = Record<string, unknown>;
 type Scope = ReadonlySet<string>;
 type Mode = 'read' | 'write';
-
-/**
- * Fields holding the relation a statement writes (DML target, DDL subject),
- * per statement type. Every other relation in the statement is read.
- * CopyStmt and DropStmt need more than a field name and are handled apart.
- */
-const WRITE_TARGETS: Record<string, readonly string[]> = {
-  InsertStmt: ['relation'],
-  UpdateStmt: ['relation'],
-  DeleteStmt: ['relation'],
-  MergeStmt: ['relation'],
-  TruncateStmt: ['relations'],
-  AlterTableStmt: ['relation'],
-  CreateStmt: ['relation'],
-  CreateTableAsStmt: ['into'],
-  SelectStmt: ['intoClause'],
-  ViewStmt: ['view'],
-  RefreshMatViewStmt: ['relation'],
-  IndexStmt: ['relation'],
-  RenameStmt: ['relation'],
-  AlterObjectSchemaStmt: ['relation'],
-  CreateTrigStmt: ['relation'],
-  RuleStmt: ['relation'],
-  CreatePolicyStmt: ['table'],
-  AlterPolicyStmt: ['table'],
-  ClusterStmt: ['relation'],
-  ReindexStmt: ['relation'],
-  CreateSeqStmt: ['sequence'],
-  AlterSeqStmt: ['sequence'],
-  GrantStmt: ['objects'],
-};
-
-const DML_STATEMENTS: Record<string, string> = {
-  InsertStmt: 'INSERT',
-  UpdateStmt: 'UPDATE',
-  DeleteStmt: 'DELETE',
-  MergeStmt: 'MERGE',
-};
-
-const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_SEQUENCE']);
-
-const LOCK_STRENGTHS: Record<string, string> = {
-  LCS_FORUPDATE: 'FOR UPDATE',
-  LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
-  LCS_FORSHARE: 'FOR SHARE',
-  LCS_FORKEYSHARE: 'FOR KEY SHARE',
-};
 
 const NO_SCOPE: Scope = new Set();
 

@@ -23,7 +23,7 @@ const ISOLATION_SQL = {
 export type TransactionWork<R> = readonly SqlStatement[] | ((tx: TransactionHandle) => Promise<R>);
 
 /** Called with the transaction's writes once COMMIT has succeeded. */
-export type AfterCommit = (writes: CommittedWrite[]) => Promise<void>;
+export type AfterCommit = (writes: CommittedWrite[], consistencyToken?: string) => Promise<void>;
 
 /**
  * Runs a transaction on one client: BEGIN with the isolation level, the work,
@@ -73,7 +73,7 @@ export class TransactionRunner {
           ? this.consistency.noteWrite(options.sessionKey, await currentWalLsn(client))
           : undefined;
       decision.pool.release(client);
-      if (writes.length > 0) await afterCommit(writes);
+      if (writes.length > 0) await afterCommit(writes, consistencyToken);
       return {
         result,
         metadata: {

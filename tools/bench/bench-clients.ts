@@ -1,0 +1,34 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Pool } from 'pg';
+import postgres from 'postgres';
+import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-optimizer/core';
+
+/** Pool size every client gets, so they compare. */
+export const BENCH_POOL_SIZE = 20;
+
+export function rawPgPool(url: string): Pool {
+  const pool = new Pool({ connectionString: url, max: BENCH_POOL_SIZE });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function postgresJs(url: string): ReturnType<typeof postgres> {
+  return postgres(url, { max: BENCH_POOL_SIZE, prepare: true, onnotice: () => undefined });
+}
+
+/** A DbOptimizerModule instance as an app would boot it, without HTTP. */
+export async function optimizerInstance(
+  options: DbOptimizerOptions,
+): Promise<{ db: DbOptimizerService; app: INestApplicationContext }> {
+  const app = await NestFactory.createApplicationContext(
+    DbOptimizerModule.forRoot({
+      poolResizeIntervalMs: 0,
+      primaryPool: { min: BENCH_POOL_SIZE, max: BENCH_POOL_SIZE },
+      readReplicaPool: { min: BENCH_POOL_SIZE, max: BENCH_POOL_SIZE },
+      ...options,
+    }),
+    { logger: ['error'] },
+  );
+  return { db: app.get(DbOptimizerService), app };
+}
