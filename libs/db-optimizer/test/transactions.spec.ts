@@ -1,5 +1,5 @@
 import { PoolManagerService, TransactionStatementError } from '@db-optimizer/core';
-import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
 describe('#executeTransactionOptimized', () => {
@@ -13,6 +13,8 @@ describe('#executeTransactionOptimized', () => {
   beforeAll(async () => {
     await sql(env.primaryUrl, `CREATE SCHEMA ${schema}`);
     await sql(env.primaryUrl, `CREATE TABLE ${schema}.entries (id serial PRIMARY KEY, label text UNIQUE NOT NULL)`);
+    // Read-only transactions run on the replica: it must know the table.
+    await waitFor(async () => (await sql(env.readReplicaUrl, `SELECT to_regclass('${schema}.entries') AS t`))[0].t !== null, { what: 'replication' });
     instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 1, max: 4 } });
   });
 
@@ -100,10 +102,20 @@ describe('#executeTransactionOptimized', () => {
     expect(result).toBe(expected);
   });
 
-  it('runs a read-only transaction that refuses writes', async () => {
+  it('runs a read-only transaction on the replica, where writes are refused', async () => {
     await expect(
       instance.db.executeTransactionOptimized([[`INSERT INTO ${schema}.entries (label) VALUES ('ro')`]], { readOnly: true }),
     ).rejects.toMatchObject({ code: '25006' });
+    const { metadata } = await instance.db.executeTransactionOptimized([[`SELECT count(*) FROM ${schema}.entries`]], { readOnly: true });
+    expect(metadata.poolUsed).toBe('read_replica');
+  });
+
+  it('runs a serializable read-only transaction on the primary (a standby cannot)', async () => {
+    const { metadata } = await instance.db.executeTransactionOptimized([[`SELECT count(*) FROM ${schema}.entries`]], {
+      readOnly: true,
+      isolationLevel: 'serializable',
+    });
+    expect(metadata.poolUsed).toBe('primary');
   });
 
   it('rejects an unknown isolation level before touching the database', async () => {
