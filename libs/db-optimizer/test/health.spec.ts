@@ -1,0 +1,73 @@
+import { Test } from '@nestjs/testing';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DbOptimizerHealthIndicator, DbOptimizerHealthModule, DbOptimizerModule } from '@db-optimizer/core';
+import { LocalCluster } from '@db-optimizer/cluster';
+
+describe('DbOptimizerHealthIndicator#isHealthy', () => {
+  let cluster: LocalCluster;
+  let app: INestApplicationContext;
+  let indicator: DbOptimizerHealthIndicator;
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        DbOptimizerModule.forRoot({
+          isGlobal: true,
+          primaryUrl: cluster.primary.url,
+          readReplicaUrls: [cluster.readReplica.url],
+          analyticsReplicaUrl: cluster.analyticsReplica.url,
+          primaryPool: { min: 1, max: 3 },
+          readReplicaPool: { min: 1, max: 3 },
+          analyticsPool: { min: 1, max: 3 },
+          acquireTimeoutMs: 1000,
+          poolResizeIntervalMs: 0,
+        }),
+        DbOptimizerHealthModule,
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    indicator = app.get(DbOptimizerHealthIndicator);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cluster?.stop();
+  });
+
+  type Details = { database: { status: string; pools: Record<string, { status: string; error?: string }> } };
+
+  it('reports every pool up', async () => {
+    const result = (await indicator.isHealthy('database')) as unknown as Details;
+    expect(result.database.status).toBe('up');
+    expect(Object.values(result.database.pools).map((pool) => pool.status)).toEqual(['up', 'up', 'up']);
+  });
+
+  it('reports a stopped replica down while staying up, then up again after restart', async () => {
+    await cluster.readReplica.stop();
+    const down = (await indicator.isHealthy('database', { timeoutMs: 500 })) as unknown as Details;
+    expect(down.database.status).toBe('up');
+    expect(down.database.pools['read_replica[0]'].status).toBe('down');
+    expect(down.database.pools['read_replica[0]'].error).toBeDefined();
+    const strict = (await indicator.isHealthy('database', { timeoutMs: 500, requireReplicas: true })) as unknown as Details;
+    expect(strict.database.status).toBe('down');
+    await cluster.readReplica.start();
+    const up = (await indicator.isHealthy('database')) as unknown as Details;
+    expect(up.database.pools['read_replica[0]'].status).toBe('up');
+  });
+
+  it('fails the check when the primary is down, and recovers after restart', async () => {
+    await cluster.primary.stop();
+    const down = (await indicator.isHealthy('database', { timeoutMs: 500 })) as unknown as Details;
+    expect(down.database.status).toBe('down');
+    expect(down.database.pools.primary.status).toBe('down');
+    await cluster.primary.start();
+    const up = (await indicator.isHealthy('database')) as unknown as Details;
+    expect(up.database.status).toBe('up');
+  });
+
+  it('never shows a password or a URL in its output', async () => {
+    const text = JSON.stringify(await indicator.isHealthy('database'));
+    expect(text).not.toMatch(/postgres:\/\//);
+  });
+});
