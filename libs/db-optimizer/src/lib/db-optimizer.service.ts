@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import { runAtomicBatch } from './batch/atomic-batch';
 import { runBatch } from './batch/batch-runner';
 import type { ResolvedDbOptimizerOptions } from './config/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './db-optimizer.constants';
-import { BatchQueryError } from './errors/batch-query.error';
-import { TRANSACTION_CONTROL_IN_WORK } from './errors/messages';
+import { SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_WORK } from './errors/messages';
 import { QueryRoutingError } from './errors/query-routing.error';
 import { assertSql, normalizeParams } from './execution/argument-checks';
 import type { CommittedWrite } from './execution/committed-write.interface';
@@ -19,6 +19,7 @@ import type {
 } from './execution/query-options.interface';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
+import { failureSampleOf, sampleOf } from './metrics/query-samples';
 import { wireMetrics } from './metrics/metrics-wiring';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { StatementCacheService } from './statements/statement-cache.service';
@@ -27,14 +28,11 @@ import { PoolManagerService } from './pool/pool-manager.service';
 import type { QueryClassification } from './query/query-classification.interface';
 import { QueryOptimizerService } from './query/query-optimizer.service';
 import { ConsistencyTracker } from './routing/consistency-tracker';
+import { laterLsn } from './routing/lsn';
 import { ReplicaHealthService } from './routing/replica-health.service';
 import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
 import { ResultCacheService } from './cache/result-cache.service';
 import { TransactionRunner, TransactionWork } from './transaction/transaction-runner';
-
-const SESSION_STATE_REFUSED = (sql: string): string =>
-  `"${sql.trim().slice(0, 40)}" changes session state (SET, PREPARE, LISTEN, temp tables...), which would leak to whoever ` +
-  'uses the pooled connection next. Run it inside executeTransactionOptimized() (e.g. SET LOCAL), or use forcePrimary on a dedicated pool.';
 
 /**
  * The facade: classify, serve from cache, route, run (prepared when it pays),
@@ -160,7 +158,11 @@ export class DbOptimizerService implements OnModuleInit {
     queries: readonly SqlStatement[],
     options: BatchOptions = {},
   ): Promise<Array<OptimizedQueryResult<T>>> {
-    if (options.atomic) return this.runAtomicBatch<T>(queries, options);
+    if (options.atomic) {
+      return runAtomicBatch<T>(queries, options, (sql) => this.optimizer.classify(sql), (work, txOptions) =>
+        this.executeTransactionOptimized(work, txOptions),
+      );
+    }
     const parallelism = this.readParallelism();
     return runBatch(queries, options, (sql) => this.optimizer.classify(sql), (sql, params, callOptions) =>
       this.executeOptimizedQuery(sql, params, callOptions),
@@ -192,35 +194,6 @@ export class DbOptimizerService implements OnModuleInit {
     if (lsn !== undefined) await this.lagMonitor.waitForReplay(lsn, timeoutMs);
   }
 
-  private async runAtomicBatch<T>(queries: readonly SqlStatement[], options: BatchOptions): Promise<Array<OptimizedQueryResult<T>>> {
-    const startedAt = performance.now();
-    const outcome = await this.executeTransactionOptimized(queries, {
-      sessionKey: options.sessionKey,
-      timeoutMs: options.timeoutMs,
-    }).catch((error: unknown) => {
-      const index = (error as { index?: number }).index ?? 0;
-      throw new BatchQueryError(index, [], (error as Error).cause ?? error);
-    });
-    const statementResults = outcome.result as Array<{ rows: T[]; rowCount: number }>;
-    return statementResults.map((statement, index) => {
-      const classification = this.optimizer.classify(queries[index][0]);
-      return {
-        rows: statement.rows,
-        metadata: {
-          executionTimeMs: performance.now() - startedAt,
-          cached: false,
-          poolUsed: outcome.metadata.poolUsed,
-          server: outcome.metadata.server,
-          queryType: classification.queryType,
-          preparedStatement: false,
-          fingerprint: classification.fingerprint,
-          rowCount: statement.rowCount,
-          consistencyToken: outcome.metadata.consistencyToken,
-        },
-      };
-    });
-  }
-
   private readParallelism(): number {
     const replicaCapacity = this.pools.replicas.reduce((sum, pool) => sum + pool.limit, 0);
     return Math.max(1, replicaCapacity > 0 ? replicaCapacity : this.pools.primary.limit);
@@ -231,38 +204,11 @@ export class DbOptimizerService implements OnModuleInit {
   }
 
   private record(classification: QueryClassification, metadata: QueryMetadata): void {
-    this.metrics.recordQuery({
-      fingerprint: classification.fingerprint,
-      normalizedSql: classification.normalizedSql,
-      durationMs: metadata.executionTimeMs,
-      pool: metadata.poolUsed,
-      queryType: metadata.queryType,
-      cached: metadata.cached,
-      prepared: metadata.preparedStatement,
-      rowCount: metadata.rowCount,
-      optimized: metadata.cached !== false || metadata.preparedStatement || metadata.poolUsed !== 'primary',
-    });
+    this.metrics.recordQuery(sampleOf(classification, metadata));
     if (metadata.replicaFallback) this.metrics.recordReplicaFallback();
   }
 
   private recordFailure(classification: QueryClassification, startedAt: number): void {
-    this.metrics.recordQuery({
-      fingerprint: classification.fingerprint,
-      normalizedSql: classification.normalizedSql,
-      durationMs: performance.now() - startedAt,
-      pool: classification.target === 'primary' ? 'primary' : 'read_replica',
-      queryType: classification.queryType,
-      cached: false,
-      prepared: false,
-      rowCount: 0,
-      optimized: false,
-      failed: true,
-    });
+    this.metrics.recordQuery(failureSampleOf(classification, performance.now() - startedAt));
   }
-}
-
-function laterLsn(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return a > b ? a : b;
 }

@@ -45,3 +45,7 @@ export const INVALID_PARAMS_ARGUMENT = (): string =>
 
 export const INVALID_SAVEPOINT_NAME = (name: string): string =>
   `Savepoint name "${name}" is invalid: use letters, digits and underscores, starting with a letter.`;
+
+export const SESSION_STATE_REFUSED = (sql: string): string =>
+  `"${sql.trim().slice(0, 40)}" changes session state (SET, PREPARE, LISTEN, temp tables...), which would leak to whoever ` +
+  'uses the pooled connection next. Run it inside executeTransactionOptimized() (e.g. SET LOCAL) instead.';

@@ -24,7 +24,7 @@ export interface ServerBudgetsOptions {
   instances: number;
   /** @default `SHOW max_connections` on a client of the pool */
   read?: MaxConnectionsReader;
-  /** Told when a read fails; the read is retried on the next call. */
+  /** Told when a server's first read fails (not again for the same server); the read is retried on the next call. */
   onReadFailure?: (server: string, error: unknown) => void;
 }
 
@@ -48,6 +48,8 @@ export const showMaxConnections: MaxConnectionsReader = (pool) =>
 export class ServerBudgets {
   private readonly known = new Map<string, ServerBudget>();
   private readonly reading = new Map<string, Promise<ServerBudget | undefined>>();
+  /** Servers whose failure was reported: a server down for an hour is worth one warning, not one per run. */
+  private readonly reported = new Set<string>();
   private readonly read: MaxConnectionsReader;
 
   constructor(private readonly options: ServerBudgetsOptions) {
@@ -92,7 +94,10 @@ export class ServerBudgets {
         lastError = error;
       }
     }
-    this.options.onReadFailure?.(server, lastError);
+    if (!this.reported.has(server)) {
+      this.reported.add(server);
+      this.options.onReadFailure?.(server, lastError);
+    }
     return undefined;
   }
 }

@@ -1,0 +1,24 @@
+import { ConsistencyTracker } from './consistency-tracker';
+import { parseLsn } from './lsn';
+
+describe('ConsistencyTracker', () => {
+  it('remembers the latest write position per session and never moves it back', () => {
+    const tracker = new ConsistencyTracker();
+    expect(tracker.noteWrite('alice', '0/3000100')).toBe('0/3000100');
+    tracker.noteWrite('alice', '0/3000050');
+    expect(tracker.requiredLsn('alice', undefined)).toBe(parseLsn('0/3000100'));
+    expect(tracker.requiredLsn('bob', undefined)).toBeUndefined();
+  });
+
+  it('takes the later of the session position and the token', () => {
+    const tracker = new ConsistencyTracker();
+    tracker.noteWrite('alice', '0/200');
+    expect(tracker.requiredLsn('alice', '0/100')).toBe(parseLsn('0/200'));
+    expect(tracker.requiredLsn('alice', '1/0')).toBe(parseLsn('1/0'));
+    expect(tracker.requiredLsn(undefined, '0/10')).toBe(parseLsn('0/10'));
+  });
+
+  it('rejects a token that is not a WAL position, saying what to pass', () => {
+    expect(() => new ConsistencyTracker().requiredLsn(undefined, 'abc')).toThrow(/Pass metadata.consistencyToken from an earlier write unchanged/);
+  });
+});
