@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { LocalCluster, waitFor } from '@db-optimizer/cluster';
+import { LocalCluster } from '@db-optimizer/cluster';
+import { waitForTableOnReplicas } from './replication';
+import { hotKeys } from './workloads/hot-keys';
 import { primaryKeyLookup, preparePrimaryKeyTable, WorkloadContext } from './workloads/primary-key-lookup';
 import { addRatios, BenchReport, BenchRow, machineDescription, toMarkdown, writeReport } from './report';
 
@@ -26,12 +28,15 @@ async function main(): Promise<void> {
     };
     log('loading 100k rows...');
     await preparePrimaryKeyTable(primaryUrl);
-    await waitForReplicas(primaryUrl, replicaUrls);
+    await waitForTableOnReplicas(replicaUrls, 'bench_items', 100_000);
     const rows: BenchRow[] = [];
     const extra: Record<string, unknown> = {};
     const pk = await primaryKeyLookup(context, log);
     rows.push(...pk.rows);
     Object.assign(extra, pk.extra);
+    const hot = await hotKeys(context, log);
+    rows.push(...hot.rows);
+    Object.assign(extra, hot.extra);
     addRatios(rows, (row) => row.client === 'pg unnamed');
     const report: BenchReport = {
       ranAt: new Date().toISOString(),
@@ -54,19 +59,6 @@ async function serverVersion(url: string): Promise<string> {
   const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
   await pool.end();
   return `PostgreSQL ${rows[0].server_version}`;
-}
-
-/** Replicas must have the table before a workload reads it there. */
-async function waitForReplicas(primaryUrl: string, replicaUrls: string[]): Promise<void> {
-  for (const url of replicaUrls) {
-    const pool = new Pool({ connectionString: url, max: 1 });
-    await waitFor(async () => (await pool.query('SELECT count(*)::int AS n FROM bench_items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n === 100_000, {
-      timeoutMs: 30_000,
-      what: `bench_items on ${new URL(url).host}`,
-    });
-    await pool.end();
-  }
-  void primaryUrl;
 }
 
 main().catch((error: unknown) => {
