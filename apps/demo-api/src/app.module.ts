@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
@@ -10,6 +11,8 @@ import { StatsController } from './stats/stats.controller';
 
 @Module({
   imports: [
+    // The host app owns the scheduler; the library registers its pool-resize job in it.
+    ScheduleModule.forRoot(),
     DbOptimizerModule.forRootAsync({
       isGlobal: true,
       useFactory: () => dbOptimizerOptionsFromEnv(),

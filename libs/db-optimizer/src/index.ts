@@ -60,3 +60,7 @@ export type { QuerySample, CacheLevel } from './lib/metrics/query-sample.interfa
 export type { MetricsStateProvider } from './lib/metrics/metrics-state-provider.interface';
 export { QueryClassifier } from './lib/query/query-classifier';
 export { loadSqlParser } from './lib/query/parser';
+export { PoolResizeJob } from './lib/jobs/pool-resize.job';
+export { POOL_LOAD_SAMPLER_NAME } from './lib/jobs/pool-resize.constants';
+export type { PoolResizeDecision, PoolResizeStats } from './lib/jobs/pool-resize-stats.interface';
+export type { ServerBudget } from './lib/jobs/server-budgets';

@@ -17,6 +17,7 @@ import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
 import { ResultCacheService } from './cache/result-cache.service';
 import { StatementCacheService } from './statements/statement-cache.service';
 import { TransactionRunner } from './transaction/transaction-runner';
+import { PoolResizeJob } from './jobs/pool-resize.job';
 import type { ResolvedDbOptimizerOptions } from './config/resolved-options.interface';
 
 /**
@@ -64,6 +65,7 @@ import type { ResolvedDbOptimizerOptions } from './config/resolved-options.inter
     QueryExecutor,
     TransactionRunner,
     DbOptimizerService,
+    PoolResizeJob,
   ],
   exports: [
     DbOptimizerService,
@@ -75,6 +77,7 @@ import type { ResolvedDbOptimizerOptions } from './config/resolved-options.inter
     PrometheusMetrics,
     ReplicaHealthService,
     ReplicaLagMonitor,
+    PoolResizeJob,
     DB_OPTIMIZER_RESOLVED_OPTIONS,
   ],
 })

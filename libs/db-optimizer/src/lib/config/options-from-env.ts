@@ -38,6 +38,7 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
   assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
+  assign(options, 'reservedConnections', integer(env, 'DB_RESERVED_CONNECTIONS', 0));
   if (env['REDIS_URL']) options.redisUrl = url(env, 'REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:']);
   return options;
 }

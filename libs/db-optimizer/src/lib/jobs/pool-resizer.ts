@@ -10,9 +10,10 @@ import type { ServerBudget, ServerBudgets } from './server-budgets';
 /** What the resizer needs of a pool. */
 export type ResizablePool = Pick<
   ManagedPool,
-  | 'name' | 'server' | 'min' | 'max' | 'limit' | 'ended' | 'busyCount' | 'waitingCount' | 'totalCount' | 'acquisitions'
+  | 'name' | 'server' | 'min' | 'max' | 'limit' | 'ended' | 'busyCount' | 'idleCount' | 'waitingCount' | 'totalCount' | 'acquisitions'
   | 'setLimit' | 'trimIdle' | 'withClient'
->;
+> &
+  Partial<Pick<ManagedPool, 'addAcquisitionListener'>>;
 
 /** Where decisions are written. Nest's `Logger` fits. */
 export interface ResizeLogger {
@@ -44,9 +45,10 @@ interface Proposal {
 /**
  * One resize run over every pool: take each pool's load for the interval, ask
  * the policy, fit the proposals of each server into its connection budget,
- * apply the limits, then log and count each decision. Lowering a limit closes
- * idle clients above it now and busy ones only as they come back (ManagedPool),
- * so a run never closes a client in use.
+ * apply the limits, then log and count each decision. Raising a limit also
+ * opens clients for callers already queued; lowering it closes idle clients
+ * above it now and busy ones only as they come back (ManagedPool), so a run
+ * never closes a client in use.
  */
 export class PoolResizer {
   private readonly states = new Map<ResizablePool, PoolState>();
@@ -80,13 +82,18 @@ export class PoolResizer {
   private async run(): Promise<PoolResizeDecision[]> {
     const byServer = new Map<string, ResizablePool[]>();
     for (const pool of this.livePools()) byServer.set(pool.server, [...(byServer.get(pool.server) ?? []), pool]);
-    const groups = [...byServer.values()];
-    // Budgets are read before anything is decided, so no await separates a decision from its
-    // application: the limit a decision starts from is still the one in force when it is applied.
-    const budgets = await Promise.all(groups.map((pools) => this.options.budgets.budgetOf(pools)));
-    const decisions = groups.flatMap((pools, i) => this.resizeServer(pools, budgets[i]));
+    // Servers are sized independently: a server that cannot be reached (its budget read waits up
+    // to acquireTimeoutMs) must not hold back the decisions of the others.
+    const perServer = await Promise.all(
+      [...byServer.values()].map(async (pools) => {
+        // The budget is read before deciding, so no await separates a decision from its application:
+        // the limit a decision starts from is still the one in force when it is applied.
+        const budget = await this.options.budgets.budgetOf(pools);
+        return this.resizeServer(pools, budget);
+      }),
+    );
     this.counts.runs++;
-    return decisions;
+    return perServer.flat();
   }
 
   private resizeServer(pools: ResizablePool[], budget: ServerBudget | undefined): PoolResizeDecision[] {
@@ -175,8 +182,11 @@ export class PoolResizer {
   private stateOf(pool: ResizablePool): PoolState {
     let state = this.states.get(pool);
     if (!state) {
-      state = { window: new PoolLoadWindow(pool), history: { ...INITIAL_SIZING_HISTORY } };
+      const window = new PoolLoadWindow(pool);
+      state = { window, history: { ...INITIAL_SIZING_HISTORY } };
       this.states.set(pool, state);
+      // Waits per interval feed the "acquisition p99 over target" trigger.
+      pool.addAcquisitionListener?.((_, durationMs) => window.recordAcquisition(durationMs));
     }
     return state;
   }

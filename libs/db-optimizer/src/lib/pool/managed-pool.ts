@@ -67,7 +67,7 @@ export class ManagedPool {
   private acquisitionCount = 0;
   private destroyedCount = 0;
   private endPromise: Promise<void> | undefined;
-  private acquisitionListener: ((pool: ManagedPool, durationMs: number) => void) | undefined;
+  private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
     this.role = config.role;
@@ -122,9 +122,16 @@ export class ManagedPool {
     return this.acquisitionCount;
   }
 
-  /** Called after each successful acquisition (metrics hook; must be cheap). */
-  onAcquisition(listener: (pool: ManagedPool, durationMs: number) => void): void {
-    this.acquisitionListener = listener;
+  /**
+   * Calls `listener` after each successful acquisition with its wait (metrics,
+   * auto-sizing). It runs on every checkout: keep it cheap. Returns an unsubscribe.
+   */
+  addAcquisitionListener(listener: (pool: ManagedPool, durationMs: number) => void): () => void {
+    this.acquisitionListeners.push(listener);
+    return () => {
+      const index = this.acquisitionListeners.indexOf(listener);
+      if (index >= 0) this.acquisitionListeners.splice(index, 1);
+    };
   }
 
   /**
@@ -134,8 +141,13 @@ export class ManagedPool {
    */
   setLimit(limit: number): number {
     const bounded = Math.max(Math.max(this.min, 1), Math.min(this.max, Math.round(limit)));
+    const added = bounded - this.currentLimit;
     this.currentLimit = bounded;
-    (this.pool as unknown as { options: { max: number } }).options.max = bounded;
+    const internals = this.pool as unknown as { options: { max: number }; _pulseQueue(): void };
+    internals.options.max = bounded;
+    // pg-pool checks the limit only on new connect() calls: callers already queued
+    // would wait for a busy client. Each pulse opens one connection for one of them.
+    for (let slot = 0; slot < added && this.pool.waitingCount > 0; slot++) internals._pulseQueue();
     return bounded;
   }
 
@@ -156,7 +168,7 @@ export class ManagedPool {
     const durationMs = performance.now() - startedAt;
     this.acquisitionCount++;
     this.acquisitionHistogram.recordMs(durationMs);
-    this.acquisitionListener?.(this, durationMs);
+    for (const listener of this.acquisitionListeners) listener(this, durationMs);
     this.leased.add(client);
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
     client.on('error', this.onLeasedClientError);

@@ -1,0 +1,43 @@
+/**
+ * What `ResultCacheService.stats()` reports. Counts are since start.
+ * @publicApi
+ */
+export interface ResultCacheStats {
+  enabled: boolean;
+  /** `none` without `redisUrl` (memory only); `down` during an outage. */
+  redis: 'none' | 'up' | 'down';
+  memory: {
+    entries: number;
+    /** Payload and key bytes held (bounded by `cacheMaxBytes`). */
+    bytes: number;
+    hits: number;
+    misses: number;
+  };
+  redisLevel: {
+    hits: number;
+    misses: number;
+    /** Lookups not sent because Redis was down. */
+    skipped: number;
+    /** Failed or timed-out Redis calls. */
+    errors: number;
+  };
+  /** Results loaded from the database to be cached (misses and refreshes). */
+  loads: number;
+  /** Background refreshes of hot entries before they expire. */
+  refreshes: number;
+  /** Misses that waited for another caller's load of the same key instead of querying. */
+  coalesced: number;
+  /** Reads that could not be cached (volatile functions, unknown dependencies, unencodable values...). */
+  bypassed: number;
+  /** Committed writes (and outside changes) this instance applied to the versions. */
+  invalidations: number;
+  /** Of which: everything dropped (DDL, unknown effects, end of a Redis outage). */
+  flushes: number;
+  /** Version changes received from other instances. */
+  received: number;
+  /** Times Redis went down. */
+  outages: number;
+  rowVersions: { held: number; evicted: number };
+  /** Time from another instance sending a write's bump to this instance applying it (entries dropped). */
+  crossInstanceWindowMs: { count: number; p50: number; p99: number; max: number };
+}

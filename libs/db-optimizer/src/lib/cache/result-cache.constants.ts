@@ -1,0 +1,39 @@
+/** Prefix of every Redis key and channel of the result cache. */
+export const RESULT_CACHE_REDIS_PREFIX = 'dbo';
+
+/** Keyv namespace of L2 entries: their Redis keys read `db-optimizer:<prefix>:r:<hash>`. */
+export const RESULT_CACHE_KEYV_NAMESPACE = 'db-optimizer';
+
+/** Fraction of an entry's TTL after which a hit refreshes it in the background. */
+export const DEFAULT_REFRESH_AHEAD_RATIO = 0.8;
+
+/**
+ * Longest wait for one Redis call, in ms. A Redis GET takes ~0.07 ms here: anything near
+ * this bound means Redis is unwell, and the caller goes on with L1 and the database.
+ */
+export const DEFAULT_REDIS_TIMEOUT_MS = 100;
+
+/**
+ * While Redis is down this instance cannot hear of other instances' writes, so an L1 entry
+ * is served only while it is younger than this (ms). It bounds cross-instance staleness
+ * during an outage.
+ */
+export const DEFAULT_OUTAGE_MAX_AGE_MS = 1000;
+
+/** Row versions kept in memory; an evicted one folds into its table's floor (see `VersionMap`). */
+export const DEFAULT_MAX_ROW_VERSIONS = 100_000;
+
+/** How often Redis is pinged, to notice a silent outage and the end of one (ms). */
+export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 500;
+
+/** A read naming more rows than this depends on the whole table instead (smaller key, same safety). */
+export const MAX_ROW_KEYS_PER_READ = 64;
+
+/** A write naming more rows than this bumps its table's version instead (bounded messages). */
+export const MAX_ROW_KEYS_PER_WRITE = 1000;
+
+/** Longest wait for the connection to Redis at start before the cache starts without it (ms). */
+export const REDIS_CONNECT_TIMEOUT_MS = 2000;
+
+/** Longest wait for a clean QUIT at shutdown before the socket is simply closed (ms). */
+export const REDIS_QUIT_TIMEOUT_MS = 500;

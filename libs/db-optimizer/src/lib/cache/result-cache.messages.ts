@@ -1,0 +1,34 @@
+/**
+ * Messages of the result cache, as sentences that name the problem and the fix.
+ * Kept beside the cache until the lead folds them into errors/messages.ts.
+ */
+export const INVALID_CACHE_TTL = (value: unknown): string =>
+  `ttlSeconds must be a positive number of seconds (or 0 to skip the cache for this call), got ${String(value)}. ` +
+  'Pass e.g. { ttlSeconds: 60 }, or { useCache: false }.';
+
+export const INVALID_CACHE_TUNING = (option: string, problem: string): string => `Result cache option ${option} ${problem}.`;
+
+export const REDIS_DOWN = (reason: string): string =>
+  `Redis for the result cache is unavailable (${reason}); serving from memory and the database, ` +
+  'with in-memory entries capped in age until Redis is back. Check that Redis is running and reachable at redisUrl.';
+
+export const REDIS_BACK = (epoch: string): string =>
+  `Redis for the result cache is back; every entry cached before or during the outage was dropped (epoch ${epoch}).`;
+
+export const REDIS_NOT_REACHABLE_AT_START = (timeoutMs: number): string =>
+  `Redis for the result cache did not answer within ${timeoutMs} ms at start; the cache runs on memory only ` +
+  'and connects when Redis answers. Check redisUrl and that Redis is running.';
+
+export const NOT_A_LEGACY_REDIS_STORE = (missing: string[]): string =>
+  `The store returned by cache-manager-ioredis-yet lacks ${missing.join(', ')}; ` +
+  'install a cache-manager-ioredis-yet 2.x release (the cache-manager v5 store interface).';
+
+export const KEYS_REFUSED = (): string =>
+  'The result cache never lists Redis keys (KEYS/SCAN block Redis); entries are found by versioned keys only.';
+
+export const INVALIDATION_FAILED = (reason: string): string =>
+  `Working out what a committed write invalidates failed (${reason}); every cached result was dropped to stay correct. ` +
+  'If this repeats, check the catalog queries of the dependency analyzer.';
+
+export const CHANGE_NOTIFICATIONS_NEED_CACHE = (): string =>
+  'installChangeNotifications() needs the result cache: set enableCache: true in the module options.';

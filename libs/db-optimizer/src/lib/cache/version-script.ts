@@ -1,0 +1,44 @@
+/**
+ * Bumps version counters in Redis and announces it, atomically, so the order of changes
+ * in Redis is the order of messages on the channel.
+ *
+ * The stamp is the larger of the clock + 1, Redis' TIME in µs and ARGV[1]: it only grows,
+ * even after Redis restarts empty (TIME has moved on) or after an instance handed out
+ * local stamps during an outage (it passes the largest as ARGV[1]). µs values stay below
+ * 2^53, so Lua's doubles hold them exactly.
+ *
+ * Each hash field holds `stamp@lsn`, keeping the later WAL position of all bumps.
+ *
+ * KEYS[1] clock, KEYS[2] versions hash.
+ * ARGV[1] minimum stamp, ARGV[2] channel, ARGV[3] WAL position or '', ARGV[4] message body, ARGV[5..] fields.
+ * Returns the stamp as a decimal string; publishes `stamp|body`.
+ */
+export const BUMP_VERSIONS_SCRIPT = `
+local function lsnParts(text)
+  if text == nil then return nil end
+  local hi, lo = string.match(text, '^(%x+)/(%x+)$')
+  if hi == nil then return nil end
+  return tonumber(hi, 16), tonumber(lo, 16)
+end
+local function laterLsn(a, b)
+  local ah, al = lsnParts(a)
+  local bh, bl = lsnParts(b)
+  if ah == nil then return b end
+  if bh == nil then return a end
+  if ah > bh or (ah == bh and al >= bl) then return a end
+  return b
+end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local stamp = math.max((tonumber(redis.call('GET', KEYS[1])) or 0) + 1, now, tonumber(ARGV[1]) or 0)
+local text = string.format('%.0f', stamp)
+redis.call('SET', KEYS[1], text)
+for i = 5, #ARGV do
+  local old = redis.call('HGET', KEYS[2], ARGV[i])
+  local oldLsn = nil
+  if old then oldLsn = string.match(old, '@(.+)$') end
+  redis.call('HSET', KEYS[2], ARGV[i], text .. '@' .. (laterLsn(oldLsn, ARGV[3]) or ''))
+end
+redis.call('PUBLISH', ARGV[2], text .. '|' .. ARGV[4])
+return text
+`;

@@ -1,0 +1,74 @@
+import type { PlanNodeSummary } from '../plan/plan-node-summary.interface';
+import { qualifiedName } from '../sql/quote';
+import { isOnRelation, planConditionPredicates } from '../statement/plan-condition';
+import type { Predicate, RelationRef } from '../statement/statement-shape.interface';
+import type { RuleContext, SuggestionNodeRef } from './suggestion.interface';
+
+/** The reference a suggestion carries to its plan node. */
+export function nodeRef(node: PlanNodeSummary): SuggestionNodeRef {
+  return { nodeType: node.nodeType, relation: relationName(node), path: node.path };
+}
+
+/** `schema.table` of a scan node (the schema comes with VERBOSE plans), undefined for other nodes. */
+export function relationName(node: PlanNodeSummary): string | undefined {
+  return node.relation ? qualifiedName(node.schema, node.relation) : undefined;
+}
+
+export function relationOf(node: PlanNodeSummary): RelationRef | undefined {
+  return node.relation ? { schema: node.schema, name: node.relation, alias: node.alias } : undefined;
+}
+
+/**
+ * The conditions a scan node applies to its own table: read from the plan's
+ * condition texts, or, when those are not plain SQL, from the statement's
+ * WHERE / ON for that table.
+ */
+export function scanPredicates(context: RuleContext, node: PlanNodeSummary, fields: readonly string[]): Predicate[] {
+  const relation = relationOf(node);
+  if (!relation) return [];
+  const raw = context.plan?.rawNodes[node.id];
+  const fromPlan: Predicate[] = [];
+  let readable = true;
+  for (const field of fields) {
+    const text = raw?.[field];
+    if (typeof text !== 'string') continue;
+    const predicates = planConditionPredicates(text, relation);
+    if (predicates === undefined) readable = false;
+    else fromPlan.push(...predicates);
+  }
+  const own = (predicates: Predicate[]): Predicate[] => predicates.filter((predicate) => isOnRelation(predicate, relation));
+  if (readable && fromPlan.length > 0) return own(fromPlan);
+  return own(statementPredicates(context, relation));
+}
+
+/** Predicates of the statement's blocks on a table named like `relation` (alias-insensitive: plans rename). */
+function statementPredicates(context: RuleContext, relation: RelationRef): Predicate[] {
+  const found: Predicate[] = [];
+  for (const block of context.statement?.blocks ?? []) {
+    for (const predicate of block.predicates) {
+      const target = predicate.column.relation;
+      if (target?.name !== relation.name || (target.schema && relation.schema && target.schema !== relation.schema)) continue;
+      found.push({ ...predicate, column: { ...predicate.column, relation } });
+    }
+  }
+  return found;
+}
+
+/** A statement relation's name as the fix should spell it: the catalog's schema when known, else as written. */
+export function tableNameFor(context: RuleContext, relation: RelationRef | undefined): string | undefined {
+  if (!relation) return undefined;
+  const facts = context.tables.find(relation.schema, relation.name);
+  return facts ? qualifiedName(facts.schema, facts.name) : qualifiedName(relation.schema, relation.name);
+}
+
+/** `1.2k`, `35k`, `1.4M`: counts in messages. */
+export function formatCount(value: number): string {
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
+  if (value >= 10_000) return `${Math.round(value / 1000)}k`;
+  if (value >= 1000) return `${(value / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  return String(Math.round(value));
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}

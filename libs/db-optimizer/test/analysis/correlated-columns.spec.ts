@@ -1,0 +1,38 @@
+import { loadSqlParser } from '../../src/lib/query/parser';
+import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
+import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+
+describe('PlanAnalyzer: correlated columns (b = a % 100)', () => {
+  let database: AnalysisDatabase;
+  let analyzer: PlanAnalyzer;
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    database = await openAnalysisDatabase('analysis_correlated');
+    await createOrders(database);
+    analyzer = new PlanAnalyzer(database.runner);
+  });
+
+  afterAll(() => database?.close());
+
+  describe('#analyzeExecutionPlan', () => {
+    it('flags the 100x misestimate of a = x AND b = y and suggests dependency statistics', async () => {
+      const analysis = await analyzer.analyzeExecutionPlan(`SELECT id FROM ${database.schema}.orders WHERE a = $1 AND b = $2`, [5, 5]);
+      const table = `${database.schema}.orders`;
+      const misestimate = analysis.suggestions.find((suggestion) => suggestion.ruleId === 'row-estimate');
+      expect(misestimate).toMatchObject({
+        severity: 'warning',
+        node: { nodeType: 'Seq Scan', relation: table },
+        fix: `CREATE STATISTICS ${database.schema}.orders_a_b_stats (dependencies) ON a, b FROM ${table}; ANALYZE ${table}`,
+      });
+      expect(misestimate?.message).toMatch(/expected 2 rows per loop but got 200 \(100x under\)/);
+    });
+
+    it('stops flagging it once the suggested statistics exist', async () => {
+      const table = `${database.schema}.orders`;
+      await database.onPrimaryAndReplicated(`CREATE STATISTICS ${database.schema}.orders_a_b_stats (dependencies) ON a, b FROM ${table}; ANALYZE ${table}`);
+      const analysis = await analyzer.analyzeExecutionPlan(`SELECT id FROM ${table} WHERE a = $1 AND b = $2`, [5, 5]);
+      expect(analysis.suggestions.filter((suggestion) => suggestion.ruleId === 'row-estimate')).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { DatabaseError } from 'pg';
+import { loadSqlParser } from '../../src/lib/query/parser';
+import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
+import { AnalysisDatabase, openAnalysisDatabase } from './support/analysis-database';
+
+describe('PlanAnalyzer: statement_timeout', () => {
+  let database: AnalysisDatabase;
+  let analyzer: PlanAnalyzer;
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    database = await openAnalysisDatabase('analysis_timeout');
+    analyzer = new PlanAnalyzer(database.runner);
+  });
+
+  afterAll(() => database?.close());
+
+  describe('#analyzeExecutionPlan', () => {
+    it('cancels an EXPLAIN ANALYZE that outlives timeoutMs and keeps the server error as cause', async () => {
+      const startedAt = Date.now();
+      const error = await analyzer
+        .analyzeExecutionPlan('SELECT pg_sleep(5)', [], { timeoutMs: 200 })
+        .catch((caught: unknown) => caught as Error);
+      expect(Date.now() - startedAt).toBeLessThan(4000);
+      expect(error.message).toMatch(/^EXPLAIN on the replica failed for "SELECT pg_sleep\(\$1\)": canceling statement due to statement timeout/);
+      expect(error.cause).toBeInstanceOf(DatabaseError);
+      expect((error.cause as DatabaseError).code).toBe('57014');
+    });
+
+    it('leaves the connection outside any transaction, with its own statement_timeout', async () => {
+      const before = (await database.replica.query('SHOW statement_timeout')).rows[0].statement_timeout;
+      await analyzer.analyzeExecutionPlan('SELECT pg_sleep(1)', [], { timeoutMs: 50 }).catch(() => undefined);
+      expect((await database.replica.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe(before);
+    });
+
+    it('refuses a timeout that is not a positive whole number of milliseconds', async () => {
+      await expect(analyzer.analyzeExecutionPlan('SELECT 1', [], { timeoutMs: 0 })).rejects.toThrow('positive whole number');
+    });
+  });
+});
