@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
+import { AnalysisController } from './analysis/analysis.controller';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -20,7 +21,7 @@ import { StatsController } from './stats/stats.controller';
     HealthModule,
     ProductsModule,
   ],
-  controllers: [ReportsController, StatsController, MetricsController],
+  controllers: [ReportsController, StatsController, MetricsController, AnalysisController],
   providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
 })
 export class AppModule {}

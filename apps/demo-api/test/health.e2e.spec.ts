@@ -47,4 +47,13 @@ describe('demo API (end to end, real cluster)', () => {
     expect(response.body.metadata.poolUsed).toBe('analytics');
     expect(response.body.data.length).toBeGreaterThan(0);
   });
+
+  it('explains the category listing and lists statement statistics', async () => {
+    const explain = await request(app.getHttpServer()).get('/analysis/explain/products-by-category?category=tools').expect(200);
+    expect(explain.body.summary).toBeDefined();
+    expect(Array.isArray(explain.body.suggestions)).toBe(true);
+    const statements = await request(app.getHttpServer()).get('/analysis/statements').expect(200);
+    expect(statements.body.length).toBeGreaterThan(0);
+    expect(JSON.stringify(statements.body)).not.toContain('Lamp');
+  });
 });

@@ -64,3 +64,26 @@ export { PoolResizeJob } from './lib/jobs/pool-resize.job';
 export { POOL_LOAD_SAMPLER_NAME } from './lib/jobs/pool-resize.constants';
 export type { PoolResizeDecision, PoolResizeStats } from './lib/jobs/pool-resize-stats.interface';
 export type { ServerBudget } from './lib/jobs/server-budgets';
+export {
+  PlanAnalyzer,
+  IndexAdvisor,
+  SlowQueryExplainer,
+  UnexplainableQueryError,
+  ANALYSIS_RULES,
+} from './lib/query/analysis';
+export type {
+  PlanAnalysis,
+  PlanAnalysisOptions,
+  PlanNodeSummary,
+  PlanSummary,
+  Suggestion,
+  SuggestionSeverity,
+  SuggestionNodeRef,
+  ExplainRunner,
+  IndexAdvice,
+  IndexRecommendation,
+  WorkloadStatement,
+  SlowCall,
+  SlowQueryAnalysis,
+  SlowQueryExplainerStats,
+} from './lib/query/analysis';

@@ -94,6 +94,10 @@ export interface DbOptimizerOptions {
   enableQueryOptimization?: boolean;
   /** Classifications kept in the per-text LRU. @default 5000 */
   classificationCacheSize?: number;
+  /** Explain slow statements in the background (sampled, rate-limited; writes are only planned, never run). @default true */
+  autoExplainSlowQueries?: boolean;
+  /** Let `recommendIndexes()` run `CREATE EXTENSION hypopg` when it is available but not installed. @default false */
+  installHypopg?: boolean;
   /** Cache results of safe reads (L1 memory, L2 Redis when `redisUrl` is set). @default false */
   enableCache?: boolean;
   /** Default TTL of cached results. @default 3600 */

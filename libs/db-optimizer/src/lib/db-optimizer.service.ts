@@ -145,6 +145,15 @@ export class DbOptimizerService implements OnModuleInit {
     }
     result.metadata.executionTimeMs = performance.now() - startedAt;
     this.record(classification, result.metadata);
+    if (result.metadata.executionTimeMs >= this.options.slowQueryThresholdMs && result.metadata.cached === false) {
+      this.optimizer.offerSlowQuery({
+        fingerprint: classification.fingerprint,
+        sql,
+        params: values,
+        durationMs: result.metadata.executionTimeMs,
+        pool: result.metadata.poolUsed,
+      });
+    }
     return result;
   }
 

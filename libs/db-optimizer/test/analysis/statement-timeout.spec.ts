@@ -18,9 +18,10 @@ describe('PlanAnalyzer: statement_timeout', () => {
   describe('#analyzeExecutionPlan', () => {
     it('cancels an EXPLAIN ANALYZE that outlives timeoutMs and keeps the server error as cause', async () => {
       const startedAt = Date.now();
-      const error = await analyzer
-        .analyzeExecutionPlan('SELECT pg_sleep(5)', [], { timeoutMs: 200 })
-        .catch((caught: unknown) => caught as Error);
+      const error: Error = await analyzer.analyzeExecutionPlan('SELECT pg_sleep(5)', [], { timeoutMs: 200 }).then(
+        () => new Error('expected the EXPLAIN to time out'),
+        (caught: Error) => caught,
+      );
       expect(Date.now() - startedAt).toBeLessThan(4000);
       expect(error.message).toMatch(/^EXPLAIN on the replica failed for "SELECT pg_sleep\(\$1\)": canceling statement due to statement timeout/);
       expect(error.cause).toBeInstanceOf(DatabaseError);

@@ -38,7 +38,7 @@ describe('PlanAnalyzer: EXPLAIN ANALYZE of writes', () => {
       const analysis = await analyzer.analyzeExecutionPlan(`DELETE FROM ${database.schema}.orders`);
       expect(await count('orders')).toBe(100_000);
       expect(analysis.nodes[1].actualRows).toBe(100_000);
-      expect(analysis.suggestions[0]).toMatchObject({ ruleId: 'unbounded-write', severity: 'critical' });
+      expect(analysis.suggestions.find((suggestion) => suggestion.ruleId === 'unbounded-write')?.severity).toBe('critical');
     });
 
     it('undoes an INSERT, but its identity sequence stays advanced, as the warning says', async () => {

@@ -10,20 +10,14 @@ describe('TableCatalog names and keys (against the primary)', () => {
   let queries: number;
   let catalog: TableCatalog;
 
-  /** The pool's query, with the test schema first on the search_path and every query counted. */
-  const query: CatalogQuery = async (sql, params) => {
+  /** The pool's query (its connections have the test schema first on the search_path), every query counted. */
+  const query: CatalogQuery = (sql, params) => {
     queries++;
-    const client = await pool.connect();
-    try {
-      await client.query(`SET search_path = ${schema}, public`);
-      return await client.query(sql, params);
-    } finally {
-      client.release();
-    }
+    return pool.query(sql, params);
   };
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4 });
+    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4, options: `-c search_path=${schema},public` });
     await pool.query(`
       CREATE SCHEMA ${schema};
       CREATE SCHEMA ${other};
@@ -34,6 +28,10 @@ describe('TableCatalog names and keys (against the primary)', () => {
       CREATE TABLE ${schema}.sessions (token uuid PRIMARY KEY);
       CREATE TABLE ${schema}.events (id int, day date, PRIMARY KEY (day));
       CREATE TABLE ${schema}.logs (line text);
+      CREATE TABLE ${schema}.derived (a int NOT NULL, id int GENERATED ALWAYS AS (a * 10) STORED PRIMARY KEY);
+      CREATE TABLE ${schema}.labels (name text COLLATE "und-x-icu" PRIMARY KEY);
+      CREATE COLLATION ${schema}.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+      CREATE TABLE ${schema}.nocase_labels (name text COLLATE ${schema}.nocase PRIMARY KEY);
       CREATE TABLE ${schema}.measures (id int, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
       CREATE TABLE ${schema}.measures_2024 PARTITION OF ${schema}.measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
       CREATE TABLE ${schema}.cities (id int PRIMARY KEY, name text);
@@ -115,6 +113,12 @@ describe('TableCatalog names and keys (against the primary)', () => {
       await expect(catalog.keyColumns(`${schema}.MixedCase`)).resolves.toEqual([{ name: 'code', type: 'text' }]);
       await expect(catalog.keyColumns(`${schema}.sessions`)).resolves.toEqual([{ name: 'token', type: 'uuid' }]);
       await expect(catalog.keyColumns(`${schema}.events`)).resolves.toEqual([{ name: 'day', type: 'other' }]);
+      await expect(catalog.keyColumns(`${schema}.labels`)).resolves.toEqual([{ name: 'name', type: 'text' }]);
+    });
+
+    it('leaves keys that do not compare by spelling, or move with other columns, as other', async () => {
+      await expect(catalog.keyColumns(`${schema}.nocase_labels`)).resolves.toEqual([{ name: 'name', type: 'other' }]);
+      await expect(catalog.keyColumns(`${schema}.derived`)).resolves.toEqual([{ name: 'id', type: 'other' }]);
     });
 
     it('uses the key of the root for a partition tree', async () => {

@@ -7,11 +7,17 @@ describe('TableCatalog write reach (against the primary)', () => {
   const schema = uniqueSchema('reach');
   const t = (name: string): string => `${schema}.${name}`;
   let pool: Pool;
+  let appPool: Pool;
+  /** Like the application's connections: the test schema on the search_path, where trigger code finds unqualified tables. */
   let query: CatalogQuery;
+  /** A connection with the default search_path: only qualified names, or a function's own SET search_path, find the tables. */
+  let plainQuery: CatalogQuery;
 
   beforeAll(async () => {
     pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4 });
-    query = (sql, params) => pool.query(sql, params);
+    plainQuery = (sql, params) => pool.query(sql, params);
+    appPool = new Pool({ connectionString: testEnv().primaryUrl, max: 4, options: `-c search_path=${schema},public` });
+    query = (sql, params) => appPool.query(sql, params);
     await pool.query(`
       CREATE SCHEMA ${schema};
       SET search_path = ${schema};
@@ -24,7 +30,7 @@ describe('TableCatalog write reach (against the primary)', () => {
 
       CREATE TABLE audit_log (at timestamptz DEFAULT now(), what text);
       CREATE TABLE counters (name text PRIMARY KEY, n int);
-      CREATE FUNCTION bump_counter(which text) RETURNS void LANGUAGE sql AS $$ UPDATE counters SET n = n + 1 WHERE name = which $$;
+      CREATE FUNCTION bump_counter(which text) RETURNS void LANGUAGE sql SET search_path = ${schema} AS $$ UPDATE counters SET n = n + 1 WHERE name = which $$;
       CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO audit_log (what) VALUES (TG_OP);
@@ -62,7 +68,7 @@ describe('TableCatalog write reach (against the primary)', () => {
 
   afterAll(async () => {
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await Promise.all([pool.end(), appPool.end()]);
   });
 
   describe('#writeReach cascades', () => {
@@ -136,8 +142,8 @@ describe('TableCatalog write reach (against the primary)', () => {
   });
 
   describe('#functionReach', () => {
-    it('finds what a called SQL function writes', async () => {
-      await expect(new TableCatalog(query).functionReach([`${schema}.bump_counter`])).resolves.toEqual({ tables: [t('counters')], unknown: false });
+    it('finds what a called SQL function writes, under its own search_path', async () => {
+      await expect(new TableCatalog(plainQuery).functionReach([`${schema}.bump_counter`])).resolves.toEqual({ tables: [t('counters')], unknown: false });
     });
 
     it('finds that built-ins write nothing', async () => {
@@ -146,6 +152,13 @@ describe('TableCatalog write reach (against the primary)', () => {
 
     it('calls a function missing from the catalog unknown', async () => {
       await expect(new TableCatalog(query).functionReach([`${schema}.nothing_here`])).resolves.toMatchObject({ unknown: true });
+    });
+
+    it('calls a function writing a table that does not resolve unknown', async () => {
+      await expect(new TableCatalog(plainQuery).writeReach(t('products'), ['INSERT'])).resolves.toMatchObject({
+        unknown: true,
+        reason: expect.stringMatching(/audit_log, which cannot be resolved/),
+      });
     });
   });
 });

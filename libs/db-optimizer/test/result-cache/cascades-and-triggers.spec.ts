@@ -16,7 +16,7 @@ describe('writes that reach other tables', () => {
        CREATE TABLE orders (id int PRIMARY KEY, amount int);
        CREATE TABLE audit (id serial PRIMARY KEY, order_id int, amount int);
        CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN INSERT INTO audit (order_id, amount) VALUES (NEW.id, NEW.amount); RETURN NEW; END $$;
+       BEGIN INSERT INTO ${schema}.audit (order_id, amount) VALUES (NEW.id, NEW.amount); RETURN NEW; END $$;
        CREATE TRIGGER orders_audit AFTER INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order();`,
     );
     app = await startInstance(cacheOptions());

@@ -87,6 +87,18 @@ describe('two instances sharing Redis, randomized writes and reads', () => {
     expect(histogram.crossInstanceWindowMs.p99).toBeLessThan(50);
   });
 
+  it('lets a consistency token from the writer see the write on the other instance at once', async () => {
+    for (let round = 0; round < 100; round++) {
+      const id = 1 + (round % ROWS);
+      await other.db.executeOptimizedQuery(`SELECT v FROM ${T} WHERE id = $1`, [id]);
+      const write = await writer.db.executeOptimizedQuery<{ v: number }>(`UPDATE ${T} SET v = v + 1 WHERE id = $1 RETURNING v`, [id]);
+      const token = write.metadata.consistencyToken;
+      expect(token).toBeDefined();
+      const read = await other.db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${T} WHERE id = $1`, [id], { consistencyToken: token });
+      expect(read.rows[0].v).toBe(write.rows[0].v);
+    }
+  });
+
   it('serves the other instance from Redis what one instance loaded', async () => {
     const sql = `SELECT v FROM ${T} WHERE id = $1 AND v >= $2`;
     await writer.db.executeOptimizedQuery(sql, [1, -1]);

@@ -5,7 +5,7 @@ import { CachedEntry, cachedEntry } from './cached-entry';
 import type { MemoryCache } from './memory-cache';
 import type { ReadPlan } from './read-plan';
 import type { RedisL2 } from './redis-l2';
-import { decodeResult, encodeResult } from './result-codec';
+import { decodeResult, encodeResult, tryDecodeResult } from './result-codec';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { SingleFlight } from './single-flight';
 
@@ -79,12 +79,13 @@ export class CacheReader {
     const l2 = this.deps.usableL2();
     if (l2) {
       const entry = await l2.get(plan.key);
-      const usable = entry !== undefined && this.deps.servable(entry);
-      this.deps.recordLookup('redis', usable);
-      if (usable) {
+      // Decoded once here: an entry this version cannot read is a miss, never an error for the caller.
+      const result = entry !== undefined && this.deps.servable(entry) ? tryDecodeResult(entry.payload, 'redis') : undefined;
+      this.deps.recordLookup('redis', result !== undefined);
+      if (entry && result) {
         this.deps.counters.redisHits++;
         this.deps.memory.set(plan.key, entry);
-        return { entry, level: 'redis', result: undefined };
+        return { entry, level: 'redis', result };
       }
       this.deps.counters.redisMisses++;
     } else if (this.deps.redisConfigured) {

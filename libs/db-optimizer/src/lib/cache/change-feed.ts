@@ -44,10 +44,12 @@ export class ChangeFeed {
   waitFor(stamp: number, timeoutMs: number): Promise<boolean> {
     if (stamp <= this.heardStamp) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
+      // setImmediate: messages already received during an event-loop stall are handled first (see withTimeout).
+      const giveUp = (): void => {
         this.waiters = this.waiters.filter((waiter) => waiter !== entry);
         resolve(false);
-      }, timeoutMs);
+      };
+      const timer = setTimeout(() => setImmediate(giveUp), timeoutMs);
       timer.unref();
       const entry: Waiter = {
         stamp,

@@ -3,6 +3,7 @@ import type { StatementSafety } from '../query/query-optimizer.service';
 import type { QueryClassification, RouteTarget } from '../query/query-classification.interface';
 import { parseLsn } from '../routing/lsn';
 import { cacheKey, DatabaseIdentity } from './cache-key';
+import { INVALID_CACHE_TTL } from './result-cache.messages';
 import { statementIdentity } from './statement-identity';
 import { encodeParamsForKey } from './typed-params';
 import type { TableScope } from './version-change';
@@ -57,6 +58,14 @@ export async function planRead(
   const capture = planner.capture(dependencies.tables);
   const key = cacheKey({ identity: planner.identity, target, sql: statement, params: paramsText, versions: capture.signature });
   return { key, capture };
+}
+
+/** The call's TTL in ms: `ttlSeconds`, else the module's default; 0 means "do not cache this call". */
+export function ttlMsOf(options: QueryOptions, defaultSeconds: number): number {
+  const seconds = options.ttlSeconds ?? defaultSeconds;
+  if (seconds === 0) return 0;
+  if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new TypeError(INVALID_CACHE_TTL(seconds));
+  return seconds * 1000;
 }
 
 function tokenHeard(planner: ReadPlanner, token: string): boolean {

@@ -3,6 +3,7 @@ import { redisStore } from 'cache-manager-ioredis-yet';
 import Redis, { RedisOptions } from 'ioredis';
 import { Keyv } from 'keyv';
 import { RESULT_CACHE_KEYV_NAMESPACE } from './result-cache.constants';
+import { INVALID_REDIS_URL, REDIS_CLUSTER_UNSUPPORTED } from './result-cache.messages';
 import { assertLegacyRedisStore, RedisStoreAdapter } from './redis-store-adapter';
 
 /** The Redis clients of the result cache: one for commands (and L2 through cache-manager), one subscribed. */
@@ -32,7 +33,7 @@ export async function createRedisConnection(url: string, timeoutMs: number, onEr
     retryStrategy: (attempt) => Math.min(attempt * 50, 500),
   };
   const store = assertLegacyRedisStore(await redisStore(options));
-  if (!(store.client instanceof Redis)) throw new TypeError('The result cache expects a single Redis server, not a cluster.');
+  if (!(store.client instanceof Redis)) throw new TypeError(REDIS_CLUSTER_UNSUPPORTED());
   const client = store.client;
   client.on('error', onError);
   const subscriber = client.duplicate();
@@ -48,14 +49,17 @@ export async function createRedisConnection(url: string, timeoutMs: number, onEr
   return { client, subscriber, cache };
 }
 
+/** The database number a Redis URL selects. */
+export function redisDatabaseOf(url: string): number {
+  return redisOptionsFromUrl(url).db ?? 0;
+}
+
 /** ioredis options from a `redis://user:password@host:port/db` URL (`rediss://` for TLS). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new TypeError(`redisUrl must start with redis:// or rediss://, e.g. redis://cache:6379/0.`);
-  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new TypeError(INVALID_REDIS_URL('must start with redis:// or rediss://'));
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new TypeError(`redisUrl names database "${parsed.pathname.slice(1)}"; use a number, e.g. redis://cache:6379/0.`);
+  if (!Number.isInteger(db) || db < 0) throw new TypeError(INVALID_REDIS_URL(`names database "${parsed.pathname.slice(1)}", which is not a number`));
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,

@@ -1,5 +1,6 @@
 import type { Cache } from 'cache-manager';
 import { CachedEntry, parseEntry, serializeEntry } from './cached-entry';
+import { RESULT_FORMAT_VERSION } from './result-cache.constants';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { withTimeout } from './with-timeout';
 
@@ -35,7 +36,7 @@ export class RedisL2 {
   }
 
   private keyOf(key: string): string {
-    return `${this.prefix}:r:${key}`;
+    return `${this.prefix}:r${RESULT_FORMAT_VERSION}:${key}`;
   }
 
   private fail(error: unknown): void {

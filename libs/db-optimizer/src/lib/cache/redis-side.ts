@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { ChangeFeed } from './change-feed';
 import type { ChangeMessage } from './change-message';
 import type { MemoryCache } from './memory-cache';
-import { createRedisConnection, RedisConnection } from './redis-connection';
+import { createRedisConnection, RedisConnection, redisDatabaseOf } from './redis-connection';
 import { RedisL2 } from './redis-l2';
 import { RedisLink } from './redis-link';
 import { RedisVersions, versionKeys } from './redis-versions';
-import { REDIS_CONNECT_TIMEOUT_MS } from './result-cache.constants';
-import { REDIS_BACK, REDIS_DOWN } from './result-cache.messages';
+import { PRIMARY_LSN_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from './result-cache.constants';
+import { REDIS_BACK, REDIS_DOWN, REDIS_NOT_REACHABLE_AT_START } from './result-cache.messages';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { epochMs, VersionCoordinator } from './version-coordinator';
 import { laterLsn } from './version-stamp';
@@ -41,13 +41,16 @@ export class RedisSide {
   readonly l2: RedisL2;
   private readonly versions: RedisVersions;
   private readonly feed: ChangeFeed;
-  private lostContact = false;
+  /** `coordinator.appliedLocally` when this instance was last in line with Redis. */
+  private localAtSync = 0;
+  private incarnation: string | undefined;
+  private everUp = false;
 
   private constructor(
     private readonly connection: RedisConnection,
     private readonly options: RedisSideOptions,
   ) {
-    const keys = versionKeys(options.prefix);
+    const keys = versionKeys(options.prefix, redisDatabaseOf(options.url));
     this.versions = new RedisVersions(connection.client, keys, options.origin);
     this.feed = new ChangeFeed((message) => this.receive(message));
     connection.subscriber.on('message', (channel: string, text: string) => {
@@ -70,10 +73,6 @@ export class RedisSide {
     return side;
   }
 
-  get malformedMessages(): number {
-    return this.feed.malformed;
-  }
-
   start(): Promise<void> {
     return this.link.start();
   }
@@ -82,28 +81,46 @@ export class RedisSide {
     return this.link.stop();
   }
 
+  /**
+   * Subscribes, then reads every counter from Redis, which covers whatever messages were
+   * missed meanwhile (no flush needed for those). Two things it cannot cover: changes this
+   * instance applied with local stamps (never published, so other instances and L2 know
+   * nothing of them), and Redis having lost its data (counters gone). Either way the
+   * global epoch is bumped and memory cleared: nothing cached before or during the outage
+   * is served again, on any instance.
+   */
   private async bringInLine(channel: string): Promise<void> {
     const { coordinator, memory, timeoutMs } = this.options;
+    const localBefore = coordinator.appliedLocally;
     await withTimeout(this.connection.subscriber.subscribe(channel), timeoutMs, 'Redis SUBSCRIBE');
-    if (this.lostContact) {
-      // Loads after the flush must see every write of the outage, this instance's and others'.
-      const lsn = laterLsn(coordinator.map.latestLsn, await this.options.currentLsn().catch(() => undefined));
-      const stamp = await coordinator.viaRedis(
-        { versions: this.versions, feed: this.feed, link: this.link, timeoutMs },
-        { flushAll: true, tables: [], lsn },
-      );
-      memory.clear();
-      this.logger.log(REDIS_BACK(String(stamp)));
-    }
+    const incarnation = await withTimeout(this.versions.incarnation(), timeoutMs, 'Redis SET');
+    const redisLostData = this.incarnation !== undefined && incarnation !== this.incarnation;
+    if (localBefore > this.localAtSync || redisLostData) await this.flushEverywhere();
     const synced = await withTimeout(this.versions.readAll(), timeoutMs, 'Redis HGETALL');
     coordinator.map.applySynced(synced.epoch, synced.all, synced.wide);
-    this.lostContact = false;
+    // A write that went local while this ran is unpublished too: stay down, the next attempt flushes again.
+    if (coordinator.appliedLocally !== localBefore) throw new Error('a change was applied locally while coming back; trying again');
+    // Entries cached before this instance ever reached Redis may predate changes a restarted Redis no longer shows.
+    if (!this.everUp) memory.clear();
+    this.localAtSync = localBefore;
+    this.incarnation = incarnation;
+    this.everUp = true;
+  }
+
+  private async flushEverywhere(): Promise<void> {
+    const { coordinator, memory, timeoutMs } = this.options;
+    // Loads after the flush must see every write of the outage, this instance's and others'.
+    const primaryLsn = await withTimeout(this.options.currentLsn(), PRIMARY_LSN_TIMEOUT_MS, 'The primary').catch(() => undefined);
+    const lsn = laterLsn(coordinator.map.latestLsn, primaryLsn);
+    const stamp = await coordinator.viaRedis({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs }, { flushAll: true, tables: [], lsn });
+    memory.clear();
+    this.options.counters.flushes++;
+    this.logger.log(REDIS_BACK(String(stamp)));
   }
 
   private onDown(reason: string): void {
-    this.lostContact = true;
     this.options.counters.outages++;
-    this.logger.warn(REDIS_DOWN(reason));
+    this.logger.warn(this.everUp ? REDIS_DOWN(reason) : REDIS_NOT_REACHABLE_AT_START(REDIS_CONNECT_TIMEOUT_MS));
   }
 
   private onClientError(error: Error): void {
@@ -115,6 +132,7 @@ export class RedisSide {
     this.options.coordinator.map.apply(message.change);
     if (message.origin === this.options.origin) return;
     this.options.counters.received++;
-    if (Number.isFinite(message.sentAt)) this.options.counters.crossInstanceWindow.recordMs(epochMs() - message.sentAt);
+    // The steady-state window only: a bump delivered late because Redis hung is an outage, bounded by the outage rules.
+    if (this.link.healthy && Number.isFinite(message.sentAt)) this.options.counters.crossInstanceWindow.recordMs(epochMs() - message.sentAt);
   }
 }

@@ -37,7 +37,6 @@ export function missingMethods(store: object): string[] {
  * cache-manager 7's `KeyvAdapter` expects, translating the one signature that differs
  * (`mset`). It has no `reset`, so `Keyv.clear()` can never FLUSHDB a shared Redis, and its
  * `keys()` refuses: listing keys blocks Redis, and the cache never needs it.
- * @publicApi
  *
  * @example
  * const store = await redisStore({ host, port, lazyConnect: true });

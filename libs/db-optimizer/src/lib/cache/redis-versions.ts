@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { formatLsn, parseLsn } from '../routing/lsn';
 import { encodeChangeBody } from './change-message';
@@ -10,6 +11,8 @@ export interface VersionKeys {
   clock: string;
   versions: string;
   channel: string;
+  /** A random id set once: when it changes, Redis lost its data (and the counters with it). */
+  incarnation: string;
 }
 
 /** Counters as Redis holds them (rows are never stored: their table's `wide` bounds them). */
@@ -23,9 +26,18 @@ type BumpClient = Redis & {
   dboBumpVersions(clock: string, versions: string, ...args: string[]): Promise<string>;
 };
 
-/** Names of a namespace's keys and channel. */
-export function versionKeys(prefix: string): VersionKeys {
-  return { clock: `${prefix}:clock`, versions: `${prefix}:versions`, channel: `${prefix}:changes` };
+/**
+ * Names of a namespace's keys and channel. Pub/sub ignores Redis database numbers, so the
+ * channel names the database: instances on another database number have other counters
+ * and another clock, and must not mix stamps with these.
+ */
+export function versionKeys(prefix: string, redisDatabase: number): VersionKeys {
+  return {
+    clock: `${prefix}:clock`,
+    versions: `${prefix}:versions`,
+    channel: `${prefix}:changes:${redisDatabase}`,
+    incarnation: `${prefix}:incarnation`,
+  };
 }
 
 /**
@@ -59,6 +71,12 @@ export class RedisVersions {
       ...fieldsOf(change),
     );
     return Number(stamp);
+  }
+
+  /** This Redis' incarnation id, created by the first instance that asks. */
+  async incarnation(): Promise<string> {
+    const mine = randomUUID();
+    return (await this.client.set(this.keys.incarnation, mine, 'NX', 'GET')) ?? mine;
   }
 
   /** Every counter Redis holds. */

@@ -11,9 +11,10 @@ import { QueryOptimizerService } from '../query/query-optimizer.service';
 import { parseLsn } from '../routing/lsn';
 import { buildCacheParts, CacheParts } from './cache-parts';
 import { OutsideChanges } from './outside-changes';
-import { planRead, ReadPlan } from './read-plan';
+import { planRead, ReadPlan, ttlMsOf } from './read-plan';
 import { RedisSide } from './redis-side';
-import { CHANGE_NOTIFICATIONS_NEED_CACHE, INVALID_CACHE_TTL } from './result-cache.messages';
+import { ResultCacheCounters } from './result-cache-counters';
+import { CHANGE_NOTIFICATIONS_NEED_CACHE } from './result-cache.messages';
 import type { ResultCacheStats } from './result-cache-stats.interface';
 import { ResultCacheTuning, resolveCacheTuning } from './result-cache-tuning';
 
@@ -29,11 +30,18 @@ import { ResultCacheTuning, resolveCacheTuning } from './result-cache-tuning';
  *   to a server that has replayed the write.
  * - Across instances (Redis), the window between a write returning and other instances
  *   dropping its entries is one pub/sub hop (`stats().crossInstanceWindowMs`).
- * - While Redis is down, callers see no errors: L2 is skipped, and since other instances'
- *   writes cannot be heard, in-memory entries are served only while younger than
- *   `cacheOutageMaxAgeMs` (1 s): that is the cross-instance staleness bound during an
- *   outage. When Redis is back, the global epoch is bumped and memory cleared, so nothing
- *   cached before or during the outage is served again.
+ * - While Redis is down, callers see no errors: Redis calls time out after
+ *   `cacheRedisTimeoutMs` (100 ms) and L2 is skipped; since other instances' writes cannot
+ *   be heard, in-memory entries are served only while younger than `cacheOutageMaxAgeMs`
+ *   (1 s): that is the cross-instance staleness bound during an outage. This instance's own
+ *   writes keep invalidating its memory at once (local stamps).
+ * - When Redis is back: if this instance applied writes locally meanwhile (or Redis lost
+ *   its data), the global epoch is bumped and memory cleared, so nothing cached before or
+ *   during the outage is served again anywhere; otherwise it re-reads the counters from
+ *   Redis, which covers every message it missed.
+ * - A Redis that loses acknowledged writes yet keeps older ones (failover to a lagging
+ *   replica) can hand an instance an older counter: run it without such failover, or
+ *   rely on the TTL as the bound.
  * - Without `redisUrl`, several instances do not hear of each other's writes: the TTL is
  *   the only bound. Writes that bypass the module are likewise bounded by the TTL only,
  *   unless `installChangeNotifications()` covers their tables.
@@ -107,7 +115,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<OptimizedQueryResult<T>> {
     const parts = this.parts;
     if (!parts) return load();
-    const ttlMs = this.ttlMsOf(options);
+    const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
     const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, options);
     if (!plan) {
       parts.counters.bypassed++;
@@ -142,30 +150,33 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     return this.outside.install(tables);
   }
 
-  /** Counters of both levels, invalidation and the cross-instance window. */
+  /**
+   * Counters of both levels, invalidation, and the cross-instance window.
+   * @example
+   * const { memory, crossInstanceWindowMs } = cache.stats(); // crossInstanceWindowMs.p99
+   */
   stats(): ResultCacheStats {
     const parts = this.parts;
-    const counters = parts?.counters;
-    const window = counters?.crossInstanceWindow;
-    return {
-      enabled: parts !== undefined,
-      redis: this.options.redisUrl === undefined || !parts ? 'none' : this.redisHealthy ? 'up' : 'down',
-      memory: { entries: parts?.memory.size ?? 0, bytes: parts?.memory.bytes ?? 0, hits: counters?.memoryHits ?? 0, misses: counters?.memoryMisses ?? 0 },
-      redisLevel: { hits: counters?.redisHits ?? 0, misses: counters?.redisMisses ?? 0, skipped: counters?.redisSkipped ?? 0, errors: counters?.redisErrors ?? 0 },
-      loads: counters?.loads ?? 0,
-      refreshes: counters?.refreshes ?? 0,
-      coalesced: parts?.reader.coalesced ?? 0,
-      bypassed: counters?.bypassed ?? 0,
-      invalidations: counters?.invalidations ?? 0,
-      flushes: counters?.flushes ?? 0,
-      received: counters?.received ?? 0,
-      outages: counters?.outages ?? 0,
-      rowVersions: parts?.coordinator.map.rowStats ?? { held: 0, evicted: 0 },
-      crossInstanceWindowMs: { count: window?.count ?? 0, p50: window?.percentileMs(50) ?? 0, p99: window?.percentileMs(99) ?? 0, max: window?.maxMs ?? 0 },
-    };
+    const redis = this.options.redisUrl === undefined || !parts ? 'none' : this.redisHealthy ? 'up' : 'down';
+    if (!parts) {
+      return new ResultCacheCounters().snapshot({ enabled: false, redis, memory: { size: 0, bytes: 0 }, coalesced: 0, rowVersions: { held: 0, evicted: 0 } });
+    }
+    return parts.counters.snapshot({
+      enabled: true,
+      redis,
+      memory: parts.memory,
+      coalesced: parts.reader.coalesced,
+      rowVersions: parts.coordinator.map.rowStats,
+    });
   }
 
-  private async plan(parts: CacheParts, classification: QueryClassification, params: readonly unknown[], target: RouteTarget, options: QueryOptions): Promise<ReadPlan | undefined> {
+  private async plan(
+    parts: CacheParts,
+    classification: QueryClassification,
+    params: readonly unknown[],
+    target: RouteTarget,
+    options: QueryOptions,
+  ): Promise<ReadPlan | undefined> {
     try {
       return await planRead(parts.planner, classification, params, target, options);
     } catch (error) {
@@ -175,14 +186,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private ttlMsOf(options: QueryOptions): number {
-    const seconds = options.ttlSeconds ?? this.options.cacheTtlSeconds;
-    if (seconds === 0) return 0;
-    if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new TypeError(INVALID_CACHE_TTL(seconds));
-    return seconds * 1000;
-  }
-
-  /** The primary's WAL position now: loads after an outside change must see it. Undefined without replicas (reads go to the primary). */
+  /** The primary's WAL position now: loads after an outside change must see it. Undefined without replicas (reads go to the primary anyway). */
   private async primaryLsn(): Promise<bigint | undefined> {
     if (this.pools.replicas.length === 0) return undefined;
     return parseLsn(await this.pools.primary.withClient((client) => currentWalLsn(client)));

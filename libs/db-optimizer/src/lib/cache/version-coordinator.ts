@@ -23,11 +23,17 @@ export interface VersionRedis {
  */
 export class VersionCoordinator {
   private redis: VersionRedis | undefined;
+  private localCount = 0;
 
   constructor(
     readonly map: VersionMap,
     private readonly counters: ResultCacheCounters,
   ) {}
+
+  /** Changes applied with a local stamp (no Redis, or Redis down): other instances never heard of them. */
+  get appliedLocally(): number {
+    return this.localCount;
+  }
 
   attach(redis: VersionRedis): void {
     this.redis = redis;
@@ -68,6 +74,7 @@ export class VersionCoordinator {
 
   /** A local stamp, above every stamp seen: unique on this instance. */
   applyLocally(change: Omit<VersionChange, 'stamp'>): void {
+    this.localCount++;
     this.map.apply({ ...change, stamp: this.map.highest + 1 });
   }
 }

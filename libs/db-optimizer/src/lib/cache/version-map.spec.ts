@@ -114,5 +114,16 @@ describe('VersionMap', () => {
       expect(after.minLsn).toBe(9n);
       expect(map.highest).toBe(40);
     });
+
+    it('drops row counters below the synced wide version (they may have missed a write) and keeps newer ones', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: [{ table: T, rowKeys: ['old'] }] });
+      map.apply({ stamp: 50, flushAll: false, tables: [{ table: T, rowKeys: ['new'] }] });
+      const old = signature(map, { table: T, rowKeys: ['old'] });
+      const fresh = signature(map, { table: T, rowKeys: ['new'] });
+      map.applySynced(undefined, new Map(), new Map([[T, { value: 30 }]]));
+      expect(signature(map, { table: T, rowKeys: ['old'] })).not.toBe(old);
+      expect(signature(map, { table: T, rowKeys: ['new'] })).toBe(fresh);
+    });
   });
 });

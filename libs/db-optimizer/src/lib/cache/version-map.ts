@@ -97,9 +97,12 @@ export class VersionMap {
   }
 
   /**
-   * Applies counters read from Redis (a cumulative state, so merging is safe in any order
-   * with messages). A table's `wide` bounds every row write it ever had: it becomes the
-   * floor of rows this instance holds no counter for.
+   * Applies counters read from Redis: a cumulative state, so merging is safe in any order
+   * with messages, and it covers every change whose message was missed (published before
+   * the subscription, or while it was down). Rows are not in Redis: a table's `wide` bounds
+   * every row write it had, so it becomes the floor of its rows, and a row counter below it
+   * is dropped (it may have missed a write; it now reads the floor, a larger value). A row
+   * counter above it came from a message after the subscription and stays.
    */
   applySynced(epoch: Stamp | undefined, all: Map<string, Stamp>, wide: Map<string, Stamp>): void {
     if (epoch) this.epoch = this.mergeNoting(this.epoch, epoch);
@@ -112,6 +115,13 @@ export class VersionMap {
       table.wide = this.mergeNoting(table.wide, stamp);
       table.rowFloor = mergeStamp(table.rowFloor, stamp.value, stamp.lsn);
     }
+    if (wide.size === 0 || this.rows.size === 0) return;
+    const behind: string[] = [];
+    for (const [key, row] of this.rows.entries()) {
+      const floor = wide.get(row.table);
+      if (floor !== undefined && row.stamp.value < floor.value) behind.push(key);
+    }
+    for (const key of behind) this.rows.delete(key);
   }
 
   /** The versions of a read's dependencies, for its key, and the WAL position it must see. */

@@ -35,6 +35,8 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     preparedStatementCacheSize: positive('preparedStatementCacheSize', options.preparedStatementCacheSize, 1000),
     enableQueryOptimization: options.enableQueryOptimization ?? true,
     classificationCacheSize: positive('classificationCacheSize', options.classificationCacheSize, 5000),
+    autoExplainSlowQueries: options.autoExplainSlowQueries ?? true,
+    installHypopg: options.installHypopg ?? false,
     enableCache: options.enableCache ?? false,
     cacheTtlSeconds: positive('cacheTtlSeconds', options.cacheTtlSeconds, 3600),
     redisUrl: options.redisUrl,

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS, DB_OPTIMIZER_SQL_PARSER } from '../db-optimizer.constants';
+import { MetricsService } from '../metrics/metrics.service';
 import { PoolManagerService } from '../pool/pool-manager.service';
+import { QueryRouter } from '../routing/query-router.service';
+import { IndexAdvisor } from './analysis/advisor/index-advisor';
+import type { IndexAdvice, WorkloadStatement } from './analysis/advisor/index-advice.interface';
+import type { PlanAnalysis, PlanAnalysisOptions } from './analysis/plan/plan-analysis.interface';
+import { PlanAnalyzer } from './analysis/plan/plan-analyzer';
+import type { SlowCall, SlowQueryAnalysis, SlowQueryExplainerStats } from './analysis/slow/slow-query-analysis.interface';
+import { SlowQueryExplainer } from './analysis/slow/slow-query-explainer';
+import { PoolExplainRunner } from './pool-explain-runner';
 import { FunctionVolatilityCatalog } from './function-volatility';
 import type { QueryClassification, RouteTarget } from './query-classification.interface';
 import { QueryClassifier } from './query-classifier';
@@ -28,16 +37,71 @@ export class QueryOptimizerService {
   private readonly classifier: QueryClassifier;
   private readonly volatility: FunctionVolatilityCatalog;
   private readonly safety = new WeakMap<QueryClassification, StatementSafety | Promise<StatementSafety>>();
+  private readonly planAnalyzer: PlanAnalyzer;
+  private readonly indexAdvisor: IndexAdvisor;
+  private readonly slowQueries: SlowQueryExplainer;
 
   constructor(
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
     @Inject(DB_OPTIMIZER_SQL_PARSER) _parserLoaded: true,
     pools: PoolManagerService,
+    router: QueryRouter,
+    private readonly metrics: MetricsService,
   ) {
     this.classifier = new QueryClassifier(options.classificationCacheSize);
     this.volatility = new FunctionVolatilityCatalog((sql, params) =>
       pools.primary.withClient((client) => client.query(sql, params as unknown[])),
     );
+    const runner = new PoolExplainRunner(pools, router);
+    this.planAnalyzer = new PlanAnalyzer(runner, this);
+    this.indexAdvisor = new IndexAdvisor(runner, this, { installHypopg: options.installHypopg });
+    this.slowQueries = new SlowQueryExplainer(this.planAnalyzer, {
+      onAnalysis: (analysis) => metrics.recordSuggestions(analysis.suggestions?.length ?? 0),
+    });
+  }
+
+  /**
+   * EXPLAIN (ANALYZE, BUFFERS) with a summary and concrete suggestions. Reads
+   * run on a replica; anything else runs in a transaction that is always
+   * rolled back (sequences still advance: the result says so).
+   * @example
+   * const { summary, suggestions } = await optimizer.analyzeExecutionPlan('SELECT * FROM orders WHERE customer_id = $1', [42]);
+   */
+  async analyzeExecutionPlan(sql: string, params: readonly unknown[] = [], options: PlanAnalysisOptions = {}): Promise<PlanAnalysis> {
+    const analysis = await this.planAnalyzer.analyzeExecutionPlan(sql, params, options);
+    this.metrics.recordSuggestions(analysis.suggestions.length);
+    return analysis;
+  }
+
+  /**
+   * Index advice for the given statements, or by default for the costliest
+   * fingerprints seen so far (normalized text, planned generically). Verified
+   * with HypoPG when the extension is there, else a pg_stats heuristic.
+   */
+  async recommendIndexes(statements?: readonly WorkloadStatement[]): Promise<IndexAdvice> {
+    const workload =
+      statements ??
+      this.metrics
+        .getFingerprintStats({ orderBy: 'totalTime', limit: 20 })
+        .filter((stats) => stats.fingerprint !== '')
+        .map((stats) => ({ sql: stats.normalizedSql, calls: stats.calls, totalTimeMs: stats.totalMs }));
+    const advice = await this.indexAdvisor.recommendIndexes(workload);
+    this.metrics.recordSuggestions(advice.recommendations.length);
+    return advice;
+  }
+
+  /** A call over `slowQueryThresholdMs`: explained in the background, sampled and rate-limited. */
+  offerSlowQuery(call: SlowCall): void {
+    if (this.options.autoExplainSlowQueries) this.slowQueries.offer(call);
+  }
+
+  /** The latest automatic analysis of each slow fingerprint. */
+  slowQueryAnalyses(): Array<Readonly<SlowQueryAnalysis>> {
+    return this.slowQueries.storedAnalyses();
+  }
+
+  slowQueryExplainerStats(): SlowQueryExplainerStats {
+    return this.slowQueries.stats();
   }
 
   /** Parser view of a statement: type, target, tables, fingerprint. Cached per text. */

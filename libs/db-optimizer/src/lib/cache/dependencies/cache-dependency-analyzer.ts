@@ -35,6 +35,29 @@ export class CacheDependencyAnalyzer {
    * a relation whose reads cannot be tracked such as a foreign table).
    */
   async readDependencies(classification: QueryClassification, params: readonly unknown[]): Promise<ReadDependencies | undefined> {
+    try {
+      return await this.readDependenciesOf(classification, params);
+    } catch {
+      // The catalog could not be asked (connection lost...): a result whose dependencies are unknown is not cached.
+      return undefined;
+    }
+  }
+
+  /**
+   * What a committed write invalidates. Never rejects: when the catalog
+   * cannot be asked, everything is flushed. DDL (and anything that flushes)
+   * also clears the catalog, whose answers it may have changed.
+   */
+  async writeEffects(classification: QueryClassification, params: readonly unknown[]): Promise<WriteEffects> {
+    try {
+      return await this.writeEffectsOf(classification, params);
+    } catch (error) {
+      this.catalog.clear();
+      return flushAll(`the catalog could not be asked (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  private async readDependenciesOf(classification: QueryClassification, params: readonly unknown[]): Promise<ReadDependencies | undefined> {
     const shape = readShape(classification);
     if (!shape) return undefined;
     const dependencies = new DependencySet();
@@ -50,8 +73,7 @@ export class CacheDependencyAnalyzer {
     return { tables: dependencies.list() };
   }
 
-  /** What a committed write invalidates. DDL (and anything that flushes) also clears the catalog, whose answers it may have changed. */
-  async writeEffects(classification: QueryClassification, params: readonly unknown[]): Promise<WriteEffects> {
+  private async writeEffectsOf(classification: QueryClassification, params: readonly unknown[]): Promise<WriteEffects> {
     const shape = writeShape(classification);
     switch (shape.kind) {
       case 'none':

@@ -30,10 +30,10 @@ JOIN pg_catalog.pg_class c ON c.oid = t.oid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY is_root DESC, n.nspname, c.relname`;
 
-/** $1 oid: primary-key columns in key order, with their type and whether their collation is deterministic. */
+/** $1 oid: primary-key columns in key order, with their type, whether their collation is deterministic, whether they are generated. */
 export const PRIMARY_KEY_SQL = `
 SELECT a.attname AS name, t.typname AS type, tn.nspname AS type_schema,
-       coalesce(co.collisdeterministic, true) AS deterministic
+       coalesce(co.collisdeterministic, true) AS deterministic, a.attgenerated <> '' AS generated
 FROM pg_catalog.pg_index i
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
 JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -83,7 +83,7 @@ WHERE lower(p.proname) = $1
 
 /** $1 oid[]: what function analysis needs; the full definition only where it will be parsed. */
 export const FUNCTIONS_SQL = `
-SELECT p.oid::int8 AS oid, n.nspname AS schema, p.proname AS name, p.provolatile AS volatility,
+SELECT p.oid::int8 AS oid, n.nspname AS schema, p.proname AS name, p.provolatile AS volatility, p.prokind AS kind,
        l.lanname AS language, p.prosrc AS source, p.proconfig AS config,
        CASE WHEN p.prokind IN ('f', 'p') AND p.provolatile = 'v' AND l.lanname IN ('sql', 'plpgsql')
                  AND n.nspname NOT IN ('pg_catalog', 'information_schema')

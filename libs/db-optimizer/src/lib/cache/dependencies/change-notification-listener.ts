@@ -23,6 +23,8 @@ export interface ChangeNotificationListenerOptions {
   onError?: (error: unknown) => void;
   /** @default 'db_optimizer_changes' (CHANGE_CHANNEL) */
   channel?: string;
+  /** application_name of the connection, to tell it apart in pg_stat_activity. @default 'db-optimizer-change-listener' */
+  applicationName?: string;
 }
 
 type State = 'idle' | 'starting' | 'listening' | 'reconnecting' | 'stopped';
@@ -92,7 +94,12 @@ export class ChangeNotificationListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
+    const client = new Client({
+      connectionString: this.connectionString,
+      // Keepalives notice a silently dropped connection, which would otherwise look idle forever.
+      keepAlive: true,
+      application_name: this.options.applicationName ?? LISTENER_APPLICATION_NAME,
+    });
     // Attached before connect(): an error event without a listener would crash the process.
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

@@ -1,9 +1,9 @@
 import { loadSqlParser } from '../../query/parser';
+import type { TableRef } from '../../query/query-classification.interface';
 import { AsyncMemo } from './async-memo';
 import { FUNCTIONS_SQL, FUNCTION_OIDS_SQL } from './catalog-sql';
 import { functionEffects } from './function-effects';
 import type { FunctionDefinition } from './function-effects';
-import type { TableRef } from '../../query/query-classification.interface';
 import type { RelationDirectory, RelationInfo } from './relation-directory';
 import type { CatalogQuery } from './table-catalog';
 import type { TableChange } from './write-reach';
@@ -27,6 +27,7 @@ interface FunctionRow {
   schema: string;
   name: string;
   volatility: string;
+  kind: string;
   language: string;
   source: string | null;
   definition: string | null;
@@ -153,6 +154,7 @@ function toDefinition(row: FunctionRow): FunctionDefinition {
     schema: row.schema,
     name: row.name,
     volatility: row.volatility,
+    kind: row.kind,
     language: row.language,
     source: row.source,
     definition: row.definition,

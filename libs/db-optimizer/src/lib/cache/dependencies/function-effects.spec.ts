@@ -8,6 +8,7 @@ function plpgsql(body: string, overrides: Partial<FunctionDefinition> = {}): Fun
     schema: 'app',
     name: 'trg',
     volatility: 'v',
+    kind: 'f',
     language: 'plpgsql',
     source: body,
     definition: `CREATE OR REPLACE FUNCTION app.trg()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $function$${body}$function$\n`,

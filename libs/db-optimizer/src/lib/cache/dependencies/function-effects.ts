@@ -21,6 +21,8 @@ export interface FunctionDefinition {
   name: string;
   /** pg_proc.provolatile. */
   volatility: string;
+  /** pg_proc.prokind: f function, p procedure, a aggregate, w window. */
+  kind: string;
   language: string;
   /** pg_proc.prosrc. */
   source: string | null;
@@ -50,6 +52,8 @@ const HARMLESS_STATEMENTS = new Set([
 export function functionEffects(fn: FunctionDefinition): FunctionEffects {
   const label = `${fn.schema}.${fn.name}()`;
   if (fn.schema === 'pg_catalog' || fn.schema === 'information_schema' || fn.volatility !== 'v') return none();
+  // An aggregate or window function runs its support functions, which change no table in any sane schema.
+  if (fn.kind === 'a' || fn.kind === 'w') return none();
   if (fn.language === 'plpgsql' && fn.definition) return plpgsqlEffects(fn.definition, label);
   if (fn.language === 'sql') return sqlEffects(fn, label);
   if (fn.fromExtension) return none();

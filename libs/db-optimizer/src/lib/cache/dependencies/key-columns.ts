@@ -7,6 +7,7 @@ interface KeyRow {
   type: string;
   type_schema: string;
   deterministic: boolean;
+  generated: boolean;
 }
 
 /** Built-in types whose spellings normaliseKeyValue() knows how to compare. */
@@ -23,7 +24,8 @@ const KEY_TYPES: Record<string, KeyType> = {
 /**
  * Primary-key columns of a relation in key order, or undefined without a
  * primary key. A text key under a nondeterministic (e.g. case-insensitive)
- * collation compares unlike its spelling, so it counts as `other`.
+ * collation compares unlike its spelling, and a generated key column moves
+ * with other columns: both count as `other`, which keeps them table-level.
  */
 export async function loadKeyColumns(query: CatalogQuery, oid: string): Promise<KeyColumn[] | undefined> {
   const { rows } = await query(PRIMARY_KEY_SQL, [oid]);
@@ -32,7 +34,8 @@ export async function loadKeyColumns(query: CatalogQuery, oid: string): Promise<
 }
 
 function keyType(row: KeyRow): KeyType {
-  if (row.type_schema !== 'pg_catalog') return 'other';
+  // A generated key changes when the columns it is computed from do: no statement text names it.
+  if (row.generated || row.type_schema !== 'pg_catalog') return 'other';
   const type = KEY_TYPES[row.type] ?? 'other';
   if ((type === 'text' || type === 'char') && !row.deterministic) return 'other';
   return type;

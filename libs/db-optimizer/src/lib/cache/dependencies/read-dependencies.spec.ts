@@ -133,6 +133,13 @@ describe('CacheDependencyAnalyzer', () => {
     });
   });
 
+  describe('catalog failures', () => {
+    it('does not cache a read whose dependencies the catalog cannot tell', async () => {
+      jest.spyOn(catalog, 'resolve').mockRejectedValueOnce(new Error('connection lost'));
+      await expect(read('SELECT * FROM users WHERE id = $1', [1])).resolves.toBeUndefined();
+    });
+  });
+
   describe('memoization', () => {
     it('analyses a text once and only substitutes parameters afterwards', async () => {
       const shapeOf = jest.spyOn(readShapeModule, 'readShapeOf');

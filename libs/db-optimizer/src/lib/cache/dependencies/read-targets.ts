@@ -21,7 +21,7 @@ export async function loadReadTargets(
   relations: RelationDirectory,
   baseTargets: (base: RelationInfo) => Promise<string[] | undefined>,
 ): Promise<string[] | undefined> {
-  if (relation.rowSecurity) return undefined;
+  if (relation.rowSecurity || relation.foreignMember) return undefined;
   if (STORED_KINDS.has(relation.kind)) return [relation.name];
   if (relation.kind !== 'v') return undefined;
   const { rows } = await query(VIEW_SQL, [relation.oid]);

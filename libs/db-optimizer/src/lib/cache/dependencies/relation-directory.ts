@@ -16,6 +16,8 @@ export interface RelationInfo {
   members: string[];
   /** Some member has row-level security enabled: what a read returns depends on who reads. */
   rowSecurity: boolean;
+  /** Some member is a foreign table: its rows change where no statement seen here changes them. */
+  foreignMember: boolean;
 }
 
 interface TreeRow {
@@ -31,7 +33,7 @@ interface TreeRow {
 const MISSING = '';
 
 /** Cached marker of an oid that names nothing (dropped since). */
-const GONE: RelationInfo = Object.freeze({ name: '', oid: '', kind: '', members: [], rowSecurity: false });
+const GONE: RelationInfo = Object.freeze({ name: '', oid: '', kind: '', members: [], rowSecurity: false, foreignMember: false });
 
 /**
  * Maps the names statements use to canonical relations, once per name and
@@ -100,6 +102,7 @@ export class RelationDirectory {
       kind: root.kind,
       members: members.map((member) => member.oid),
       rowSecurity: members.some((member) => member.row_security),
+      foreignMember: members.some((member) => member.kind === 'f'),
     };
     for (const member of members) this.byOid.setIfCurrent(member.oid, info, generation);
     if (generation === this.byOid.generationNow) this.byName.set(info.name, info);

@@ -25,6 +25,7 @@ describe('CacheDependencyAnalyzer', () => {
         { name: 'public.tree', primaryKey: ['id'], reach: { DELETE: ['public.tree'] } },
         { name: 'public.mystery', primaryKey: ['id'], unknown: { UPDATE: 'trigger t runs dynamic SQL' } },
         { name: 'public.logs' },
+        { name: 'public.report' },
       ],
       options,
     );
@@ -81,6 +82,7 @@ describe('CacheDependencyAnalyzer', () => {
       ['ON CONFLICT ON CONSTRAINT DO UPDATE', 'INSERT INTO users (id) VALUES ($1) ON CONFLICT ON CONSTRAINT users_pkey DO UPDATE SET name = $2', [1, 'x']],
       ['ON CONFLICT DO UPDATE that sets the key', 'INSERT INTO users (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id + 1', [1]],
       ['a NULL key', 'DELETE FROM users WHERE id = $1', [null]],
+      ['OVERRIDING USER VALUE', 'INSERT INTO users (id) OVERRIDING USER VALUE VALUES ($1)', [1]],
     ])('invalidates the whole table for %s', async (_label, sql, params) => {
       const result = await write(sql, params);
       expect(result.flushAll).toBe(false);
@@ -133,6 +135,10 @@ describe('CacheDependencyAnalyzer', () => {
       expect(catalog.clears).toBe(2);
     });
 
+    it('leaves the tables DDL only reads alone', async () => {
+      await expect(write('CREATE TABLE report AS SELECT * FROM users')).resolves.toEqual(effects(whole('public.report')));
+    });
+
     it('flushes everything for DDL on tables that no longer resolve', async () => {
       await expect(write('DROP TABLE gone')).resolves.toMatchObject({ flushAll: true });
     });
@@ -155,6 +161,18 @@ describe('CacheDependencyAnalyzer', () => {
   describe('#writeEffects without effect', () => {
     it.each([['BEGIN'], ['COMMIT'], ["SET statement_timeout = '1s'"], ['SELECT * FROM users'], ['LISTEN x'], ['VACUUM users']])('invalidates nothing for %s', async (sql) => {
       await expect(write(sql)).resolves.toEqual(effects());
+    });
+  });
+
+  describe('catalog failures', () => {
+    it('flushes everything and clears the catalog when the catalog cannot be asked', async () => {
+      jest.spyOn(catalog, 'writeReach').mockRejectedValueOnce(new Error('connection lost'));
+      await expect(write('DELETE FROM users WHERE id = $1', [1])).resolves.toEqual({
+        flushAll: true,
+        reason: 'the catalog could not be asked (connection lost)',
+        tables: [],
+      });
+      expect(catalog.clears).toBe(1);
     });
   });
 

@@ -90,10 +90,13 @@ function dml(statement: Node, targets: WriteTarget[]): WriteShape {
   return { kind: 'dml', targets, nested: dmlWrites(body), functions: collectStatementFacts(statement).functions };
 }
 
-/** DDL: every table it names, written or read (ALTER ... ATTACH names the partition as read). */
+/**
+ * DDL: the tables it changes. Tables it only reads (a view's sources, a
+ * referenced table) keep their rows; moving a table in or out of a tree,
+ * which does change another table's rows, is flushed before this.
+ */
 function ddl(statement: Node): WriteShape {
-  const facts = collectStatementFacts(statement);
-  const tables = [...facts.tablesWritten, ...facts.tablesRead];
+  const tables = collectStatementFacts(statement).tablesWritten;
   if (tables.length === 0) return { kind: 'flush', reason: `${Object.keys(statement)[0]} names no table` };
   return { kind: 'ddl', tables };
 }
@@ -122,6 +125,8 @@ function insertedRows(insert: Node): RowNaming | undefined {
   const select = (insert['selectStmt'] as Node | undefined)?.['SelectStmt'] as Node | undefined;
   const values = (select?.['valuesLists'] as Node[] | undefined) ?? [];
   if (columns.length === 0 || values.length === 0 || select?.['fromClause'] || select?.['withClause']) return undefined;
+  // OVERRIDING USER VALUE discards the given identity values for generated ones.
+  if (insert['override'] === 'OVERRIDING_USER_VALUE') return undefined;
   const rows = values.map((list) => rowPins(columns, ((list['List'] as Node | undefined)?.['items'] as unknown[]) ?? []));
   const conflict = conflictShape(insert['onConflictClause'] as Node | undefined);
   return conflict ? { kind: 'values', rows, conflict } : { kind: 'values', rows };

@@ -2,7 +2,7 @@ import type { Node, ParseResult } from 'libpg-query';
 import type { QueryClassification } from '../../query-classification.interface';
 import { ALREADY_EXPLAIN, NOT_EXPLAINABLE, NOT_ONE_STATEMENT, UNPARSEABLE_STATEMENT } from '../analysis.messages';
 import type { SqlClassifier } from '../explain-runner.interface';
-import { explainableKind } from '../statement/read-statement-shape';
+import { explainableKind } from '../statement/statement-kind';
 import { statementText } from '../statement/statement-text';
 import { UnexplainableQueryError } from '../unexplainable-query.error';
 

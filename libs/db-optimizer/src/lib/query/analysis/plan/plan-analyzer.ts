@@ -1,4 +1,5 @@
 import { DatabaseError } from 'pg';
+import type { PoolClient } from 'pg';
 import { loadSqlParser } from '../../parser';
 import type { QueryClassification } from '../../query-classification.interface';
 import { QueryClassifier } from '../../query-classifier';
@@ -64,7 +65,8 @@ export class PlanAnalyzer {
     const shape = readStatementShape(statement.stmt, params);
     const onReplica = classification.target !== 'primary';
     const request = { statement: statement.text, params, analyze, timeoutMs, settings, readOnly: onReplica };
-    const run = (client: Parameters<Parameters<ExplainRunner['onReplica']>[0]>[0]) =>
+    // The catalog look-up shares the EXPLAIN's connection and transaction: one checkout, one round trip more.
+    const run = (client: PoolClient) =>
       explainInTransaction(client, request, (inside, output) => TableCatalog.load(inside, tablesOf(output, shape)));
     let result: { output: RawExplainOutput; extra: TableCatalog };
     try {

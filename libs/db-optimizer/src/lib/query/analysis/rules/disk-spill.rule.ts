@@ -22,7 +22,9 @@ export const diskSpillRule: AnalysisRule = {
         ruleId: diskSpillRule.id,
         severity: 'warning',
         node: nodeRef(node),
-        message: `${node.nodeType} ${spill.what}: it ran out of work_mem. Give this query about ${megabytes(spill.neededKb)} of work_mem (SET LOCAL inside its transaction) rather than raising it for every connection.`,
+        message:
+          `${node.nodeType} ${spill.what}: it ran out of work_mem. Give this query about ${megabytes(spill.neededKb)} of work_mem ` +
+          '(SET LOCAL inside its transaction) rather than raising it for every connection.',
         fix: `SET work_mem = '${megabytes(spill.neededKb)}'`,
       });
     }
@@ -37,7 +39,8 @@ interface Spill {
 
 function spillOf(node: PlanNodeSummary): Spill | undefined {
   if (node.sort?.spaceType === 'Disk') {
-    return { what: `wrote ${node.sort.spaceUsedKb} kB to disk (${node.sort.method ?? 'external sort'})`, neededKb: node.sort.spaceUsedKb * 2 };
+    const method = node.sort.method ?? 'external sort';
+    return { what: `wrote ${node.sort.spaceUsedKb} kB to disk (${method})`, neededKb: node.sort.spaceUsedKb * 2 };
   }
   if (node.hash && node.hash.batches > 1) {
     return { what: `split into ${node.hash.batches} batches on disk`, neededKb: node.hash.peakMemoryKb * node.hash.batches };

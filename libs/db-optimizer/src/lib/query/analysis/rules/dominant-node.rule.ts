@@ -16,25 +16,24 @@ export const dominantNodeRule: AnalysisRule = {
     const executionMs = plan?.summary.executionTimeMs;
     if (!plan || executionMs === undefined || executionMs < DOMINANT_NODE_MIN_EXECUTION_MS || plan.nodes.length < 2) return [];
     const slowest = plan.nodes.reduce((best, node) => ((node.exclusiveTimeMs ?? 0) > (best.exclusiveTimeMs ?? 0) ? node : best));
-    const share = Math.min(1, (slowest.exclusiveTimeMs ?? 0) / executionMs);
+    const ownMs = slowest.exclusiveTimeMs ?? 0;
+    const share = Math.min(1, ownMs / executionMs);
     const severity = severityFor(share, DOMINANT_NODE_TIERS);
     if (!severity) return [];
     const table = relationName(slowest);
-    return [
-      {
-        ruleId: dominantNodeRule.id,
-        severity,
-        node: nodeRef(slowest),
-        message: `${slowest.nodeType}${table ? ` on ${table}` : ''} takes ${percent(share)} of the execution time (${(slowest.exclusiveTimeMs ?? 0).toFixed(1)} ms of ${executionMs.toFixed(1)} ms) on its own.`,
-        fix: fixFor(slowest),
-      },
-    ];
+    const where = `${slowest.nodeType}${table ? ` on ${table}` : ''}`;
+    const message =
+      `${where} takes ${percent(share)} of the execution time ` + `(${ownMs.toFixed(1)} ms of ${executionMs.toFixed(1)} ms) on its own.`;
+    return [{ ruleId: dominantNodeRule.id, severity, node: nodeRef(slowest), message, fix: fixFor(slowest) }];
   },
 };
 
+const FIXES: Readonly<Record<string, string>> = {
+  'Seq Scan': 'Tune this scan first: an index matching its filter, or fewer rows read (see the other suggestions for this node).',
+  Sort: 'Tune this sort first: an index in the ORDER BY order avoids it; more work_mem keeps it in memory.',
+  'Nested Loop': "Tune this join first: an index on the inner side's join key, or fresh statistics so the planner can choose a hash join.",
+};
+
 function fixFor(node: PlanNodeSummary): string {
-  if (node.nodeType === 'Seq Scan') return 'Tune this scan first: an index matching its filter, or fewer rows read (see the other suggestions for this node).';
-  if (node.nodeType === 'Sort') return 'Tune this sort first: an index in the ORDER BY order avoids it; more work_mem keeps it in memory.';
-  if (node.nodeType === 'Nested Loop') return 'Tune this join first: an index on the inner side\'s join key, or fresh statistics so the planner can choose a hash join.';
-  return 'Tune this node first: see the other suggestions for it (estimates, spills, indexes).';
+  return FIXES[node.nodeType] ?? 'Tune this node first: see the other suggestions for it (estimates, spills, indexes).';
 }

@@ -22,7 +22,9 @@ export const heapFetchesRule: AnalysisRule = {
         ruleId: heapFetchesRule.id,
         severity,
         node: nodeRef(node),
-        message: `Index Only Scan on ${table} fetched ${percent(share)} of its rows from the heap: the visibility map is out of date, so the index alone could not answer.`,
+        message:
+          `Index Only Scan on ${table} fetched ${percent(share)} of its rows from the heap: ` +
+          'the visibility map is out of date, so the index alone could not answer.',
         fix: `VACUUM (ANALYZE) ${table}`,
       });
     }

@@ -33,7 +33,8 @@ export function chooseIndexKeys(predicates: readonly Predicate[]): IndexKeys | u
   if (expression?.wrapped?.sql) return { keys: [`(${expression.wrapped.sql})`], columns: [] };
   const anywhere = plain.find((p) => (p.kind === 'like' || p.kind === 'ilike') && p.leadingWildcard);
   if (anywhere) {
-    return { keys: [`${quoteIdent(anywhere.column.column)} gin_trgm_ops`], columns: [anywhere.column.column], method: 'gin', extension: 'pg_trgm' };
+    const column = anywhere.column.column;
+    return { keys: [`${quoteIdent(column)} gin_trgm_ops`], columns: [column], method: 'gin', extension: 'pg_trgm' };
   }
   const prefix = plain.find((p) => p.kind === 'like' && p.leadingWildcard === false);
   if (prefix) return { keys: [`${quoteIdent(prefix.column.column)} text_pattern_ops`], columns: [prefix.column.column] };

@@ -25,7 +25,9 @@ export const largeOffsetRule: AnalysisRule = {
         ruleId: largeOffsetRule.id,
         severity: 'warning',
         message: `OFFSET ${block.offset} reads and discards ${block.offset} rows before returning any; deeper pages get slower.`,
-        fix: `Use keyset pagination: remember the last row's sort key and ask for the next page with ${seek} (the sort key must be unique: add the primary key as the last key).`,
+        fix:
+          `Use keyset pagination: remember the last row's sort key and ask for the next page with ${seek} ` +
+          '(the sort key must be unique: add the primary key as the last key).',
       },
     ];
   },

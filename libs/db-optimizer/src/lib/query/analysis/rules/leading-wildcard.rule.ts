@@ -26,9 +26,7 @@ export const leadingWildcardRule: AnalysisRule = {
           ruleId: leadingWildcardRule.id,
           severity: 'warning',
           message: `${operator} with a leading wildcard on ${column} cannot use a b-tree index: every row${table ? ` of ${table}` : ''} is read.`,
-          fix: table
-            ? `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX CONCURRENTLY ON ${table} USING gin (${column} gin_trgm_ops)`
-            : `Create a trigram index on the table holding ${column}: CREATE INDEX CONCURRENTLY ON <table> USING gin (${column} gin_trgm_ops) (extension pg_trgm).`,
+          fix: `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX CONCURRENTLY ON ${table ?? '<table>'} USING gin (${column} gin_trgm_ops)`,
         });
       }
     }

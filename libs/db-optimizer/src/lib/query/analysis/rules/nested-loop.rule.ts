@@ -1,7 +1,8 @@
 import type { PlanNodeSummary } from '../plan/plan-node-summary.interface';
 import { chooseIndexKeys, createIndexSql } from './index-keys';
 import { NESTED_LOOP_MANY_LOOPS, NESTED_LOOP_TIERS, severityFor } from './rule-thresholds.constants';
-import { formatCount, nodeRef, relationName, scanPredicates } from './rule-helpers';
+import type { Predicate } from '../statement/statement-shape.interface';
+import { formatCount, nodeRef, relationName, relationOf, scanPredicates } from './rule-helpers';
 import type { AnalysisRule, RuleContext, Suggestion } from './suggestion.interface';
 
 // Nodes that only replay their child's rows: the scan below them is the one that matters.
@@ -26,7 +27,8 @@ export const nestedLoopRule: AnalysisRule = {
       const inner = nodes.find((node) => node.parentId === join.id && node.parentRelationship === 'Inner');
       if (!inner?.loops || inner.loops < NESTED_LOOP_MANY_LOOPS) continue;
       const scan = innerScan(nodes, inner);
-      const suggestion = /Index|Bitmap/.test(scan.nodeType) ? indexedInner(context, join, inner) : unindexedInner(context, join, inner, scan);
+      const indexed = /Index|Bitmap/.test(scan.nodeType);
+      const suggestion = indexed ? indexedInner(context, join, inner) : unindexedInner(context, join, inner, scan);
       if (suggestion) suggestions.push(suggestion);
     }
     return suggestions;
@@ -36,14 +38,13 @@ export const nestedLoopRule: AnalysisRule = {
 function unindexedInner(context: RuleContext, join: PlanNodeSummary, inner: PlanNodeSummary, scan: PlanNodeSummary): Suggestion {
   const table = relationName(scan);
   const severity = severityFor(inner.loops ?? 0, NESTED_LOOP_TIERS) ?? 'warning';
-  const message = `Nested Loop ran its inner ${scan.nodeType}${table ? ` on ${table}` : ''} ${formatCount(inner.loops ?? 0)} times, reading the table again on each outer row.`;
-  // The join condition sits in the loop's Join Filter, or was pushed into the inner scan's Filter.
-  const joinKeys = scan.relation
-    ? [...scanPredicates(context, { ...join, relation: scan.relation, schema: scan.schema, alias: scan.alias }, ['Join Filter']), ...scanPredicates(context, scan, ['Filter'])]
-    : [];
-  const index = chooseIndexKeys(joinKeys.filter((predicate) => predicate.joinedTo !== undefined));
+  const loops = formatCount(inner.loops ?? 0);
+  const scanned = `${scan.nodeType}${table ? ` on ${table}` : ''}`;
+  const message = `Nested Loop ran its inner ${scanned} ${loops} times, reading the table again on each outer row.`;
+  const index = chooseIndexKeys(joinKeys(context, join, scan));
   if (!index || !scan.relation) {
-    return { ruleId: nestedLoopRule.id, severity, node: nodeRef(join), message, fix: `Index the join column(s) of ${table ?? 'the inner table'}, or ANALYZE both tables so the planner can pick a hash join.` };
+    const fix = `Index the join column(s) of ${table ?? 'the inner table'}, or ANALYZE both tables so the planner can pick a hash join.`;
+    return { ruleId: nestedLoopRule.id, severity, node: nodeRef(join), message, fix };
   }
   return {
     ruleId: nestedLoopRule.id,
@@ -63,11 +64,21 @@ function indexedInner(context: RuleContext, join: PlanNodeSummary, inner: PlanNo
     ruleId: nestedLoopRule.id,
     severity: 'info',
     node: nodeRef(join),
-    message: `Nested Loop ran ${formatCount(inner.loops ?? 0)} index lookups (${(inner.totalTimeMs ?? 0).toFixed(1)} ms). If the outer side returns far more rows than the planner expected, a hash join would be cheaper.`,
+    message:
+      `Nested Loop ran ${formatCount(inner.loops ?? 0)} index lookups (${(inner.totalTimeMs ?? 0).toFixed(1)} ms). ` +
+      'If the outer side returns far more rows than the planner expected, a hash join would be cheaper.',
     fix: outerTable
       ? `ANALYZE ${outerTable}, then compare the plan with SET enable_nestloop = off`
-      : 'ANALYZE the outer side\'s tables, then compare the plan with SET enable_nestloop = off',
+      : "ANALYZE the outer side's tables, then compare the plan with SET enable_nestloop = off",
   };
+}
+
+/** The join condition: in the loop's Join Filter, or pushed down into the inner scan's own Filter. */
+function joinKeys(context: RuleContext, join: PlanNodeSummary, scan: PlanNodeSummary): Predicate[] {
+  const inner = relationOf(scan);
+  if (!inner) return [];
+  const conditions = [...scanPredicates(context, join, ['Join Filter'], inner), ...scanPredicates(context, scan, ['Filter'])];
+  return conditions.filter((predicate) => predicate.joinedTo !== undefined);
 }
 
 function innerScan(nodes: readonly PlanNodeSummary[], inner: PlanNodeSummary): PlanNodeSummary {

@@ -67,7 +67,8 @@ function fixFor(context: RuleContext, node: PlanNodeSummary): string {
     const statistics = node.schema ? `${quoteIdent(node.schema)}.${name}` : name;
     return `CREATE STATISTICS ${statistics} (dependencies) ON ${columns.map(quoteIdent).join(', ')} FROM ${table}; ANALYZE ${table}`;
   }
-  const tables = [...new Set(descendants(context, node).flatMap((child) => (child.relation ? [qualifiedName(child.schema, child.relation)] : [])))];
+  const scanned = descendants(context, node).flatMap((child) => (child.relation ? [qualifiedName(child.schema, child.relation)] : []));
+  const tables = [...new Set(scanned)];
   return tables.length > 0 ? `ANALYZE ${tables.join(', ')}` : 'ANALYZE the tables this part of the plan reads.';
 }
 

@@ -19,12 +19,17 @@ export function relationOf(node: PlanNodeSummary): RelationRef | undefined {
 }
 
 /**
- * The conditions a scan node applies to its own table: read from the plan's
- * condition texts, or, when those are not plain SQL, from the statement's
+ * The conditions a node applies to a table (by default the table it scans):
+ * read from the plan's condition texts (`Filter`, `Index Cond`, a join's
+ * `Join Filter`...), or, when those are not plain SQL, from the statement's
  * WHERE / ON for that table.
  */
-export function scanPredicates(context: RuleContext, node: PlanNodeSummary, fields: readonly string[]): Predicate[] {
-  const relation = relationOf(node);
+export function scanPredicates(
+  context: RuleContext,
+  node: PlanNodeSummary,
+  fields: readonly string[],
+  relation: RelationRef | undefined = relationOf(node),
+): Predicate[] {
   if (!relation) return [];
   const raw = context.plan?.rawNodes[node.id];
   const fromPlan: Predicate[] = [];

@@ -38,6 +38,10 @@ const SEVERITY_ORDER: Record<SuggestionSeverity, number> = { critical: 0, warnin
  * Runs the rules that have what they need (plan rules only with a plan) and
  * returns their suggestions, most severe first. Rules are pure, so a rule
  * that throws is a bug: it propagates rather than hiding.
+ *
+ * @example
+ * const suggestions = runRules({ statement, plan, tables: TableCatalog.EMPTY });
+ * @publicApi
  */
 export function runRules(context: RuleContext, rules: readonly AnalysisRule[] = ANALYSIS_RULES): Suggestion[] {
   const suggestions: Suggestion[] = [];

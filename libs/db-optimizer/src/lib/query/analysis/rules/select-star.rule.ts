@@ -15,7 +15,9 @@ export const selectStarRule: AnalysisRule = {
       {
         ruleId: selectStarRule.id,
         severity: 'info',
-        message: 'SELECT * returns every column: more bytes on the wire, no index-only scan, and results that change shape when a column is added.',
+        message:
+          'SELECT * returns every column: more bytes on the wire, no index-only scan, ' +
+          'and results that change shape when a column is added.',
         fix: 'List only the columns the caller uses: SELECT id, name ... instead of SELECT *.',
       },
     ];

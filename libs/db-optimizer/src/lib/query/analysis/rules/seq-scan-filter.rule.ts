@@ -36,14 +36,17 @@ function checkScan(context: RuleContext, node: PlanNodeSummary): Suggestion | un
   const scan = `Seq Scan on ${name} (${formatCount(tableRows)} rows) keeps ${percent(1 - removed)} of the rows it reads`;
   const index = chooseIndexKeys(scanPredicates(context, node, ['Filter']));
   if (!index) {
-    return { ruleId: seqScanFilterRule.id, severity, node: nodeRef(node), message: `${scan}.`, fix: `Index the column(s) this filter tests on ${name}.` };
+    const fix = `Index the column(s) this filter tests on ${name}.`;
+    return { ruleId: seqScanFilterRule.id, severity, node: nodeRef(node), message: `${scan}.`, fix };
   }
   if (table && index.columns.length > 0 && context.tables.hasIndexLeadingWith(table, index.columns)) {
     return {
       ruleId: seqScanFilterRule.id,
       severity,
       node: nodeRef(node),
-      message: `${scan}, although an index on (${index.columns.join(', ')}) exists: the planner's statistics may be stale, or the filter's types may not match the index.`,
+      message:
+        `${scan}, although an index on (${index.columns.join(', ')}) exists: ` +
+        "the planner's statistics may be stale, or the filter's types may not match the index.",
       fix: `ANALYZE ${name}`,
     };
   }

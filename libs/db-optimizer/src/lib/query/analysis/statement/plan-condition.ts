@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
 import { parseSql } from '../../parser';
 import { collectPredicates } from './predicates';
-import { resolverFor } from './read-statement-shape';
+import { resolverFor } from './column-resolver';
 import type { Predicate, RelationRef } from './statement-shape.interface';
 
 /**

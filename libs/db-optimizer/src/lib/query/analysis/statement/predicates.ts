@@ -1,10 +1,8 @@
 import type { A_Expr, ColumnRef, Node } from 'libpg-query';
 import { columnNames, columnRefsIn, isValue, operatorOf, valueOf } from './parse-nodes';
 import { renderIndexExpression, wrapperName } from './render-expression';
-import type { ColumnUse, Predicate, PredicateKind } from './statement-shape.interface';
-
-/** Resolves a column's name parts (`o.customer_id`) to the relation in scope. */
-export type ColumnResolver = (names: string[]) => ColumnUse;
+import type { ColumnResolver } from './column-resolver';
+import type { Predicate, PredicateKind } from './statement-shape.interface';
 
 const OPERATOR_KINDS: Readonly<Record<string, PredicateKind>> = {
   '=': 'equality',

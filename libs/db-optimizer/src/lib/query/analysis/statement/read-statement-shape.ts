@@ -1,22 +1,10 @@
 import type { DeleteStmt, InsertStmt, MergeStmt, Node, RangeVar, SelectStmt, UpdateStmt } from 'libpg-query';
 import { AGGREGATE_FUNCTIONS } from '../../sql-functions.constants';
 import { columnNames, isRecord, stringsOf, valueOf } from './parse-nodes';
-import { ColumnResolver, collectPredicates } from './predicates';
-import type { QueryBlock, RelationRef, StatementKind, StatementShape } from './statement-shape.interface';
-
-const KINDS: Readonly<Record<string, StatementKind>> = {
-  SelectStmt: 'select',
-  InsertStmt: 'insert',
-  UpdateStmt: 'update',
-  DeleteStmt: 'delete',
-  MergeStmt: 'merge',
-};
-
-/** The kind of a parsed statement when EXPLAIN accepts it, else undefined. */
-export function explainableKind(statement: Node | undefined): StatementKind | undefined {
-  const key = statement ? Object.keys(statement)[0] : undefined;
-  return key === undefined ? undefined : KINDS[key];
-}
+import { resolverFor } from './column-resolver';
+import { collectPredicates } from './predicates';
+import { explainableKind } from './statement-kind';
+import type { QueryBlock, RelationRef, StatementShape } from './statement-shape.interface';
 
 /**
  * Reads one parsed statement (libpg-query JSON, `stmts[0].stmt`) into blocks
@@ -76,7 +64,8 @@ class ShapeReader {
     block.aggregates = !!select.groupClause || !!select.distinctClause || (select.targetList ?? []).some(isAggregateTarget);
     const resolve = resolverFor(block);
     for (const sort of select.sortClause ?? []) {
-      const names = 'SortBy' in sort && sort.SortBy.node && 'ColumnRef' in sort.SortBy.node ? columnNames(sort.SortBy.node.ColumnRef) : undefined;
+      const key = 'SortBy' in sort ? sort.SortBy.node : undefined;
+      const names = key && 'ColumnRef' in key ? columnNames(key.ColumnRef) : undefined;
       if (names) block.orderBy.push(resolve(names));
     }
     // WITH first, so CTE bodies come before the subqueries of the body, in text order.
@@ -165,20 +154,6 @@ class ShapeReader {
     if (!range.schemaname && this.ctes.has(name)) return undefined;
     return { schema: range.schemaname, name, alias: range.alias?.aliasname };
   }
-}
-
-/** Resolves `alias.column` to the relation with that alias (or that name when it has none). */
-export function resolverFor(block: Pick<QueryBlock, 'relations'>): ColumnResolver {
-  return (names) => {
-    const column = names[names.length - 1] ?? '';
-    if (names.length < 2) return { relation: block.relations.length === 1 ? block.relations[0] : undefined, column };
-    const qualifier = names[names.length - 2];
-    const schema = names.length > 2 ? names[names.length - 3] : undefined;
-    const relation = block.relations.find(
-      (candidate) => (candidate.alias ?? candidate.name) === qualifier && (schema === undefined || candidate.schema === schema),
-    );
-    return { relation, column };
-  };
 }
 
 function isStarTarget(target: Node): boolean {

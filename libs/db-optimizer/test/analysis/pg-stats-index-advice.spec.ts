@@ -1,0 +1,54 @@
+import { IndexAdvisor } from '../../src/lib/query/analysis/advisor/index-advisor';
+import { loadSqlParser } from '../../src/lib/query/parser';
+import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+
+describe('IndexAdvisor without HypoPG (pg_stats heuristic)', () => {
+  let database: AnalysisDatabase;
+  let advisor: IndexAdvisor;
+
+  beforeAll(async () => {
+    await loadSqlParser();
+    database = await openAnalysisDatabase('analysis_pgstats');
+    await createOrders(database);
+    advisor = new IndexAdvisor(database.runner);
+  });
+
+  afterAll(() => database?.close());
+
+  describe('#recommendIndexes', () => {
+    it('recommends a selective equality column from pg_stats, on the replica, unverified', async () => {
+      const table = `${database.schema}.orders`;
+      const advice = await advisor.recommendIndexes([
+        { sql: `SELECT id FROM ${table} WHERE flag = $1`, totalTimeMs: 900 },
+        { sql: `SELECT id, email FROM ${table} WHERE customer_id = $1 AND flag = true`, totalTimeMs: 800 },
+        { sql: `SELECT id FROM ${table} WHERE id = $1`, totalTimeMs: 700 },
+      ]);
+
+      expect(database.runner.calls).toEqual(['replica']);
+      expect(advice.mode).toBe('heuristic');
+      expect(advice.recommendations).toEqual([
+        {
+          table,
+          columns: ['customer_id'],
+          statement: `CREATE INDEX CONCURRENTLY ON ${table} (customer_id)`,
+          costBefore: expect.any(Number),
+          verifiedWithHypopg: false,
+          queries: [`SELECT id, email FROM ${table} WHERE customer_id = $1 AND flag = $2`],
+          fingerprints: [expect.any(String)],
+          estimatedSelectivity: expect.any(Number),
+        },
+      ]);
+      // 5000 distinct customers: one value matches 1/5000 of the rows.
+      expect(advice.recommendations[0].estimatedSelectivity).toBeCloseTo(1 / 5000, 5);
+    });
+
+    it('reports what it cannot advise on, by normalized text only', async () => {
+      const advice = await advisor.recommendIndexes([
+        { sql: "INSERT INTO t (secret) VALUES ('hunter2')" },
+        { sql: 'SELECT 1; SELECT 2' },
+      ]);
+      expect(advice.skipped.map((entry) => entry.query)).toEqual(['INSERT INTO t (secret) VALUES ($1)', 'SELECT $1; SELECT $2']);
+      expect(JSON.stringify(advice)).not.toContain('hunter2');
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { ResultCacheService } from '@db-optimizer/core';
+import { spawnRedis, uniqueSchema, waitFor } from '@db-optimizer/cluster';
+import type { RedisHandle } from '@db-optimizer/cluster';
+import Redis from 'ioredis';
+import { startInstance, TestInstance } from '../support/test-module';
+import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+
+const ROWS = 8;
+
+// Cuts only the reader's subscription, so it misses the writer's messages while the
+// writer stays healthy: the reader must catch up from the counters in Redis.
+describe('an instance that missed messages', () => {
+  const schema = uniqueSchema('rc_missed');
+  const T = `${schema}.items`;
+  let redis: RedisHandle;
+  let admin: Redis;
+  let reader: TestInstance;
+  let writer: TestInstance;
+  let readerSubscriber: string;
+
+  const subscriberIds = async (): Promise<string[]> =>
+    ((await admin.client('LIST', 'TYPE', 'PUBSUB')) as string)
+      .split('\n')
+      .filter((line) => line.includes('sub=1'))
+      .map((line) => /(?:^| )id=(\d+)/.exec(line)?.[1] as string);
+
+  beforeAll(async () => {
+    await setUpSchema(schema, `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT g, 0 FROM generate_series(1, ${ROWS}) g;
+      CREATE TABLE others (id int PRIMARY KEY); INSERT INTO others VALUES (1)`);
+    redis = await spawnRedis();
+    admin = new Redis(redis.url);
+    admin.on('error', () => undefined);
+    reader = await startInstance(cacheOptions({ redisUrl: redis.url }));
+    [readerSubscriber] = await subscriberIds();
+    writer = await startInstance(cacheOptions({ redisUrl: redis.url }));
+  });
+
+  afterAll(async () => {
+    await writer?.close();
+    await reader?.close();
+    admin?.disconnect();
+    await redis?.stop();
+    await dropSchema(schema);
+  });
+
+  const readRow = (instance: TestInstance, id: number) =>
+    instance.db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${T} WHERE id = $1`, [id]);
+
+  it('catches up from the counters in Redis, keeping the entries nothing changed', async () => {
+    const cache = reader.get(ResultCacheService);
+    const other = () => reader.db.executeOptimizedQuery(`SELECT id FROM ${schema}.others WHERE id = $1`, [1]);
+    for (let id = 1; id <= ROWS; id++) for (let pass = 0; pass < 2; pass++) await readRow(reader, id);
+    await other();
+    const before = cache.stats();
+
+    await admin.client('KILL', 'ID', readerSubscriber);
+    // While the reader's subscription is gone: writes to some rows, and to the whole table's other readers.
+    await writer.db.executeOptimizedQuery(`UPDATE ${T} SET v = 1 WHERE id = $1`, [1]);
+    await writer.db.executeOptimizedQuery(`UPDATE ${T} SET v = 2 WHERE id = $1`, [2]);
+    await waitFor(() => cache.redisHealthy && writer.get(ResultCacheService).redisHealthy, { what: 'both back in line' });
+
+    expect((await readRow(reader, 1)).rows).toEqual([{ v: 1 }]);
+    expect((await readRow(reader, 2)).rows).toEqual([{ v: 2 }]);
+    for (let id = 3; id <= ROWS; id++) expect((await readRow(reader, id)).rows).toEqual([{ v: 0 }]);
+    const after = cache.stats();
+    // The messages really were missed (at least one), the link went down, and nothing was flushed.
+    expect(after.received - before.received).toBeLessThan(2);
+    expect(after.outages).toBeGreaterThan(before.outages);
+    expect(after.flushes).toBe(before.flushes);
+    // A table nobody wrote kept its entries through the resync.
+    expect(levelOf(await other())).toBe('memory');
+  });
+});

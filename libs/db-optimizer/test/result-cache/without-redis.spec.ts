@@ -1,0 +1,58 @@
+import { ResultCacheService } from '@db-optimizer/core';
+import { spawnRedis, uniqueSchema } from '@db-optimizer/cluster';
+import Redis from 'ioredis';
+import { startInstance, TestInstance } from '../support/test-module';
+import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+
+describe('the cache without Redis, and switched off', () => {
+  const schema = uniqueSchema('rc_plain');
+  const T = `${schema}.items`;
+
+  beforeAll(async () => {
+    await setUpSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 1), (2, 2)');
+  });
+
+  afterAll(async () => {
+    await dropSchema(schema);
+  });
+
+  it('caches in memory only and still invalidates on write when redisUrl is not set', async () => {
+    const app = await startInstance(cacheOptions({ redisUrl: undefined }));
+    try {
+      const cache = app.get(ResultCacheService);
+      const read = () => app.db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${T} WHERE id = $1`, [1]);
+      await read();
+      expect(levelOf(await read())).toBe('memory');
+      await app.db.executeOptimizedQuery(`UPDATE ${T} SET v = 10 WHERE id = $1`, [1]);
+      const after = await read();
+      expect([levelOf(after), after.rows]).toEqual([false, [{ v: 10 }]]);
+      expect(cache.stats()).toMatchObject({ enabled: true, redis: 'none' });
+      expect(cache.redisHealthy).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('constructs with enableCache: false, caches nothing and never connects to Redis', async () => {
+    const redis = await spawnRedis();
+    const probe = new Redis(redis.url);
+    probe.on('error', () => undefined);
+    try {
+      const app = await startInstance(cacheOptions({ enableCache: false, redisUrl: redis.url }));
+      try {
+        const cache = app.get(ResultCacheService);
+        const read = () => app.db.executeOptimizedQuery(`SELECT v FROM ${T} WHERE id = $1`, [2]);
+        expect([levelOf(await read()), levelOf(await read())]).toEqual([false, false]);
+        expect(cache.enabled).toBe(false);
+        expect(cache.stats()).toMatchObject({ enabled: false, redis: 'none', loads: 0 });
+        const clients = (await probe.client('LIST')) as string;
+        expect(clients.trim().split('\n')).toHaveLength(1);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      probe.disconnect();
+      await redis.stop();
+    }
+  });
+});
