@@ -66,6 +66,15 @@ describe('DbOptimizerHealthIndicator#isHealthy', () => {
     expect(up.database.status).toBe('up');
   });
 
+  it('reports replica lag against its thresholds, the cache and the targets', async () => {
+    const result = (await indicator.isHealthy('database')) as unknown as {
+      database: { pools: Record<string, { lag?: string }>; cache: { redis: string }; targetsMet: { allTargetsMet: boolean } };
+    };
+    expect(['ok', 'unknown', 'over threshold']).toContain(result.database.pools['read_replica[0]'].lag);
+    expect(result.database.cache.redis).toBe('not configured');
+    expect(typeof result.database.targetsMet.allTargetsMet).toBe('boolean');
+  });
+
   it('never shows a password or a URL in its output', async () => {
     const text = JSON.stringify(await indicator.isHealthy('database'));
     expect(text).not.toMatch(/postgres:\/\//);

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
+import { ResultCacheService } from '../cache/result-cache.service';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import { MetricsService } from '../metrics/metrics.service';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { ReplicaHealthService } from '../routing/replica-health.service';
@@ -13,6 +15,10 @@ export interface DbOptimizerHealthCheckOptions {
   timeoutMs?: number;
   /** A replica down makes the check fail too (by default only the primary does). @default false */
   requireReplicas?: boolean;
+  /** Redis down (when configured) makes the check fail. @default false */
+  requireRedis?: boolean;
+  /** Unmet performance targets make the check fail. @default false */
+  requireTargets?: boolean;
 }
 
 interface PoolHealth {
@@ -25,12 +31,16 @@ interface PoolHealth {
   lagBytes?: number | null;
   lagMs?: number | null;
   lagExcluded?: boolean;
+  /** Lag against `replicaLag.maxBytes` / `maxMs`; unknown lag counts as over. */
+  lag?: 'ok' | 'over threshold' | 'unknown';
 }
 
 /**
- * Terminus health indicator: pings every pool with a timeout and reports
- * replica bans and lag. The primary down means unhealthy; a replica down is
- * reported in the details while the check stays up (unless `requireReplicas`).
+ * Terminus health indicator: pings every pool with a timeout, reports replica
+ * bans and lag against its thresholds, Redis reachability and whether the
+ * performance targets are met. The primary down means unhealthy; a replica or
+ * Redis down, or a missed target, is reported in the details while the check
+ * stays up (unless `requireReplicas` / `requireRedis` / `requireTargets`).
  * It never throws: failures are reported as `down`.
  * @publicApi
  *
@@ -45,6 +55,8 @@ export class DbOptimizerHealthIndicator {
     private readonly pools: PoolManagerService,
     private readonly replicas: ReplicaHealthService,
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
+    private readonly cache: ResultCacheService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async isHealthy(key = 'database', checkOptions: DbOptimizerHealthCheckOptions = {}): Promise<HealthIndicatorResult> {
@@ -54,8 +66,26 @@ export class DbOptimizerHealthIndicator {
     const details: Record<string, PoolHealth> = Object.fromEntries(entries);
     const primaryUp = details[this.pools.primary.name].status === 'up';
     const replicasUp = entries.every(([, health]) => health.role === 'primary' || health.status === 'up');
-    const healthy = primaryUp && (!checkOptions.requireReplicas || replicasUp);
-    return healthy ? check.up({ pools: details }) : check.down({ pools: details });
+    const redis = this.redisStatus();
+    const targetsMet = this.metrics.getPerformanceMetrics().performance.targetsMet;
+    const healthy =
+      primaryUp &&
+      (!checkOptions.requireReplicas || replicasUp) &&
+      (!checkOptions.requireRedis || redis !== 'down') &&
+      (!checkOptions.requireTargets || targetsMet.allTargetsMet);
+    const report = { pools: details, cache: { enabled: this.cache.enabled, redis }, targetsMet };
+    return healthy ? check.up(report) : check.down(report);
+  }
+
+  private redisStatus(): 'up' | 'down' | 'not configured' {
+    if (!this.cache.enabled || this.options.redisUrl === undefined) return 'not configured';
+    return this.cache.redisHealthy ? 'up' : 'down';
+  }
+
+  private lagStatus(bytes: number | null, ms: number | null): 'ok' | 'over threshold' | 'unknown' {
+    if (bytes === null || ms === null) return 'unknown';
+    const { maxBytes, maxMs } = this.options.replicaLag;
+    return bytes > maxBytes || ms > maxMs ? 'over threshold' : 'ok';
   }
 
   private async ping(pool: ManagedPool, timeoutMs: number): Promise<PoolHealth> {
@@ -65,6 +95,7 @@ export class DbOptimizerHealthIndicator {
       health.lagBytes = replica.lagBytes;
       health.lagMs = replica.lagMs;
       health.lagExcluded = replica.lagExcluded;
+      health.lag = this.lagStatus(replica.lagBytes, replica.lagMs);
       if (replica.ban) health.banned = replica.ban.reason;
     }
     const startedAt = Date.now();
