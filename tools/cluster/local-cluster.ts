@@ -39,7 +39,7 @@ const BASE_SETTINGS: Record<string, string | number> = {
   hot_standby_feedback: 'on',
   wal_receiver_status_interval: '1s',
   fsync: 'off',
-  synchronous_commit: 'off',
+  synchronous_commit: 'on',
   full_page_writes: 'off',
   shared_buffers: '64MB',
   log_min_messages: 'warning',

@@ -16,7 +16,8 @@ import { StatsController } from './stats/stats.controller';
     ScheduleModule.forRoot(),
     DbOptimizerModule.forRootAsync({
       isGlobal: true,
-      useFactory: () => dbOptimizerOptionsFromEnv(),
+      // The demo caches results by default (memory only without REDIS_URL); ENABLE_CACHE=false turns it off.
+      useFactory: () => ({ enableCache: true, ...dbOptimizerOptionsFromEnv() }),
     }),
     HealthModule,
     ProductsModule,

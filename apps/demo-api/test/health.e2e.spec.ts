@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { DbOptimizerService } from '@db-optimizer/core';
 import { testEnv } from '@db-optimizer/cluster';
 import { AppModule } from '../src/app.module';
 
 describe('demo API (end to end, real cluster)', () => {
   const env = testEnv();
   let app: INestApplication;
+  let lastWriteToken: string | undefined;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -32,6 +34,8 @@ describe('demo API (end to end, real cluster)', () => {
       .send({ name: 'Lamp', category: 'tools', priceCents: 1999 })
       .expect(201);
     expect(created.body.metadata.poolUsed).toBe('primary');
+    lastWriteToken = created.headers['x-consistency-token'];
+    expect(lastWriteToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
     const id = created.body.data[0].id;
     const read = await request(app.getHttpServer()).get(`/products/${id}`).set('x-session-key', 'e2e-user').expect(200);
     expect(read.body.data[0]).toMatchObject({ name: 'Lamp', price_cents: 1999 });
@@ -43,6 +47,8 @@ describe('demo API (end to end, real cluster)', () => {
   });
 
   it('sends the category report to the analytics replica', async () => {
+    // Until the replicas have replayed the earlier write, the cache rightly reads the primary.
+    await app.get(DbOptimizerService).waitForReplicas(lastWriteToken!);
     const response = await request(app.getHttpServer()).get('/reports/categories').expect(200);
     expect(response.body.metadata.poolUsed).toBe('analytics');
     expect(response.body.data.length).toBeGreaterThan(0);

@@ -87,3 +87,4 @@ export type {
   SlowQueryAnalysis,
   SlowQueryExplainerStats,
 } from './lib/query/analysis';
+export type { ResultCacheStats } from './lib/cache/result-cache-stats.interface';

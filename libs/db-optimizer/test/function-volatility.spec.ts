@@ -48,19 +48,26 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
 
   describe('#assess', () => {
     it('marks a VOLATILE function created here as not read-safe', async () => {
-      await expect(catalog.assess([`${schema}.bump`])).resolves.toEqual({
+      await expect(catalog.assess([`${schema}.bump`])).resolves.toMatchObject({
         readSafe: false,
         deterministic: false,
         reason: `${schema}.bump() is VOLATILE`,
       });
     });
 
+    it('says only VOLATILE and unknown functions may write', async () => {
+      await expect(catalog.assess([`${schema}.bump`])).resolves.toMatchObject({ mayWrite: true });
+      await expect(catalog.assess([`${schema}.double_it`])).resolves.toMatchObject({ mayWrite: false });
+      await expect(catalog.assess(['now', 'random'])).resolves.toMatchObject({ mayWrite: false });
+      await expect(catalog.assess(['no_such_function_anywhere'])).resolves.toMatchObject({ mayWrite: true });
+    });
+
     it('marks an IMMUTABLE PARALLEL SAFE function as read-safe and deterministic', async () => {
-      await expect(catalog.assess([`${schema}.double_it`])).resolves.toEqual({ readSafe: true, deterministic: true });
+      await expect(catalog.assess([`${schema}.double_it`])).resolves.toMatchObject({ readSafe: true, deterministic: true });
     });
 
     it('marks an IMMUTABLE function left PARALLEL UNSAFE (the default) as not read-safe', async () => {
-      await expect(catalog.assess([`${schema}.pure_but_unsafe`])).resolves.toEqual({
+      await expect(catalog.assess([`${schema}.pure_but_unsafe`])).resolves.toMatchObject({
         readSafe: false,
         deterministic: true,
         reason: `${schema}.pure_but_unsafe() is PARALLEL UNSAFE`,
@@ -68,7 +75,7 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
     });
 
     it('marks now() and a STABLE function as read-safe but not deterministic', async () => {
-      await expect(catalog.assess(['now'])).resolves.toEqual({ readSafe: true, deterministic: false, reason: 'now() is STABLE' });
+      await expect(catalog.assess(['now'])).resolves.toMatchObject({ readSafe: true, deterministic: false, reason: 'now() is STABLE' });
       await expect(catalog.assess([`${schema}.today_name`])).resolves.toMatchObject({ readSafe: true, deterministic: false });
     });
 
@@ -78,7 +85,7 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
     });
 
     it('marks a function pg_proc does not know as not read-safe', async () => {
-      await expect(catalog.assess(['lower', 'no_such_function_anywhere'])).resolves.toEqual({
+      await expect(catalog.assess(['lower', 'no_such_function_anywhere'])).resolves.toMatchObject({
         readSafe: false,
         deterministic: false,
         reason: 'unknown function no_such_function_anywhere()',
@@ -99,24 +106,24 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
     });
 
     it('finds aggregates as immutable and safe', async () => {
-      await expect(catalog.assess(['count', 'sum', 'lower'])).resolves.toEqual({ readSafe: true, deterministic: true });
+      await expect(catalog.assess(['count', 'sum', 'lower'])).resolves.toMatchObject({ readSafe: true, deterministic: true });
     });
 
     it('matches names case-insensitively, as the classifier lower-cases them', async () => {
-      await expect(catalog.assess([`${schema}.mixedcase`])).resolves.toEqual({ readSafe: true, deterministic: true });
+      await expect(catalog.assess([`${schema}.mixedcase`])).resolves.toMatchObject({ readSafe: true, deterministic: true });
     });
 
     it('needs no catalog query for a statement without functions', async () => {
-      await expect(catalog.assess([])).resolves.toEqual({ readSafe: true, deterministic: true });
+      await expect(catalog.assess([])).resolves.toMatchObject({ readSafe: true, deterministic: true });
       expect(catalogQueries).toHaveLength(0);
     });
 
     it('shares one catalog query between concurrent look-ups of the same name', async () => {
       const results = await Promise.all([catalog.assess(['upper']), catalog.assess(['upper']), catalog.assess(['upper', 'upper'])]);
       expect(results).toEqual([
-        { readSafe: true, deterministic: true },
-        { readSafe: true, deterministic: true },
-        { readSafe: true, deterministic: true },
+        { readSafe: true, deterministic: true, mayWrite: false },
+        { readSafe: true, deterministic: true, mayWrite: false },
+        { readSafe: true, deterministic: true, mayWrite: false },
       ]);
       expect(catalogQueries).toEqual([['upper', 'null']]);
     });
@@ -131,7 +138,7 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
     it('rejects when the catalog query fails, and asks again next time', async () => {
       failNext = true;
       await expect(catalog.assess(['upper'])).rejects.toThrow('connection lost');
-      await expect(catalog.assess(['upper'])).resolves.toEqual({ readSafe: true, deterministic: true });
+      await expect(catalog.assess(['upper'])).resolves.toMatchObject({ readSafe: true, deterministic: true });
       expect(catalogQueries).toHaveLength(2);
     });
   });

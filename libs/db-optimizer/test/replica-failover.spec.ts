@@ -10,7 +10,9 @@ describe('a replica stopped during a stream of reads', () => {
     cluster = await LocalCluster.start();
     await sql(cluster.primary.url, 'CREATE TABLE items (id int PRIMARY KEY)');
     await sql(cluster.primary.url, 'INSERT INTO items SELECT generate_series(1, 100)');
-    await waitFor(async () => (await sql(cluster.readReplica.url, "SELECT to_regclass('items') AS t"))[0].t !== null, { what: 'replication' });
+    await waitFor(async () => (await sql<{ n: number }>(cluster.readReplica.url, 'SELECT count(*)::int AS n FROM items').catch(() => [{ n: 0 }]))[0].n === 100, {
+      what: 'replication',
+    });
     instance = await startInstance({
       primaryUrl: cluster.primary.url,
       readReplicaUrls: [cluster.readReplica.url],

@@ -108,6 +108,18 @@ export interface DbOptimizerOptions {
   cacheMaxEntries?: number;
   /** Bytes of the in-process cache (JSON size of the rows). @default 67108864 (64 MiB) */
   cacheMaxBytes?: number;
+  /** Hot entries read again after this share of their TTL are refreshed in the background; 0 disables. @default 0.8 */
+  cacheRefreshAheadRatio?: number;
+  /** Longest a Redis call may take before the cache carries on without it. @default 100 */
+  cacheRedisTimeoutMs?: number;
+  /** While Redis is down, an L1 entry is served only if loaded less than this long ago (other instances' writes cannot be heard). @default 1000 */
+  cacheOutageMaxAgeMs?: number;
+  /** Row versions kept in memory; evicted rows fold into a per-table floor, never an old value. @default 100000 */
+  cacheMaxRowVersions?: number;
+  /** How often the Redis link is checked. @default 500 */
+  cacheHealthCheckIntervalMs?: number;
+  /** Redis key namespace; instances sharing a cache must share it. @default derived from the primary's host, port and database */
+  cacheNamespace?: string;
   /** Interval of the pool auto-sizing job; 0 disables it. @default 10000 */
   poolResizeIntervalMs?: number;
   /** App instances sharing the server's connection budget. @default 1 */

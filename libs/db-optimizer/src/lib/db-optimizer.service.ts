@@ -104,8 +104,12 @@ export class DbOptimizerService implements OnModuleInit {
     const classification = this.optimizer.classify(sql);
     if (classification.queryType === 'TRANSACTIONAL') throw new QueryRoutingError(TRANSACTION_CONTROL_IN_WORK(sql.trim().slice(0, 40)));
     if (classification.sessionState) throw new QueryRoutingError(SESSION_STATE_REFUSED(sql));
-    const target = await this.optimizer.resolveTarget(classification, options.forcePrimary);
-    const isWrite = target === 'primary' && !options.forcePrimary ? classification.target === 'primary' || classification.queryType === 'WRITE' : false;
+    // A write is a write however it is routed: forcePrimary must not skip invalidation or the token.
+    // A function that may write (volatile, per the catalog) makes the statement one.
+    const safety = await this.optimizer.safetyOf(classification);
+    const isWrite = classification.target === 'primary' || classification.queryType === 'WRITE' || safety.mayWrite;
+    const onPrimary = isWrite || !safety.readSafe || options.forcePrimary || !this.options.enableQueryOptimization;
+    const target = onPrimary ? 'primary' : classification.target;
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
     // minLsn: the cache asks for data at least as new as the last write it knows of on the tables read.
     const load = async (minLsn?: bigint): Promise<OptimizedQueryResult<T>> => {

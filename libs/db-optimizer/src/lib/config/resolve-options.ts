@@ -42,6 +42,12 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     redisUrl: options.redisUrl,
     cacheMaxEntries: positive('cacheMaxEntries', options.cacheMaxEntries, 10_000),
     cacheMaxBytes: positive('cacheMaxBytes', options.cacheMaxBytes, 64 * 1024 * 1024),
+    cacheRefreshAheadRatio: ratioBelowOne('cacheRefreshAheadRatio', options.cacheRefreshAheadRatio, 0.8),
+    cacheRedisTimeoutMs: positive('cacheRedisTimeoutMs', options.cacheRedisTimeoutMs, 100),
+    cacheOutageMaxAgeMs: positive('cacheOutageMaxAgeMs', options.cacheOutageMaxAgeMs, 1000),
+    cacheMaxRowVersions: positive('cacheMaxRowVersions', options.cacheMaxRowVersions, 100_000),
+    cacheHealthCheckIntervalMs: positive('cacheHealthCheckIntervalMs', options.cacheHealthCheckIntervalMs, 500),
+    cacheNamespace: options.cacheNamespace,
     poolResizeIntervalMs: nonNegative('poolResizeIntervalMs', options.poolResizeIntervalMs, 10_000),
     instances: positive('instances', options.instances, 1),
     reservedConnections: nonNegative('reservedConnections', options.reservedConnections, 10),
@@ -96,5 +102,11 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 function fraction(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(INVALID_OPTION(name, `must be a fraction between 0 and 1, got ${String(value)}`));
+  return value;
+}
+
+function ratioBelowOne(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || value >= 1) throw new Error(INVALID_OPTION(name, `must be at least 0 and below 1, got ${String(value)}`));
   return value;
 }

@@ -8,11 +8,12 @@ export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
     >
   > {
   analyticsReplicaUrl?: string;
   redisUrl?: string;
+  cacheNamespace?: string;
   ssl?: boolean | ConnectionOptions;
   primaryPool: Sizes;
   readReplicaPool: Sizes;

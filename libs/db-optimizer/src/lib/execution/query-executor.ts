@@ -7,7 +7,8 @@ import { PoolManagerService } from '../pool/pool-manager.service';
 import type { PoolRole } from '../pool/pool-role';
 import type { RouteTarget } from '../query/query-classification.interface';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
-import { QueryRouter } from '../routing/query-router.service';
+import { QueryRouter, RouteDecision } from '../routing/query-router.service';
+import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
 import { currentWalLsn, runStatement } from './statement-executor';
@@ -52,7 +53,7 @@ export class QueryExecutor {
   ) {}
 
   async execute<T>(request: ExecuteRequest): Promise<ExecutedStatement<T>> {
-    let decision = this.router.route(request.target, request.requiredLsn);
+    let decision = await this.decide(request);
     // One try per replica, then the primary: enough to get past every dead replica.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -68,6 +69,22 @@ export class QueryExecutor {
         decision = this.router.route(request.target, request.requiredLsn, decision.pool);
       }
     }
+  }
+
+  /**
+   * Routes the statement. When no replica is known to have replayed the
+   * caller's position, one usable replica is asked directly before the read
+   * falls back to the primary.
+   */
+  private async decide(request: ExecuteRequest): Promise<RouteDecision> {
+    const decision = this.router.pick(request.target, request.requiredLsn);
+    if (decision.fallback && request.requiredLsn !== undefined) {
+      const candidate = this.router.pick(request.target);
+      const replica = candidate.fallback ? undefined : this.router.stateOf(candidate.pool);
+      if (replica && (await hasReplayedNow(replica, request.requiredLsn))) return candidate;
+    }
+    if (decision.fallback) this.router.countFallback();
+    return decision;
   }
 
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {

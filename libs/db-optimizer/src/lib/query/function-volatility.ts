@@ -8,6 +8,8 @@ export type Volatility = 'i' | 's' | 'v';
 
 /** What the catalog says about the functions a statement calls. */
 export interface VolatilityAssessment {
+  /** A VOLATILE function (or an unknown one) may change data: the statement counts as a write. */
+  mayWrite: boolean;
   /** May run on a replica: no volatile or parallel-unsafe function, apart from the harmless ones. */
   readSafe: boolean;
   /** Same result for the same data: every function immutable. Required for result caching. */
@@ -81,7 +83,7 @@ interface LookupRow {
  *
  * @example
  * const catalog = new FunctionVolatilityCatalog((sql, params) => pool.query(sql, params));
- * await catalog.assess(['now', 'lower']); // { readSafe: true, deterministic: false, reason: 'now() is STABLE' }
+ * await catalog.assess(['now', 'lower']); // { readSafe: true, deterministic: false, mayWrite: false, reason: 'now() is STABLE' }
  * @publicApi
  */
 export class FunctionVolatilityCatalog {
@@ -112,20 +114,29 @@ export class FunctionVolatilityCatalog {
     const names = [...new Set(functions.map((name) => name.toLowerCase()))];
     const entries = await Promise.all(names.map((name) => this.lookup(name)));
     let deterministic = true;
+    let readSafe = true;
+    let mayWrite = false;
     let reason: string | undefined;
     for (let index = 0; index < names.length; index++) {
       const name = names[index];
       const entry = entries[index];
-      if (entry === UNKNOWN) return { readSafe: false, deterministic: false, reason: `unknown function ${name}()` };
+      if (entry === UNKNOWN) return { readSafe: false, deterministic: false, mayWrite: true, reason: `unknown function ${name}()` };
       if (entry.volatility !== 'i' && deterministic) {
         deterministic = false;
         reason = `${name}() is ${entry.volatility === 'v' ? 'VOLATILE' : 'STABLE'}`;
       }
       if (isHarmless(name)) continue;
-      if (entry.volatility === 'v') return { readSafe: false, deterministic: false, reason: `${name}() is VOLATILE` };
-      if (entry.parallelUnsafe) return { readSafe: false, deterministic, reason: `${name}() is PARALLEL UNSAFE` };
+      // Only VOLATILE functions may write (PostgreSQL refuses writes in STABLE and IMMUTABLE ones).
+      if (entry.volatility === 'v') {
+        readSafe = false;
+        mayWrite = true;
+        reason = `${name}() is VOLATILE`;
+      } else if (entry.parallelUnsafe && readSafe) {
+        readSafe = false;
+        reason = `${name}() is PARALLEL UNSAFE`;
+      }
     }
-    return reason === undefined ? { readSafe: true, deterministic } : { readSafe: true, deterministic, reason };
+    return reason === undefined ? { readSafe, deterministic, mayWrite } : { readSafe, deterministic, mayWrite, reason };
   }
 
   /** Cached volatility of a name; undefined when not looked up yet or unknown to pg_proc. */

@@ -21,10 +21,12 @@ export interface StatementSafety {
   readSafe: boolean;
   /** Same result for the same data: only immutable functions. Required for result caching. */
   deterministic: boolean;
+  /** Calls a VOLATILE (or unknown) function, which may change data: treat the statement as a write. */
+  mayWrite: boolean;
   reason?: string;
 }
 
-const NO_FUNCTIONS: StatementSafety = { readSafe: true, deterministic: true };
+const NO_FUNCTIONS: StatementSafety = { readSafe: true, deterministic: true, mayWrite: false };
 
 /**
  * Classifies statements with the real PostgreSQL parser and decides where they
@@ -56,6 +58,8 @@ export class QueryOptimizerService {
     this.planAnalyzer = new PlanAnalyzer(runner, this);
     this.indexAdvisor = new IndexAdvisor(runner, this, { installHypopg: options.installHypopg });
     this.slowQueries = new SlowQueryExplainer(this.planAnalyzer, {
+      // Without a replica, EXPLAIN ANALYZE would run slow reads a second time on the primary: plan only.
+      analyzeReads: pools.replicas.length > 0,
       onAnalysis: (analysis) => metrics.recordSuggestions(analysis.suggestions?.length ?? 0),
     });
   }
@@ -122,7 +126,7 @@ export class QueryOptimizerService {
       (error: unknown) => {
         // Not cached: the next call asks the catalog again.
         this.safety.delete(classification);
-        return { readSafe: false, deterministic: false, reason: `volatility unknown: ${(error as Error).message}` };
+        return { readSafe: false, deterministic: false, mayWrite: true, reason: `volatility unknown: ${(error as Error).message}` };
       },
     );
     this.safety.set(classification, pending);

@@ -44,14 +44,31 @@ export class QueryRouter {
    * @param avoid a replica that just failed this statement
    */
   route(target: RouteTarget, requiredLsn?: bigint, avoid?: ManagedPool): RouteDecision {
+    const decision = this.pick(target, requiredLsn, avoid);
+    if (decision.fallback) this.fallbackCount++;
+    return decision;
+  }
+
+  /** Like `route()`, without counting a fallback: for callers that may still find a replica. */
+  pick(target: RouteTarget, requiredLsn?: bigint, avoid?: ManagedPool): RouteDecision {
     if (target === 'primary') return { pool: this.pools.primary, role: 'primary', fallback: false };
     if (target === 'analytics' && this.analyticsState && this.isCandidate(this.analyticsState, requiredLsn, avoid)) {
       return { pool: this.analyticsState.pool, role: 'analytics', fallback: false };
     }
     const replica = this.pickReadReplica(requiredLsn, avoid);
     if (replica) return { pool: replica.pool, role: 'read_replica', fallback: false };
-    this.fallbackCount++;
     return { pool: this.pools.primary, role: 'primary', fallback: true };
+  }
+
+  /** Counts a read that went to the primary for want of a replica. */
+  countFallback(): void {
+    this.fallbackCount++;
+  }
+
+  /** The replica state behind a decision, when it is a replica. */
+  stateOf(pool: ManagedPool): ReplicaState | undefined {
+    if (this.analyticsState?.pool === pool) return this.analyticsState;
+    return this.readStates.find((state) => state.pool === pool);
   }
 
   private pickReadReplica(requiredLsn: bigint | undefined, avoid: ManagedPool | undefined): ReplicaState | undefined {

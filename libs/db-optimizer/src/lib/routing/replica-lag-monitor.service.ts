@@ -64,6 +64,7 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
       );
       const replayLsn = rows[0].replay_lsn === null ? undefined : parseLsn(rows[0].replay_lsn);
       replica.replayLsn = replayLsn ?? null;
+      replica.replayCheckedAt = Date.now();
       replica.lagMs = Number(rows[0].lag_ms);
       replica.lagBytes =
         primaryLsn === undefined || replayLsn === undefined ? null : Math.max(0, Number(primaryLsn - replayLsn));

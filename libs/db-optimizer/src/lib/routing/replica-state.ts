@@ -18,8 +18,10 @@ export class ReplicaState {
   lagExcluded = false;
   lagBytes: number | null = null;
   lagMs: number | null = null;
-  /** Last replay position seen by the lag monitor; null while unknown. */
+  /** Last replay position seen (lag monitor or a read's probe); null while unknown. */
   replayLsn: bigint | null = null;
+  /** When `replayLsn` was last read (ms since epoch). */
+  replayCheckedAt = 0;
   badLagChecks = 0;
   goodLagChecks = 0;
   banCount = 0;
