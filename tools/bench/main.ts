@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { LocalCluster } from '@db-optimizer/cluster';
+import { LocalCluster, resolveRedis } from '@db-optimizer/cluster';
 import { waitForTableOnReplicas } from './replication';
 import { hotKeys } from './workloads/hot-keys';
 import { primaryKeyLookup, preparePrimaryKeyTable, WorkloadContext } from './workloads/primary-key-lookup';
@@ -15,13 +15,15 @@ import { addRatios, BenchReport, BenchRow, machineDescription, toMarkdown, write
 async function main(): Promise<void> {
   const log = (line: string): void => console.log(`[bench] ${line}`);
   const cluster = process.env['DATABASE_PRIMARY_URL'] ? undefined : await LocalCluster.start();
+  // The same Redis the tests use: REDIS_URL, else 127.0.0.1:6379, else a redis-server we start.
+  const redis = await resolveRedis();
   try {
     const primaryUrl = process.env['DATABASE_PRIMARY_URL'] ?? cluster!.primary.url;
     const replicaUrls = cluster ? [cluster.readReplica.url] : (process.env['DATABASE_READ_REPLICA_URL'] ?? '').split(',').filter(Boolean);
     const context: WorkloadContext = {
       primaryUrl,
       replicaUrls,
-      redisUrl: process.env['REDIS_URL'],
+      redisUrl: redis.url,
       durationMs: Number(process.env['BENCH_DURATION_MS'] ?? 4000),
       warmupMs: Number(process.env['BENCH_WARMUP_MS'] ?? 1000),
       callerCounts: [1, 32],
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     console.log(`\n${toMarkdown(report)}`);
     log(`written ${files.json} and ${files.markdown}`);
   } finally {
+    await redis.stop();
     await cluster?.stop();
   }
 }

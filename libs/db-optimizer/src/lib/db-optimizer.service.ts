@@ -106,7 +106,9 @@ export class DbOptimizerService implements OnModuleInit {
     if (classification.sessionState) throw new QueryRoutingError(SESSION_STATE_REFUSED(sql));
     // A write is a write however it is routed: forcePrimary must not skip invalidation or the token.
     // A function that may write (volatile, per the catalog) makes the statement one.
-    const safety = await this.optimizer.safetyOf(classification);
+    const known = this.optimizer.safetyOf(classification);
+    // Usually known already: no await (and no microtask) on the hot path.
+    const safety = known instanceof Promise ? await known : known;
     const isWrite = classification.target === 'primary' || classification.queryType === 'WRITE' || safety.mayWrite;
     const onPrimary = isWrite || !safety.readSafe || options.forcePrimary || !this.options.enableQueryOptimization;
     const target = onPrimary ? 'primary' : classification.target;

@@ -40,6 +40,8 @@ describe('StatementCache after DDL changes a prepared statement\'s result type',
 
     await client.query('BEGIN');
     await expect(cache.execute(client, sql, [1])).rejects.toMatchObject({ code: '0A000' });
+    // The transaction is left aborted for the caller (ReadyForQuery may land a tick after the error).
+    await expect(client.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
     expect(client.getTransactionStatus()).toBe('E');
     await client.query('ROLLBACK');
 

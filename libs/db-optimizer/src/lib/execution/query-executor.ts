@@ -53,7 +53,8 @@ export class QueryExecutor {
   ) {}
 
   async execute<T>(request: ExecuteRequest): Promise<ExecutedStatement<T>> {
-    let decision = await this.decide(request);
+    // The common case (no position to wait for) routes without an extra await.
+    let decision = request.requiredLsn === undefined ? this.router.route(request.target) : await this.decide(request);
     // One try per replica, then the primary: enough to get past every dead replica.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -91,7 +92,10 @@ export class QueryExecutor {
     const client = await pool.acquire();
     let released = false;
     try {
-      const { result, prepared } = await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
+      const { result, prepared } =
+        request.timeoutMs === undefined
+          ? await this.statements.execute(client, request.sql, request.params)
+          : await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
       const consistencyToken = request.isWrite && role === 'primary' ? await this.tokenAfterWrite(client, request.sessionKey) : undefined;
       pool.release(client);
       released = true;

@@ -57,12 +57,13 @@ export class StatementCache extends StatementCacheCounters {
    * Texts without parameters always run unnamed: they may hold several statements or
    * transaction control, and pg sends them as simple queries.
    */
-  async execute<T extends QueryResultRow = QueryResultRow>(
+  // Not async on purpose: a cache hit costs one promise chain, not several (this runs on every query).
+  execute<T extends QueryResultRow = QueryResultRow>(
     client: StatementClient,
     sql: string,
     params: unknown[],
   ): Promise<StatementExecution<T>> {
-    if (!Array.isArray(params)) throw new TypeError(STATEMENT_PARAMS_NOT_ARRAY());
+    if (!Array.isArray(params)) return Promise.reject(new TypeError(STATEMENT_PARAMS_NOT_ARRAY()));
     if (!this.options.enabled || params.length === 0) return runUnnamed<T>(client, sql, params);
     const name = this.seen.sight(sql);
     const statements = name === undefined ? undefined : this.statementsOf(client);
@@ -73,7 +74,10 @@ export class StatementCache extends StatementCacheCounters {
     const preparedText = statements.use(name);
     if (preparedText === sql) {
       this.hitCount++;
-      return this.runNamed<T>(client, statements, name, sql, params, true);
+      return (client as ClientBase).query<T>({ name, text: sql, values: params }).then(
+        (result) => ({ result, prepared: true }),
+        (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true),
+      );
     }
     this.missCount++;
     // Another text under the same name on this connection: a hash collision. Never share a name.
@@ -130,11 +134,24 @@ export class StatementCache extends StatementCacheCounters {
       const result = await (client as ClientBase).query<T>({ name, text: sql, values: params });
       return { result, prepared: true };
     } catch (error) {
-      const records = pgStatementRecords(client);
-      if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
-      this.reprepareCount++;
-      return this.admitAndRun<T>(client, statements, records, name, sql, params, false);
+      return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry);
     }
+  }
+
+  /** A named execution failed: recover the statement (0A000, 26000...) and retry once, or rethrow. */
+  private async recoverAndRetry<T extends QueryResultRow>(
+    client: StatementClient,
+    statements: ConnectionStatements,
+    name: string,
+    sql: string,
+    params: unknown[],
+    error: unknown,
+    mayRetry: boolean,
+  ): Promise<StatementExecution<T>> {
+    const records = pgStatementRecords(client);
+    if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
+    this.reprepareCount++;
+    return this.admitAndRun<T>(client, statements, records, name, sql, params, false);
   }
 
   /**
