@@ -1,4 +1,4 @@
-import { cacheKey, CacheKeyParts, databaseIdentity, namespaceOf } from './cache-key';
+import { cacheKey, CacheKeyParts, databaseIdentity, namespaceOf, redisKeyOf } from './cache-key';
 
 const base: CacheKeyParts = {
   identity: databaseIdentity('postgres://app:secret@DB.example:5432/shop'),
@@ -45,5 +45,13 @@ describe('cacheKey', () => {
 
   it('is stable', () => {
     expect(cacheKey({ ...base })).toBe(cacheKey({ ...base }));
+  });
+});
+
+describe('redisKeyOf', () => {
+  it('gives Redis a short digest whatever the size of the parameters', () => {
+    const long = cacheKey({ ...base, params: 'x'.repeat(100_000) });
+    expect(redisKeyOf(long)).toHaveLength(43);
+    expect(redisKeyOf(long)).not.toBe(redisKeyOf(cacheKey(base)));
   });
 });

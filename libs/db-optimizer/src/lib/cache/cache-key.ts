@@ -35,19 +35,24 @@ export interface CacheKeyParts {
 }
 
 /**
- * The key of a cached result: a SHA-256 of its parts, each length-prefixed so no two
- * different sets of parts can produce the same input.
+ * The in-process key of a cached result: its parts joined, each length-prefixed so no
+ * two different sets of parts can produce the same string. No hashing here: an L1 hit
+ * must cost a string join and a Map lookup. Redis gets a digest of it (`redisKeyOf`).
  *
  * @example
  * const key = cacheKey({ identity, target: 'read_replica', sql, params: encodeParamsForKey(values)!, versions });
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  const hash = createHash('sha256');
+  let key = '';
   for (const part of [parts.identity.database, parts.identity.user, parts.target, parts.sql, parts.params, parts.versions]) {
-    hash.update(`${part.length}:`);
-    hash.update(part);
+    key += `${part.length}:${part}`;
   }
-  return hash.digest('base64url');
+  return key;
+}
+
+/** The Redis form of a key: a SHA-256 of it, so Redis keys stay short whatever the parameters. */
+export function redisKeyOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
 
 /** A short, stable name for the database, for Redis keys and the channel. */

@@ -1,3 +1,4 @@
+import { redisKeyOf } from './cache-key';
 import type { Cache } from 'cache-manager';
 import { CachedEntry, parseEntry, serializeEntry } from './cached-entry';
 import { RESULT_FORMAT_VERSION } from './result-cache.constants';
@@ -36,7 +37,7 @@ export class RedisL2 {
   }
 
   private keyOf(key: string): string {
-    return `${this.prefix}:r${RESULT_FORMAT_VERSION}:${key}`;
+    return `${this.prefix}:r${RESULT_FORMAT_VERSION}:${redisKeyOf(key)}`;
   }
 
   private fail(error: unknown): void {
