@@ -1,19 +1,9 @@
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: correlated columns (b = a % 100)', () => {
-  let database: AnalysisDatabase;
-  let analyzer: PlanAnalyzer;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_correlated');
-    await createOrders(database);
-    analyzer = new PlanAnalyzer(database.runner);
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_correlated', { orders: 100_000 });
+  const analyzer = new PlanAnalyzer(database.runner);
 
   describe('#analyzeExecutionPlan', () => {
     it('flags the 100x misestimate of a = x AND b = y and suggests dependency statistics', async () => {

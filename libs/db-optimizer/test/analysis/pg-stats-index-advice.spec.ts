@@ -1,19 +1,9 @@
 import { IndexAdvisor } from '../../src/lib/query/analysis/advisor/index-advisor';
-import { loadSqlParser } from '../../src/lib/query/parser';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('IndexAdvisor without HypoPG (pg_stats heuristic)', () => {
-  let database: AnalysisDatabase;
-  let advisor: IndexAdvisor;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_pgstats');
-    await createOrders(database);
-    advisor = new IndexAdvisor(database.runner);
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_pgstats', { orders: 100_000 });
+  const advisor = new IndexAdvisor(database.runner);
 
   describe('#recommendIndexes', () => {
     it('recommends a selective equality column from pg_stats, on the replica, unverified', async () => {

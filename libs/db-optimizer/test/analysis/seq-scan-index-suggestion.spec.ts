@@ -1,19 +1,9 @@
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: a selective filter without an index (100k rows)', () => {
-  let database: AnalysisDatabase;
-  let analyzer: PlanAnalyzer;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_seqscan');
-    await createOrders(database);
-    analyzer = new PlanAnalyzer(database.runner);
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_seqscan', { orders: 100_000 });
+  const analyzer = new PlanAnalyzer(database.runner);
 
   beforeEach(() => database.runner.calls.splice(0));
 

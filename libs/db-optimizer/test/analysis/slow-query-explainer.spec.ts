@@ -1,20 +1,12 @@
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
 import { SlowQueryExplainer } from '../../src/lib/query/analysis/slow/slow-query-explainer';
-import { fingerprintSql, loadSqlParser } from '../../src/lib/query/parser';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { fingerprintSql } from '../../src/lib/query/parser';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('SlowQueryExplainer against the cluster', () => {
-  let database: AnalysisDatabase;
+  const database = schemaOnCluster('analysis_slow', { orders: 100_000 });
   let explainer: SlowQueryExplainer;
   let now: number;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_slow');
-    await createOrders(database);
-  });
-
-  afterAll(() => database?.close());
 
   beforeEach(() => {
     now = 0;

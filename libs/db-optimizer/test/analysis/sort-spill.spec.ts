@@ -1,21 +1,10 @@
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: per-call settings and a sort that spills', () => {
-  let database: AnalysisDatabase;
-  let analyzer: PlanAnalyzer;
-  let sql: string;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_spill');
-    await createOrders(database);
-    analyzer = new PlanAnalyzer(database.runner);
-    sql = `SELECT id, email FROM ${database.schema}.orders ORDER BY email`;
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_spill', { orders: 100_000 });
+  const analyzer = new PlanAnalyzer(database.runner);
+  const sql = `SELECT id, email FROM ${database.schema}.orders ORDER BY email`;
 
   describe('#analyzeExecutionPlan', () => {
     it('reports a sort spilled to disk under work_mem = 64kB and sizes work_mem from the plan', async () => {

@@ -1,19 +1,10 @@
 import { DatabaseError } from 'pg';
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { AnalysisDatabase, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: statement_timeout', () => {
-  let database: AnalysisDatabase;
-  let analyzer: PlanAnalyzer;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_timeout');
-    analyzer = new PlanAnalyzer(database.runner);
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_timeout');
+  const analyzer = new PlanAnalyzer(database.runner);
 
   describe('#analyzeExecutionPlan', () => {
     it('cancels an EXPLAIN ANALYZE that outlives timeoutMs and keeps the server error as cause', async () => {

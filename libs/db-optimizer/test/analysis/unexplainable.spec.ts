@@ -1,20 +1,10 @@
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
 import { UnexplainableQueryError } from '../../src/lib/query/analysis/unexplainable-query.error';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: text it must not explain', () => {
-  let database: AnalysisDatabase;
-  let analyzer: PlanAnalyzer;
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_refused');
-    await createOrders(database, 1000);
-    analyzer = new PlanAnalyzer(database.runner);
-  });
-
-  afterAll(() => database?.close());
+  const database = schemaOnCluster('analysis_refused', { orders: 1000 });
+  const analyzer = new PlanAnalyzer(database.runner);
 
   describe('#analyzeExecutionPlan', () => {
     it.each([

@@ -1,21 +1,15 @@
-import { loadSqlParser } from '../../src/lib/query/parser';
 import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { AnalysisDatabase, createOrders, openAnalysisDatabase } from './support/analysis-database';
+import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: EXPLAIN ANALYZE of writes', () => {
-  let database: AnalysisDatabase;
+  const database = schemaOnCluster('analysis_writes', { orders: 100_000 });
   let analyzer: PlanAnalyzer;
   const count = async (table: string): Promise<number> =>
     Number((await database.primary.query(`SELECT count(*) AS n FROM ${database.schema}.${table}`)).rows[0].n);
 
   beforeAll(async () => {
-    await loadSqlParser();
-    database = await openAnalysisDatabase('analysis_writes');
-    await createOrders(database);
     await database.primary.query(`CREATE TABLE ${database.schema}.events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text NOT NULL)`);
   });
-
-  afterAll(() => database?.close());
 
   beforeEach(() => {
     database.runner.calls.splice(0);

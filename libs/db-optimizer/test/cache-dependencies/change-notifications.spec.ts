@@ -1,4 +1,4 @@
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { testEnv, uniqueSchema } from '../../../../tools/testing/test-env';
 import { waitFor } from '../../../../tools/testing/wait-for';
 import {
@@ -8,12 +8,20 @@ import {
   removeChangeNotifications,
 } from '../../src/lib/cache/dependencies/change-notifications';
 import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
+import { schemaWithPools } from './support/schema-with-pools';
 
 describe('installChangeNotifications (against the primary)', () => {
   const schema = uniqueSchema('notify');
   const marker = `${schema}:marker`;
-  let pool: Pool;
-  let query: CatalogQuery;
+  const { pool } = schemaWithPools(
+    schema,
+    `CREATE TABLE ${schema}.users (id int PRIMARY KEY, name text);
+     CREATE TABLE ${schema}."Audit Trail" (id int);
+     CREATE TABLE ${schema}.measures (id int, at date NOT NULL) PARTITION BY RANGE (at);
+     CREATE TABLE ${schema}.measures_2024 PARTITION OF ${schema}.measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+     CREATE VIEW ${schema}.user_names AS SELECT name FROM ${schema}.users;`,
+  );
+  const query: CatalogQuery = (sql, params) => pool.query(sql, params);
   let writer: Client;
   let listener: ChangeNotificationListener;
   let changes: string[];
@@ -28,16 +36,6 @@ describe('installChangeNotifications (against the primary)', () => {
   };
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4 });
-    query = (sql, params) => pool.query(sql, params);
-    await pool.query(`
-      CREATE SCHEMA ${schema};
-      CREATE TABLE ${schema}.users (id int PRIMARY KEY, name text);
-      CREATE TABLE ${schema}."Audit Trail" (id int);
-      CREATE TABLE ${schema}.measures (id int, at date NOT NULL) PARTITION BY RANGE (at);
-      CREATE TABLE ${schema}.measures_2024 PARTITION OF ${schema}.measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-      CREATE VIEW ${schema}.user_names AS SELECT name FROM ${schema}.users;
-    `);
     // A plain client, as any other program writing to the database would be.
     writer = new Client({ connectionString: testEnv().primaryUrl });
     await writer.connect();
@@ -52,8 +50,6 @@ describe('installChangeNotifications (against the primary)', () => {
   afterAll(async () => {
     await listener.stop();
     await writer.end();
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
   });
 
   beforeEach(() => {

@@ -1,27 +1,18 @@
-import { Pool } from 'pg';
-import { testEnv, uniqueSchema } from '../../../../tools/testing/test-env';
+import { uniqueSchema } from '../../../../tools/testing/test-env';
 import { CacheDependencyAnalyzer } from '../../src/lib/cache/dependencies/cache-dependency-analyzer';
 import { TableCatalog } from '../../src/lib/cache/dependencies/table-catalog';
 import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
 import { loadSqlParser } from '../../src/lib/query/parser';
 import { QueryClassifier } from '../../src/lib/query/query-classifier';
+import { schemaWithPools } from './support/schema-with-pools';
 
 describe('CacheDependencyAnalyzer with the real catalog (against the primary)', () => {
   const schema = uniqueSchema('deps');
   const t = (name: string): string => `${schema}.${name}`;
   const classifier = new QueryClassifier(100);
-  let pool: Pool;
-  let queries: number;
-  let analyzer: CacheDependencyAnalyzer;
-  const read = (sql: string, params: unknown[] = []) => analyzer.readDependencies(classifier.classify(sql), params);
-  const write = (sql: string, params: unknown[] = []) => analyzer.writeEffects(classifier.classify(sql), params);
-
-  beforeAll(async () => {
-    await loadSqlParser();
-    // The application's connections: the test schema on their search_path.
-    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4, options: `-c search_path=${schema},public` });
-    await pool.query(`
-      CREATE SCHEMA ${schema};
+  const { appPool } = schemaWithPools(
+    schema,
+    `
       CREATE TABLE ${schema}.customers (id int PRIMARY KEY, name text);
       CREATE TABLE ${schema}.orders (id int PRIMARY KEY, customer_id int REFERENCES ${schema}.customers ON DELETE CASCADE);
       CREATE TABLE ${schema}.audit_log (what text);
@@ -32,19 +23,21 @@ describe('CacheDependencyAnalyzer with the real catalog (against the primary)', 
       CREATE TABLE ${schema}.events (id int PRIMARY KEY, kind text) PARTITION BY HASH (id);
       CREATE TABLE ${schema}.events_0 PARTITION OF ${schema}.events FOR VALUES WITH (MODULUS 2, REMAINDER 0);
       CREATE TABLE ${schema}.events_1 PARTITION OF ${schema}.events FOR VALUES WITH (MODULUS 2, REMAINDER 1);
-    `);
-  });
+    `,
+  );
+  let queries: number;
+  let analyzer: CacheDependencyAnalyzer;
+  const read = (sql: string, params: unknown[] = []) => analyzer.readDependencies(classifier.classify(sql), params);
+  const write = (sql: string, params: unknown[] = []) => analyzer.writeEffects(classifier.classify(sql), params);
 
-  afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
-  });
+  beforeAll(() => loadSqlParser());
 
   beforeEach(() => {
     queries = 0;
     const query: CatalogQuery = (sql, params) => {
       queries++;
-      return pool.query(sql, params);
+      // The application's connections: the test schema on their search_path.
+      return appPool.query(sql, params);
     };
     analyzer = new CacheDependencyAnalyzer(new TableCatalog(query));
   });
@@ -100,7 +93,7 @@ describe('CacheDependencyAnalyzer with the real catalog (against the primary)', 
   it('sees new triggers after DDL run through it', async () => {
     await expect(write('DELETE FROM products WHERE id = $1', [1])).resolves.toEqual({ flushAll: false, tables: [{ table: t('products'), rowKeys: ['1'] }] });
     const ddl = `CREATE TRIGGER products_delete_audit AFTER DELETE ON ${schema}.products FOR EACH ROW EXECUTE FUNCTION ${schema}.audit()`;
-    await pool.query(ddl);
+    await appPool.query(ddl);
     await expect(write(ddl)).resolves.toEqual({ flushAll: false, tables: [{ table: t('products') }] });
     await expect(write('DELETE FROM products WHERE id = $1', [1])).resolves.toEqual({
       flushAll: false,

@@ -1,25 +1,14 @@
-import { Pool } from 'pg';
-import { testEnv, uniqueSchema } from '../../../../tools/testing/test-env';
+import { uniqueSchema } from '../../../../tools/testing/test-env';
 import { TableCatalog } from '../../src/lib/cache/dependencies/table-catalog';
 import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
+import { schemaWithPools } from './support/schema-with-pools';
 
 describe('TableCatalog names and keys (against the primary)', () => {
   const schema = uniqueSchema('catalog');
   const other = `${schema}_other`;
-  let pool: Pool;
-  let queries: number;
-  let catalog: TableCatalog;
-
-  /** The pool's query (its connections have the test schema first on the search_path), every query counted. */
-  const query: CatalogQuery = (sql, params) => {
-    queries++;
-    return pool.query(sql, params);
-  };
-
-  beforeAll(async () => {
-    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4, options: `-c search_path=${schema},public` });
-    await pool.query(`
-      CREATE SCHEMA ${schema};
+  const { appPool } = schemaWithPools(
+    schema,
+    `
       CREATE SCHEMA ${other};
       CREATE TABLE ${schema}.users (id int PRIMARY KEY, email text);
       CREATE TABLE ${other}.users (id bigint PRIMARY KEY);
@@ -42,13 +31,17 @@ describe('TableCatalog names and keys (against the primary)', () => {
       ALTER TABLE ${schema}.secrets ENABLE ROW LEVEL SECURITY;
       CREATE MATERIALIZED VIEW ${schema}.user_count AS SELECT count(*) FROM ${schema}.users;
       CREATE SEQUENCE ${schema}.ticket_seq;
-    `);
-  });
+    `,
+    { alsoDrop: [other] },
+  );
+  let queries: number;
+  let catalog: TableCatalog;
 
-  afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${other} CASCADE`);
-    await pool.end();
-  });
+  /** The pool's query (its connections have the test schema first on the search_path), every query counted. */
+  const query: CatalogQuery = (sql, params) => {
+    queries++;
+    return appPool.query(sql, params);
+  };
 
   beforeEach(() => {
     queries = 0;

@@ -1,25 +1,14 @@
-import { Pool } from 'pg';
-import { testEnv, uniqueSchema } from '../../../../tools/testing/test-env';
+import { uniqueSchema } from '../../../../tools/testing/test-env';
 import { TableCatalog } from '../../src/lib/cache/dependencies/table-catalog';
 import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
+import { schemaWithPools } from './support/schema-with-pools';
 
 describe('TableCatalog write reach (against the primary)', () => {
   const schema = uniqueSchema('reach');
   const t = (name: string): string => `${schema}.${name}`;
-  let pool: Pool;
-  let appPool: Pool;
-  /** Like the application's connections: the test schema on the search_path, where trigger code finds unqualified tables. */
-  let query: CatalogQuery;
-  /** A connection with the default search_path: only qualified names, or a function's own SET search_path, find the tables. */
-  let plainQuery: CatalogQuery;
-
-  beforeAll(async () => {
-    pool = new Pool({ connectionString: testEnv().primaryUrl, max: 4 });
-    plainQuery = (sql, params) => pool.query(sql, params);
-    appPool = new Pool({ connectionString: testEnv().primaryUrl, max: 4, options: `-c search_path=${schema},public` });
-    query = (sql, params) => appPool.query(sql, params);
-    await pool.query(`
-      CREATE SCHEMA ${schema};
+  const { pool, appPool } = schemaWithPools(
+    schema,
+    `
       SET search_path = ${schema};
       CREATE TABLE customers (id int PRIMARY KEY);
       CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers ON DELETE CASCADE ON UPDATE CASCADE);
@@ -63,13 +52,12 @@ describe('TableCatalog write reach (against the primary)', () => {
       CREATE TABLE measures_2024 PARTITION OF measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
       CREATE TRIGGER measures_audit AFTER DELETE ON measures_2024 FOR EACH ROW EXECUTE FUNCTION audit();
       RESET search_path;
-    `);
-  });
-
-  afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await Promise.all([pool.end(), appPool.end()]);
-  });
+    `,
+  );
+  /** Like the application's connections: the test schema on the search_path, where trigger code finds unqualified tables. */
+  const query: CatalogQuery = (sql, params) => appPool.query(sql, params);
+  /** A connection with the default search_path: only qualified names, or a function's own SET search_path, find the tables. */
+  const plainQuery: CatalogQuery = (sql, params) => pool.query(sql, params);
 
   describe('#writeReach cascades', () => {
     it('follows ON DELETE CASCADE and SET NULL transitively', async () => {

@@ -1,15 +1,11 @@
 import { uniqueSchema } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { levelOf, replicatedSchema } from './support/cache-fixture';
 
 describe('writes that reach other tables', () => {
   const schema = uniqueSchema('rc_reach');
-  let app: TestInstance;
-
-  beforeAll(async () => {
-    await setUpSchema(
-      schema,
-      `CREATE TABLE parents (id int PRIMARY KEY);
+  const fixture = replicatedSchema(
+    schema,
+    `CREATE TABLE parents (id int PRIMARY KEY);
        CREATE TABLE children (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parents ON DELETE CASCADE);
        INSERT INTO parents VALUES (1), (2);
        INSERT INTO children VALUES (10, 1), (11, 1), (20, 2);
@@ -18,14 +14,8 @@ describe('writes that reach other tables', () => {
        CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN INSERT INTO ${schema}.audit (order_id, amount) VALUES (NEW.id, NEW.amount); RETURN NEW; END $$;
        CREATE TRIGGER orders_audit AFTER INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order();`,
-    );
-    app = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
+  );
+  const app = fixture.bootInstance();
 
   it('drops cached reads of the child table when a parent is deleted with ON DELETE CASCADE', async () => {
     const ofParent = () => app.db.executeOptimizedQuery(`SELECT id FROM ${schema}.children WHERE parent_id = $1 ORDER BY id`, [1]);

@@ -2,30 +2,25 @@ import { performance } from 'node:perf_hooks';
 import { ResultCacheService } from '@db-optimizer/core';
 import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { Client } from 'pg';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, percentile, setUpSchema } from './support/cache-fixture';
+import type { TestInstance } from '../support/test-module';
+import { levelOf, percentile, replicatedSchema } from './support/cache-fixture';
 
 describe('#installChangeNotifications', () => {
   const schema = uniqueSchema('rc_notify');
   const T = `${schema}.prices`;
-  let listening: TestInstance;
-  let other: TestInstance;
+  const fixture = replicatedSchema(schema, `CREATE TABLE prices (id int PRIMARY KEY, cents int NOT NULL); INSERT INTO prices SELECT g, 100 FROM generate_series(1, 5) g;
+      CREATE TABLE untouched (id int PRIMARY KEY); INSERT INTO untouched VALUES (1)`);
+  const listening = fixture.bootInstance();
+  const other = fixture.bootInstance();
   let outside: Client;
 
   beforeAll(async () => {
-    await setUpSchema(schema, `CREATE TABLE prices (id int PRIMARY KEY, cents int NOT NULL); INSERT INTO prices SELECT g, 100 FROM generate_series(1, 5) g;
-      CREATE TABLE untouched (id int PRIMARY KEY); INSERT INTO untouched VALUES (1)`);
-    listening = await startInstance(cacheOptions());
-    other = await startInstance(cacheOptions());
     outside = new Client({ connectionString: testEnv().primaryUrl });
     await outside.connect();
   });
 
   afterAll(async () => {
     await outside?.end();
-    await listening?.close();
-    await other?.close();
-    await dropSchema(schema);
   });
 
   const price = (instance: TestInstance, id: number) =>

@@ -1,30 +1,23 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
-import { sql, startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, setUpSchema } from './support/cache-fixture';
+import { sql } from '../support/test-module';
+import { cacheOptions, replicatedSchema } from './support/cache-fixture';
 
 // The query calls a function that counts its executions with a sequence: declared
 // IMMUTABLE (so the read is cacheable) but advancing `executions` each time it runs.
 // Only the primary can advance a sequence, so this instance has no replicas.
 describe('concurrent misses on one key', () => {
   const schema = uniqueSchema('rc_flight');
-  let app: TestInstance;
-
-  beforeAll(async () => {
-    await setUpSchema(
-      schema,
-      `CREATE SEQUENCE executions;
+  const fixture = replicatedSchema(
+    schema,
+    `CREATE SEQUENCE executions;
        CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 7);
        CREATE FUNCTION counted(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
        BEGIN PERFORM nextval('${schema}.executions'); PERFORM pg_sleep(0.2); RETURN x; END $$;`,
-    );
-    app = await startInstance(cacheOptions({ readReplicaUrls: [], analyticsReplicaUrl: undefined, primaryPool: { min: 1, max: 40 } }));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
+  );
+  const app = fixture.bootInstance(() =>
+    cacheOptions({ readReplicaUrls: [], analyticsReplicaUrl: undefined, primaryPool: { min: 1, max: 40 } }),
+  );
 
   const executions = async (): Promise<number> =>
     Number((await sql<{ n: string }>(testEnv().primaryUrl, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${schema}.executions`))[0].n);

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, percentile, setUpSchema } from './support/cache-fixture';
+import type { TestInstance } from '../support/test-module';
+import { percentile, replicatedSchema } from './support/cache-fixture';
 
 const ROWS = 12;
 const ROUNDS = 1200;
@@ -10,20 +10,9 @@ const ROUNDS = 1200;
 describe('two instances sharing Redis, randomized writes and reads', () => {
   const schema = uniqueSchema('rc_fresh');
   const T = `${schema}.counters`;
-  let writer: TestInstance;
-  let other: TestInstance;
-
-  beforeAll(async () => {
-    await setUpSchema(schema, `CREATE TABLE counters (id int PRIMARY KEY, v int NOT NULL); INSERT INTO counters SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
-    writer = await startInstance(cacheOptions());
-    other = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await writer?.close();
-    await other?.close();
-    await dropSchema(schema);
-  });
+  const fixture = replicatedSchema(schema, `CREATE TABLE counters (id int PRIMARY KEY, v int NOT NULL); INSERT INTO counters SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
+  const writer = fixture.bootInstance();
+  const other = fixture.bootInstance();
 
   it('never serves the writer stale data, nor the other instance once the window has passed', async () => {
     const truth = new Array<number>(ROWS + 1).fill(0);

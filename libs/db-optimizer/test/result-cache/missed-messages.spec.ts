@@ -2,8 +2,8 @@ import { ResultCacheService } from '@db-optimizer/core';
 import { spawnRedis, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import type { RedisHandle } from '@db-optimizer/cluster';
 import Redis from 'ioredis';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import type { TestInstance } from '../support/test-module';
+import { cacheOptions, levelOf, replicatedSchema } from './support/cache-fixture';
 
 const ROWS = 8;
 
@@ -14,8 +14,6 @@ describe('an instance that missed messages', () => {
   const T = `${schema}.items`;
   let redis: RedisHandle;
   let admin: Redis;
-  let reader: TestInstance;
-  let writer: TestInstance;
   let readerSubscriber: string;
 
   const subscriberIds = async (): Promise<string[]> =>
@@ -24,24 +22,24 @@ describe('an instance that missed messages', () => {
       .filter((line) => line.includes('sub=1'))
       .map((line) => /(?:^| )id=(\d+)/.exec(line)?.[1] as string);
 
-  beforeAll(async () => {
-    await setUpSchema(schema, `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT g, 0 FROM generate_series(1, ${ROWS}) g;
+  // Set-up runs in the order written: the schema, this file's Redis, the reader, its subscription's id, the writer.
+  const fixture = replicatedSchema(schema, `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT g, 0 FROM generate_series(1, ${ROWS}) g;
       CREATE TABLE others (id int PRIMARY KEY); INSERT INTO others VALUES (1)`);
+  beforeAll(async () => {
     redis = await spawnRedis();
     admin = new Redis(redis.url);
     admin.on('error', () => undefined);
-    reader = await startInstance(cacheOptions({ redisUrl: redis.url }));
-    [readerSubscriber] = await subscriberIds();
-    writer = await startInstance(cacheOptions({ redisUrl: redis.url }));
   });
-
   afterAll(async () => {
-    await writer?.close();
-    await reader?.close();
     admin?.disconnect();
     await redis?.stop();
-    await dropSchema(schema);
   });
+  const reader = fixture.bootInstance(() => cacheOptions({ redisUrl: redis.url }));
+  beforeAll(async () => {
+    // Only the reader has subscribed so far.
+    [readerSubscriber] = await subscriberIds();
+  });
+  const writer = fixture.bootInstance(() => cacheOptions({ redisUrl: redis.url }));
 
   const readRow = (instance: TestInstance, id: number) =>
     instance.db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${T} WHERE id = $1`, [id]);

@@ -1,23 +1,13 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { levelOf, replicatedSchema } from './support/cache-fixture';
 
 describe('reads that are never cached', () => {
   const schema = uniqueSchema('rc_never');
   const T = `${schema}.items`;
-  let app: TestInstance;
+  const fixture = replicatedSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 10), (2, 20)');
+  const app = fixture.bootInstance();
   const stats = () => app.get(ResultCacheService).stats();
-
-  beforeAll(async () => {
-    await setUpSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 10), (2, 20)');
-    app = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
 
   it.each([
     ['SELECT now()', 'SELECT now() AS t', []],

@@ -3,8 +3,8 @@ import { ResultCacheService } from '@db-optimizer/core';
 import { spawnRedis, testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import type { RedisHandle } from '@db-optimizer/cluster';
 import type { ChildProcess } from 'node:child_process';
-import { sql, startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, setUpSchema } from './support/cache-fixture';
+import { sql, TestInstance } from '../support/test-module';
+import { cacheOptions, replicatedSchema } from './support/cache-fixture';
 
 const ROWS = 10;
 type SpawnedRedis = RedisHandle & { port: number; process: ChildProcess };
@@ -13,23 +13,17 @@ type SpawnedRedis = RedisHandle & { port: number; process: ChildProcess };
 describe('Redis outage during a stream of reads and writes', () => {
   const schema = uniqueSchema('rc_outage');
   const T = `${schema}.items`;
+  const fixture = replicatedSchema(schema, `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
   let redis: SpawnedRedis;
-  let writer: TestInstance;
-  let reader: TestInstance;
-
+  // Before the instances below, which connect to it.
   beforeAll(async () => {
-    await setUpSchema(schema, `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
     redis = await spawnRedis();
-    writer = await startInstance(cacheOptions({ redisUrl: redis.url }));
-    reader = await startInstance(cacheOptions({ redisUrl: redis.url }));
   });
-
   afterAll(async () => {
-    await writer?.close();
-    await reader?.close();
     await redis?.stop();
-    await dropSchema(schema);
   });
+  const writer = fixture.bootInstance(() => cacheOptions({ redisUrl: redis.url }));
+  const reader = fixture.bootInstance(() => cacheOptions({ redisUrl: redis.url }));
 
   const cacheOf = (instance: TestInstance) => instance.get(ResultCacheService);
   const readRow = async (instance: TestInstance, id: number) =>

@@ -1,24 +1,14 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema, waitFor } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { levelOf, replicatedSchema } from './support/cache-fixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('refresh ahead of expiry', () => {
   const schema = uniqueSchema('rc_refresh');
-  let app: TestInstance;
+  const fixture = replicatedSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 1), (2, 2)');
+  const app = fixture.bootInstance();
   const stats = () => app.get(ResultCacheService).stats();
-
-  beforeAll(async () => {
-    await setUpSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 1), (2, 2)');
-    app = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
 
   const read = (id: number) => app.db.executeOptimizedQuery(`SELECT v FROM ${schema}.items WHERE id = $1`, [id], { ttlSeconds: 1 });
 

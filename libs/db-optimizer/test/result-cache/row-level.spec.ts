@@ -1,22 +1,12 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { levelOf, replicatedSchema } from './support/cache-fixture';
 
 describe('row-level invalidation', () => {
   const schema = uniqueSchema('rc_rows');
   const T = `${schema}.items`;
-  let app: TestInstance;
-
-  beforeAll(async () => {
-    await setUpSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v text, grp int); INSERT INTO items SELECT g, $$v$$ || g, g % 3 FROM generate_series(1, 20) g');
-    app = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
+  const fixture = replicatedSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v text, grp int); INSERT INTO items SELECT g, $$v$$ || g, g % 3 FROM generate_series(1, 20) g');
+  const app = fixture.bootInstance();
 
   const byId = (id: number) => app.db.executeOptimizedQuery<{ v: string }>(`SELECT v FROM ${T} WHERE id = $1`, [id]);
   const count = () => app.db.executeOptimizedQuery<{ n: string }>(`SELECT count(*) AS n FROM ${T} WHERE v LIKE 'v%'`);

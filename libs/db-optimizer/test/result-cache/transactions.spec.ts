@@ -1,21 +1,11 @@
 import { uniqueSchema } from '@db-optimizer/cluster';
-import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { levelOf, replicatedSchema } from './support/cache-fixture';
 
 describe('transactions and the result cache', () => {
   const schema = uniqueSchema('rc_tx');
   const T = `${schema}.accounts`;
-  let app: TestInstance;
-
-  beforeAll(async () => {
-    await setUpSchema(schema, 'CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 100), (2, 100)');
-    app = await startInstance(cacheOptions());
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropSchema(schema);
-  });
+  const fixture = replicatedSchema(schema, 'CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 100), (2, 100)');
+  const app = fixture.bootInstance();
 
   const balance = (id: number) => app.db.executeOptimizedQuery<{ balance: number }>(`SELECT balance FROM ${T} WHERE id = $1`, [id]);
   const total = () => app.db.executeOptimizedQuery<{ s: string }>(`SELECT sum(balance) AS s FROM ${T}`);

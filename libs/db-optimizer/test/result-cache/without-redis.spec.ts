@@ -2,19 +2,12 @@ import { ResultCacheService } from '@db-optimizer/core';
 import { spawnRedis, uniqueSchema } from '@db-optimizer/cluster';
 import Redis from 'ioredis';
 import { startInstance, TestInstance } from '../support/test-module';
-import { cacheOptions, dropSchema, levelOf, setUpSchema } from './support/cache-fixture';
+import { cacheOptions, levelOf, replicatedSchema } from './support/cache-fixture';
 
 describe('the cache without Redis, and switched off', () => {
   const schema = uniqueSchema('rc_plain');
   const T = `${schema}.items`;
-
-  beforeAll(async () => {
-    await setUpSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 1), (2, 2)');
-  });
-
-  afterAll(async () => {
-    await dropSchema(schema);
-  });
+  replicatedSchema(schema, 'CREATE TABLE items (id int PRIMARY KEY, v int); INSERT INTO items VALUES (1, 1), (2, 2)');
 
   it('caches in memory only and still invalidates on write when redisUrl is not set', async () => {
     const app = await startInstance(cacheOptions({ redisUrl: undefined }));

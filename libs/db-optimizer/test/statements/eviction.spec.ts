@@ -1,20 +1,19 @@
 import type { Client } from 'pg';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
 import { statementName } from '../../src/lib/statements/statement-name';
-import { pgParsedNames, StatementTestDatabase } from './support/statement-test-database';
+import { pgParsedNames, schemaOnPrimary } from './support/statement-test-database';
 
 describe('StatementCache eviction', () => {
-  const db = new StatementTestDatabase('stmt_evict');
+  const db = schemaOnPrimary('stmt_evict', (schema) => [
+    `CREATE TABLE ${schema}.items (id int PRIMARY KEY)`,
+    `INSERT INTO ${schema}.items VALUES (1), (2)`,
+  ]);
   let client: Client;
   const texts = [1, 2, 3, 4, 5].map((k) => `SELECT id + ${k} AS v FROM items WHERE id = $1`);
 
-  beforeAll(async () => {
-    await db.create(`CREATE TABLE ${db.schema}.items (id int PRIMARY KEY)`, `INSERT INTO ${db.schema}.items VALUES (1), (2)`);
-  });
   beforeEach(async () => {
     client = await db.connect();
   });
-  afterAll(() => db.drop());
 
   describe('#execute', () => {
     it('deallocates the least recently used statements on their connection once 3 are kept', async () => {

@@ -3,19 +3,17 @@ import { Pool } from 'pg';
 import { testEnv } from '@db-optimizer/cluster';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
 import { statementName } from '../../src/lib/statements/statement-name';
-import { StatementTestDatabase } from './support/statement-test-database';
+import { schemaOnPrimary } from './support/statement-test-database';
 
 describe('StatementCache per connection', () => {
-  const db = new StatementTestDatabase('stmt_conn');
+  const db = schemaOnPrimary('stmt_conn');
   let a: Client;
   let b: Client;
 
   beforeAll(async () => {
-    await db.create();
     a = await db.connect();
     b = await db.connect();
   });
-  afterAll(() => db.drop());
 
   it('keeps a separate LRU for each connection: evicting on one leaves the other untouched', async () => {
     const cache = new StatementCache({ enabled: true, prepareThreshold: 0, perConnectionCapacity: 2 });

@@ -1,30 +1,32 @@
 import type { Client } from 'pg';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
 import { statementName } from '../../src/lib/statements/statement-name';
-import { StatementTestDatabase } from './support/statement-test-database';
+import { schemaOnPrimary } from './support/statement-test-database';
 
 describe('StatementCache after DDL changes a prepared statement\'s result type', () => {
-  const db = new StatementTestDatabase('stmt_ddl');
+  const db = schemaOnPrimary('stmt_ddl');
   let client: Client;
   let cache: StatementCache;
   let table: string;
+  let sql: string;
   let tableCount = 0;
 
-  beforeAll(() => db.create());
   beforeEach(async () => {
     table = `items_${++tableCount}`;
+    sql = `SELECT * FROM ${table} WHERE id = $1`;
     client = await db.connect();
     await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, label text)`);
     await client.query(`INSERT INTO ${table} VALUES (1, 'one')`);
     cache = new StatementCache({ enabled: true, prepareThreshold: 0, perConnectionCapacity: 10 });
   });
-  afterAll(() => db.drop());
+
+  /** The change that gives the cached `SELECT *` another result type. */
+  const addColumn = () => client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
 
   it('still answers a cached SELECT * after ALTER TABLE ... ADD COLUMN, and counts a reprepare', async () => {
-    const sql = `SELECT * FROM ${table} WHERE id = $1`;
     await cache.execute(client, sql, [1]);
     await cache.execute(client, sql, [1]);
-    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+    await addColumn();
 
     const after = await cache.execute(client, sql, [1]);
 
@@ -34,9 +36,8 @@ describe('StatementCache after DDL changes a prepared statement\'s result type',
   });
 
   it('rethrows inside a transaction, leaves the transaction to the caller, and re-prepares on the next use', async () => {
-    const sql = `SELECT * FROM ${table} WHERE id = $1`;
     await cache.execute(client, sql, [1]);
-    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+    await addColumn();
 
     await client.query('BEGIN');
     await expect(cache.execute(client, sql, [1])).rejects.toMatchObject({ code: '0A000' });
@@ -52,9 +53,8 @@ describe('StatementCache after DDL changes a prepared statement\'s result type',
   });
 
   it('runs the statement unnamed inside a later healthy transaction until it can be deallocated', async () => {
-    const sql = `SELECT * FROM ${table} WHERE id = $1`;
     await cache.execute(client, sql, [1]);
-    await client.query(`ALTER TABLE ${table} ADD COLUMN extra int DEFAULT 7`);
+    await addColumn();
     await client.query('BEGIN');
     await client.query('SAVEPOINT s');
     await expect(cache.execute(client, sql, [1])).rejects.toMatchObject({ code: '0A000' });

@@ -1,26 +1,24 @@
 import type { Client, FieldDef } from 'pg';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
-import { StatementTestDatabase } from './support/statement-test-database';
+import { schemaOnPrimary } from './support/statement-test-database';
 
 describe('StatementCache results, named or unnamed', () => {
-  const db = new StatementTestDatabase('stmt_parity');
+  const db = schemaOnPrimary('stmt_parity', (schema) => [
+    `CREATE TABLE ${schema}.samples (
+       id int PRIMARY KEY, small smallint, big bigint, amount numeric(12,4), label text,
+       at timestamptz, doc json, docb jsonb, tags text[], scores int[], missing text
+     )`,
+  ]);
   let client: Client;
   const at = new Date('2024-02-29T12:34:56.789Z');
 
   beforeAll(async () => {
-    await db.create(
-      `CREATE TABLE ${db.schema}.samples (
-         id int PRIMARY KEY, small smallint, big bigint, amount numeric(12,4), label text,
-         at timestamptz, doc json, docb jsonb, tags text[], scores int[], missing text
-       )`,
-    );
     client = await db.connect();
     await client.query(
       'INSERT INTO samples VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL), ($11, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)',
       [1, 7, '9007199254740993', '12345678.1234', 'héllo', at, JSON.stringify({ a: [1, 'x'] }), { b: true }, ['a', 'b'], [1, 2, 3], 2],
     );
   });
-  afterAll(() => db.drop());
 
   const sql = `SELECT id, small, big, amount, label, at, doc, docb, tags, scores, missing,
                       $2::bigint AS big_param, $3::jsonb AS json_param, $4::int[] AS array_param

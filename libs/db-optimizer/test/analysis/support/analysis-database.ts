@@ -2,6 +2,7 @@ import { Pool, PoolClient } from 'pg';
 import { waitFor } from '../../../../../tools/testing/wait-for';
 import { testEnv, uniqueSchema } from '../../../../../tools/testing/test-env';
 import type { ExplainRunner } from '../../../src/lib/query/analysis/explain-runner.interface';
+import { loadSqlParser } from '../../../src/lib/query/parser';
 
 /**
  * The runner the library builds over its pools, reduced to two `pg` pools.
@@ -47,10 +48,16 @@ export interface AnalysisDatabase {
   runner: PoolExplainRunner;
   /** Runs SQL on the primary, then waits until the replica has replayed it. */
   onPrimaryAndReplicated(sql: string): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function openAnalysisDatabase(prefix: string): Promise<AnalysisDatabase> {
+/**
+ * This test file's schema on the cluster, for analysis tests: before the
+ * tests, the SQL parser is loaded, the schema created and, with `orders`,
+ * filled with that many {@link createOrders} rows; after them, it is dropped
+ * and the pools end. The pools connect on first use, so the runner can be
+ * handed to an analyzer right away.
+ */
+export function schemaOnCluster(prefix: string, { orders = 0 } = {}): AnalysisDatabase {
   const env = testEnv();
   const schema = uniqueSchema(prefix);
   // One client each: a follow-up query sees the very connection the analysis used.
@@ -65,21 +72,25 @@ export async function openAnalysisDatabase(prefix: string): Promise<AnalysisData
       await primary.query(sql);
       await waitForReplay(primary, replica);
     },
-    async close() {
-      await primary.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await Promise.all([primary.end(), replica.end()]);
-    },
   };
-  await primary.query(`CREATE SCHEMA ${schema}`);
+  beforeAll(async () => {
+    await loadSqlParser();
+    await primary.query(`CREATE SCHEMA ${schema}`);
+    if (orders > 0) await createOrders(database, orders);
+  });
+  afterAll(async () => {
+    await primary.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await Promise.all([primary.end(), replica.end()]);
+  });
   return database;
 }
 
 /**
- * `orders`: 100k rows, primary key on id. customer_id has 5000 values (20 rows
+ * `orders`: `rows` rows, primary key on id. customer_id has 5000 values (20 rows
  * each); b is a function of a (b = a % 100), so `a = x AND b = y` fools the
  * planner's independence assumption by 100x. ANALYZEd, replicated.
  */
-export async function createOrders(database: AnalysisDatabase, rows = 100_000): Promise<void> {
+async function createOrders(database: AnalysisDatabase, rows: number): Promise<void> {
   await database.onPrimaryAndReplicated(`
     CREATE TABLE ${database.schema}.orders AS
       SELECT i AS id, i % 5000 AS customer_id, i % 500 AS a, (i % 500) % 100 AS b, i % 2 = 0 AS flag,

@@ -1,6 +1,6 @@
 import type { DbOptimizerOptions, OptimizedQueryResult } from '@db-optimizer/core';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
-import { sql } from '../../support/test-module';
+import { sql, startInstance, TestInstance } from '../../support/test-module';
 
 /** Module options with the cache on, Redis shared, small pools; `extra` overrides. */
 export function cacheOptions(extra: Partial<DbOptimizerOptions> = {}): DbOptimizerOptions {
@@ -39,6 +39,53 @@ export async function setUpSchema(schema: string, ddl: string): Promise<void> {
 
 export async function dropSchema(schema: string): Promise<void> {
   await sql(testEnv().primaryUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+}
+
+/**
+ * This file's schema, set up with `ddl` on the primary and replayed on both
+ * standbys before its tests ({@link setUpSchema}), and the module instances
+ * that use it. After the tests, the instances close, in the order they were
+ * booted, and then the schema is dropped.
+ */
+export function replicatedSchema(schema: string, ddl: string): ReplicatedSchema {
+  const booted: TestInstance[] = [];
+  beforeAll(() => setUpSchema(schema, ddl));
+  afterAll(async () => {
+    for (const instance of booted) await instance.close();
+    await dropSchema(schema);
+  });
+  return {
+    bootInstance(options = () => cacheOptions()) {
+      let started: TestInstance | undefined;
+      beforeAll(async () => {
+        started = await startInstance(options());
+        booted.push(started);
+      });
+      const current = (): TestInstance => {
+        if (!started) throw new Error('The instance boots in beforeAll: use it inside a test or a later hook.');
+        return started;
+      };
+      return {
+        get app() {
+          return current().app;
+        },
+        get db() {
+          return current().db;
+        },
+        get: (type) => current().get(type),
+        close: () => current().close(),
+      };
+    },
+  };
+}
+
+export interface ReplicatedSchema {
+  /**
+   * An instance booted with `options()` (by default {@link cacheOptions}) before
+   * the tests, after the schema and after any `beforeAll` written above this
+   * call; it stands for the instance from then on.
+   */
+  bootInstance(options?: () => DbOptimizerOptions): TestInstance;
 }
 
 /** Where a result came from: 'memory', 'redis' or false (the database). */

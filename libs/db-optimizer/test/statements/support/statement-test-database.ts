@@ -8,6 +8,7 @@ import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 export class StatementTestDatabase {
   readonly schema: string;
   private readonly clients: Client[] = [];
+  private fileClient?: Client;
 
   constructor(prefix: string) {
     this.schema = uniqueSchema(prefix);
@@ -18,6 +19,17 @@ export class StatementTestDatabase {
     const admin = await this.connect();
     await admin.query(`CREATE SCHEMA ${this.schema}`);
     for (const statement of setupSql) await admin.query(statement);
+  }
+
+  /** The client {@link schemaWithClient} connects before the file's tests. */
+  get client(): Client {
+    if (!this.fileClient) throw new Error(`No client on ${this.schema} yet: open the schema with schemaWithClient(), and read db.client inside a test.`);
+    return this.fileClient;
+  }
+
+  /** Connects the client every test of the file uses (`client`). */
+  async connectFileClient(config: ClientConfig = {}): Promise<void> {
+    this.fileClient = await this.connect(config);
   }
 
   /** A connected client whose search_path is the schema; ended by `drop()`. */
@@ -31,8 +43,8 @@ export class StatementTestDatabase {
     return client;
   }
 
-  /** Names of the statements prepared on `client`'s own session, sorted. */
-  async preparedNames(client: Client): Promise<string[]> {
+  /** Names of the statements prepared on `client`'s own session (by default the file's client), sorted. */
+  async preparedNames(client: Client = this.client): Promise<string[]> {
     const { rows } = await client.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
     return rows.map((row) => row.name);
   }
@@ -43,6 +55,24 @@ export class StatementTestDatabase {
     await admin?.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     await Promise.all(this.clients.map((client) => client.end().catch(() => undefined)));
   }
+}
+
+/**
+ * This test file's own schema on the primary: created before its tests (then
+ * `setupSql(schema)` runs in it), dropped after them with every client opened on it.
+ */
+export function schemaOnPrimary(prefix: string, setupSql: (schema: string) => string[] = () => []): StatementTestDatabase {
+  const db = new StatementTestDatabase(prefix);
+  beforeAll(() => db.create(...setupSql(db.schema)));
+  afterAll(() => db.drop());
+  return db;
+}
+
+/** {@link schemaOnPrimary}, and one client on it for all the file's tests: `db.client`. */
+export function schemaWithClient(prefix: string, config: ClientConfig = {}): StatementTestDatabase {
+  const db = schemaOnPrimary(prefix);
+  beforeAll(() => db.connectFileClient(config));
+  return db;
 }
 
 /** pg's own record of named statements on `client`'s connection (see pg-statement-records.ts). */

@@ -89,7 +89,7 @@ SELECT p.oid::int8 AS oid, n.nspname AS schema, p.proname AS name, p.provolatile
                  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             THEN pg_catalog.pg_get_functiondef(p.oid) END AS definition,
        EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-               WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e') AS from_extension
+               WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e') AS "fromExtension"
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

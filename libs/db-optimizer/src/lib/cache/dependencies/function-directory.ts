@@ -22,16 +22,9 @@ interface ResolvedEffects {
   unknown?: string;
 }
 
-interface FunctionRow {
+/** A row of FUNCTIONS_SQL: the function as analysis reads it, with its oid and settings. */
+interface FunctionRow extends FunctionDefinition {
   oid: string;
-  schema: string;
-  name: string;
-  volatility: string;
-  kind: string;
-  language: string;
-  source: string | null;
-  definition: string | null;
-  from_extension: boolean;
   /** pg_proc.proconfig: `SET` clauses of the function, e.g. `search_path=audit, public`. */
   config: string[] | null;
 }
@@ -123,7 +116,7 @@ export class FunctionDirectory {
       const row = rows[0] as FunctionRow | undefined;
       if (!row) return { changes: [], calls: [], unknown: `function ${oid} is gone` };
       await loadSqlParser();
-      const effects = functionEffects(toDefinition(row));
+      const effects = functionEffects(row);
       if (effects.unknown !== undefined) return { changes: [], calls: [], unknown: effects.unknown };
       const changes: TableChange[] = [];
       const searchPath = functionSearchPath(row.config);
@@ -147,17 +140,4 @@ function functionSearchPath(config: string[] | null): string[] | undefined {
     .split(',')
     .map((schema) => schema.trim().replace(/^"(.*)"$/, '$1'))
     .filter((schema) => schema !== '' && schema !== '$user' && !schema.startsWith('pg_temp'));
-}
-
-function toDefinition(row: FunctionRow): FunctionDefinition {
-  return {
-    schema: row.schema,
-    name: row.name,
-    volatility: row.volatility,
-    kind: row.kind,
-    language: row.language,
-    source: row.source,
-    definition: row.definition,
-    fromExtension: row.from_extension,
-  };
 }

@@ -35,6 +35,7 @@ export interface FunctionDefinition {
 type Node = Record<string, unknown>;
 
 const none = (): FunctionEffects => ({ writes: [], calls: [] });
+const unknownBecause = (reason: string): FunctionEffects => ({ writes: [], calls: [], unknown: reason });
 
 /** Statements a function body may hold besides its data changes without escaping analysis. */
 const HARMLESS_STATEMENTS = new Set([
@@ -57,7 +58,7 @@ export function functionEffects(fn: FunctionDefinition): FunctionEffects {
   if (fn.language === 'plpgsql' && fn.definition) return plpgsqlEffects(fn.definition, label);
   if (fn.language === 'sql') return sqlEffects(fn, label);
   if (fn.fromExtension) return none();
-  return { writes: [], calls: [], unknown: `${label} is VOLATILE ${fn.language} code` };
+  return unknownBecause(`${label} is VOLATILE ${fn.language} code`);
 }
 
 function plpgsqlEffects(definition: string, label: string): FunctionEffects {
@@ -65,14 +66,14 @@ function plpgsqlEffects(definition: string, label: string): FunctionEffects {
   try {
     tree = parsePlPgSQLSync(definition);
   } catch (error) {
-    return { writes: [], calls: [], unknown: `${label} could not be parsed (${(error as Error).message})` };
+    return unknownBecause(`${label} could not be parsed (${(error as Error).message})`);
   }
   const queries = plpgsqlQueries(tree);
-  if (queries.dynamic) return { writes: [], calls: [], unknown: `${label} runs dynamic SQL (EXECUTE)` };
+  if (queries.dynamic) return unknownBecause(`${label} runs dynamic SQL (EXECUTE)`);
   const statements: Node[] = [];
   for (const [text, wrap] of [...queries.statements.map((sql) => [sql, false] as const), ...queries.expressions.map((sql) => [sql, true] as const)]) {
     const parsed = tryParse(wrap ? `SELECT ${text}` : text);
-    if (!parsed) return { writes: [], calls: [], unknown: `${label} holds SQL that could not be parsed` };
+    if (!parsed) return unknownBecause(`${label} holds SQL that could not be parsed`);
     statements.push(...parsed);
   }
   return combine(statements, label);
@@ -82,11 +83,11 @@ function plpgsqlEffects(definition: string, label: string): FunctionEffects {
 function sqlEffects(fn: FunctionDefinition, label: string): FunctionEffects {
   if (fn.source && fn.source.trim() !== '') {
     const parsed = tryParse(fn.source);
-    return parsed ? combine(parsed, label) : { writes: [], calls: [], unknown: `${label} could not be parsed` };
+    return parsed ? combine(parsed, label) : unknownBecause(`${label} could not be parsed`);
   }
   const created = fn.definition ? tryParse(fn.definition)?.[0] : undefined;
   const body = (created?.['CreateFunctionStmt'] as Node | undefined)?.['sql_body'];
-  if (body === undefined) return { writes: [], calls: [], unknown: `${label} has no readable body` };
+  if (body === undefined) return unknownBecause(`${label} has no readable body`);
   return combine(flattenStatements(body), label);
 }
 
@@ -97,7 +98,7 @@ function combine(statements: Node[], label: string): FunctionEffects {
     const type = Object.keys(statement)[0] ?? '';
     const body = statement[type] as Node | undefined;
     if (!HARMLESS_STATEMENTS.has(type) || (type === 'SelectStmt' && body?.['intoClause'])) {
-      return { writes: [], calls: [], unknown: `${label} runs ${type}` };
+      return unknownBecause(`${label} runs ${type}`);
     }
     writes.push(...dmlWrites(statement));
     for (const name of collectStatementFacts(statement).functions) calls.add(name);

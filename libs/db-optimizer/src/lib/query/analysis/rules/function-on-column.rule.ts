@@ -1,6 +1,6 @@
 import { quoteIdent } from '../sql/quote';
-import { tableNameFor } from './rule-helpers';
-import type { AnalysisRule, Suggestion } from './suggestion.interface';
+import { suggestPerPredicate } from './rule-helpers';
+import type { AnalysisRule } from './suggestion.interface';
 
 const INDEXABLE = new Set(['equality', 'in', 'range']);
 
@@ -14,17 +14,13 @@ export const functionOnColumnRule: AnalysisRule = {
   id: 'function-on-column',
   source: 'statement',
   check(context) {
-    const suggestions: Suggestion[] = [];
-    const seen = new Set<string>();
-    for (const block of context.statement?.blocks ?? []) {
-      for (const predicate of block.predicates) {
-        const wrapped = predicate.wrapped;
-        if (!wrapped || !INDEXABLE.has(predicate.kind)) continue;
-        const table = tableNameFor(context, predicate.column.relation);
-        const expression = wrapped.sql ?? `${wrapped.function}(${quoteIdent(predicate.column.column)})`;
-        if (seen.has(`${table ?? ''}:${expression}`)) continue;
-        seen.add(`${table ?? ''}:${expression}`);
-        suggestions.push({
+    return suggestPerPredicate(context, (predicate, table) => {
+      const wrapped = predicate.wrapped;
+      if (!wrapped || !INDEXABLE.has(predicate.kind)) return undefined;
+      const expression = wrapped.sql ?? `${wrapped.function}(${quoteIdent(predicate.column.column)})`;
+      return {
+        key: `${table ?? ''}:${expression}`,
+        suggestion: {
           ruleId: functionOnColumnRule.id,
           severity: 'warning',
           message:
@@ -35,9 +31,8 @@ export const functionOnColumnRule: AnalysisRule = {
             table && wrapped.sql
               ? `CREATE INDEX CONCURRENTLY ON ${table} ((${wrapped.sql}))`
               : `Index the expression: CREATE INDEX CONCURRENTLY ON <table> ((${expression})).`,
-        });
-      }
-    }
-    return suggestions;
+        },
+      };
+    });
   },
 };

@@ -2,7 +2,7 @@ import type { PlanNodeSummary } from '../plan/plan-node-summary.interface';
 import { qualifiedName } from '../sql/quote';
 import { isOnRelation, planConditionPredicates } from '../statement/plan-condition';
 import type { Predicate, RelationRef } from '../statement/statement-shape.interface';
-import type { RuleContext, SuggestionNodeRef } from './suggestion.interface';
+import type { RuleContext, Suggestion, SuggestionNodeRef } from './suggestion.interface';
 
 /** The reference a suggestion carries to its plan node. */
 export function nodeRef(node: PlanNodeSummary): SuggestionNodeRef {
@@ -57,6 +57,32 @@ function statementPredicates(context: RuleContext, relation: RelationRef): Predi
     }
   }
   return found;
+}
+
+/** What a statement rule makes of one condition: the suggestion, and the key that tells repeats apart. */
+export interface PredicateSuggestion {
+  key: string;
+  suggestion: Suggestion;
+}
+
+/**
+ * Runs `suggest` over every condition of the statement's blocks, with the
+ * condition's table as a fix should spell it, and keeps the first suggestion
+ * for each key: a condition repeated across blocks (UNION branches,
+ * subqueries) is reported once. `suggest` returns undefined to pass over.
+ */
+export function suggestPerPredicate(
+  context: RuleContext,
+  suggest: (predicate: Predicate, table: string | undefined) => PredicateSuggestion | undefined,
+): Suggestion[] {
+  const suggestions = new Map<string, Suggestion>();
+  for (const block of context.statement?.blocks ?? []) {
+    for (const predicate of block.predicates) {
+      const found = suggest(predicate, tableNameFor(context, predicate.column.relation));
+      if (found && !suggestions.has(found.key)) suggestions.set(found.key, found.suggestion);
+    }
+  }
+  return [...suggestions.values()];
 }
 
 /** A statement relation's name as the fix should spell it: the catalog's schema when known, else as written. */

@@ -57,9 +57,7 @@ class ShapeReader {
       this.walk([select.withClause, select.sortClause]);
       return;
     }
-    const quals = this.from(select.fromClause, block);
-    this.conditions(block, [...quals, select.whereClause]);
-    block.hasWhere = select.whereClause !== undefined;
+    this.filtered(block, select.fromClause, select.whereClause);
     block.selectsStar = (select.targetList ?? []).some(isStarTarget);
     block.aggregates = !!select.groupClause || !!select.distinctClause || (select.targetList ?? []).some(isAggregateTarget);
     const resolve = resolverFor(block);
@@ -75,18 +73,14 @@ class ShapeReader {
   private update(update: UpdateStmt, topLevel: boolean): void {
     const block = this.block(topLevel);
     this.target(update.relation, block);
-    const quals = this.from(update.fromClause, block);
-    this.conditions(block, [...quals, update.whereClause]);
-    block.hasWhere = update.whereClause !== undefined;
+    this.filtered(block, update.fromClause, update.whereClause);
     this.walk([update.targetList, update.whereClause, update.withClause, update.returningClause]);
   }
 
   private delete(statement: DeleteStmt, topLevel: boolean): void {
     const block = this.block(topLevel);
     this.target(statement.relation, block);
-    const quals = this.from(statement.usingClause, block);
-    this.conditions(block, [...quals, statement.whereClause]);
-    block.hasWhere = statement.whereClause !== undefined;
+    this.filtered(block, statement.usingClause, statement.whereClause);
     this.walk([statement.whereClause, statement.withClause, statement.returningClause]);
   }
 
@@ -141,6 +135,13 @@ class ShapeReader {
       }
     }
     return quals;
+  }
+
+  /** SELECT's FROM, UPDATE's FROM, DELETE's USING and the WHERE: their tables and conditions join the block. */
+  private filtered(block: QueryBlock, items: readonly Node[] | undefined, where: Node | undefined): void {
+    const quals = this.from(items, block);
+    this.conditions(block, [...quals, where]);
+    block.hasWhere = where !== undefined;
   }
 
   private conditions(block: QueryBlock, expressions: ReadonlyArray<Node | undefined>): void {
