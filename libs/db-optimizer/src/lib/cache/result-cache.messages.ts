@@ -6,7 +6,6 @@ export const INVALID_CACHE_TTL = (value: unknown): string =>
   `ttlSeconds must be a positive number of seconds (or 0 to skip the cache for this call), got ${String(value)}. ` +
   'Pass e.g. { ttlSeconds: 60 }, or { useCache: false }.';
 
-export const INVALID_CACHE_TUNING = (option: string, problem: string): string => `Result cache option ${option} ${problem}.`;
 
 export const REDIS_DOWN = (reason: string): string =>
   `Redis for the result cache is unavailable (${reason}); serving from memory and the database, ` +

@@ -27,6 +27,10 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', acquireTimeoutMs: 0 })).toThrow(/acquireTimeoutMs must be a positive number/);
   });
 
+  it('rejects a refresh-ahead ratio of 1 or more, naming the range', () => {
+    expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', cacheRefreshAheadRatio: 1 })).toThrow(/cacheRefreshAheadRatio must be at least 0 and below 1/);
+  });
+
   it('hides passwords', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/app')).toBe('postgres://app:***@db:5432/app');
   });

@@ -1,4 +1,11 @@
 import type { DbOptimizerOptions, PoolSizeOptions } from '../db-optimizer-options.interface';
+import {
+  DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+  DEFAULT_MAX_ROW_VERSIONS,
+  DEFAULT_OUTAGE_MAX_AGE_MS,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  DEFAULT_REFRESH_AHEAD_RATIO,
+} from '../cache/result-cache.constants';
 import { INVALID_OPTION } from '../errors/messages';
 import type { ResolvedDbOptimizerOptions } from './resolved-options.interface';
 
@@ -42,11 +49,11 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     redisUrl: options.redisUrl,
     cacheMaxEntries: positive('cacheMaxEntries', options.cacheMaxEntries, 10_000),
     cacheMaxBytes: positive('cacheMaxBytes', options.cacheMaxBytes, 64 * 1024 * 1024),
-    cacheRefreshAheadRatio: ratioBelowOne('cacheRefreshAheadRatio', options.cacheRefreshAheadRatio, 0.8),
-    cacheRedisTimeoutMs: positive('cacheRedisTimeoutMs', options.cacheRedisTimeoutMs, 100),
-    cacheOutageMaxAgeMs: positive('cacheOutageMaxAgeMs', options.cacheOutageMaxAgeMs, 1000),
-    cacheMaxRowVersions: positive('cacheMaxRowVersions', options.cacheMaxRowVersions, 100_000),
-    cacheHealthCheckIntervalMs: positive('cacheHealthCheckIntervalMs', options.cacheHealthCheckIntervalMs, 500),
+    cacheRefreshAheadRatio: ratioBelowOne('cacheRefreshAheadRatio', options.cacheRefreshAheadRatio, DEFAULT_REFRESH_AHEAD_RATIO),
+    cacheRedisTimeoutMs: positive('cacheRedisTimeoutMs', options.cacheRedisTimeoutMs, DEFAULT_REDIS_TIMEOUT_MS),
+    cacheOutageMaxAgeMs: positive('cacheOutageMaxAgeMs', options.cacheOutageMaxAgeMs, DEFAULT_OUTAGE_MAX_AGE_MS),
+    cacheMaxRowVersions: positive('cacheMaxRowVersions', options.cacheMaxRowVersions, DEFAULT_MAX_ROW_VERSIONS),
+    cacheHealthCheckIntervalMs: positive('cacheHealthCheckIntervalMs', options.cacheHealthCheckIntervalMs, DEFAULT_HEALTH_CHECK_INTERVAL_MS),
     cacheNamespace: options.cacheNamespace,
     poolResizeIntervalMs: nonNegative('poolResizeIntervalMs', options.poolResizeIntervalMs, 10_000),
     instances: positive('instances', options.instances, 1),
