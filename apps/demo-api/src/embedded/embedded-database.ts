@@ -14,7 +14,8 @@ export async function startEmbeddedDatabaseIfNeeded(logger: Logger): Promise<Loc
   Object.assign(process.env, cluster.urls);
   logger.log(
     `Embedded cluster up in ${Date.now() - startedAt} ms: primary ${cluster.primary.port}, ` +
-      `read replica ${cluster.readReplica.port}, analytics replica ${cluster.analyticsReplica.port}. It stops with the app.`,
+      `read replica ${cluster.readReplica.port}, analytics replica ${cluster.analyticsReplica.port} (folder ${cluster.baseDir}). ` +
+      'It stops with the app.',
   );
   if (!process.env['REDIS_URL']) logger.log('REDIS_URL is not set: the result cache runs in memory only.');
   return cluster;
