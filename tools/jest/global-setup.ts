@@ -8,6 +8,9 @@ import { TEST_RESOURCES_KEY, TestResources } from './test-resources';
  * The URLs reach every test worker through process.env.
  */
 export default async function globalSetup(): Promise<void> {
+  // The root config and each project's config (for `nx test <project>`) name this setup:
+  // under the root run it is called more than once in one process, and must set up once.
+  if ((globalThis as Record<string, unknown>)[TEST_RESOURCES_KEY]) return;
   const resources: TestResources = {};
   if (!process.env['DATABASE_PRIMARY_URL']) {
     const startedAt = Date.now();
