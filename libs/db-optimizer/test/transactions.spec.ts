@@ -118,6 +118,31 @@ describe('#executeTransactionOptimized', () => {
     expect(metadata.poolUsed).toBe('primary');
   });
 
+  it('reports a transaction aborted by a caught error as failed, and commits nothing', async () => {
+    const before = await count();
+    const error = await instance.db
+      .executeTransactionOptimized(async (tx) => {
+        await tx.query(`INSERT INTO ${schema}.entries (label) VALUES ($1)`, ['swallowed']);
+        await tx.query(`INSERT INTO ${schema}.entries (label) VALUES ($1)`, ['a']).catch(() => undefined);
+        return 'ok';
+      })
+      .then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    expect(error?.message).toMatch(/nothing was committed/);
+    expect(error?.code).toBe('25P02');
+    expect(await count()).toBe(before);
+  });
+
+  it('does not blame a COMMIT-time failure on a statement', async () => {
+    await sql(env.primaryUrl, `CREATE TABLE IF NOT EXISTS ${schema}.deferred (k int, CONSTRAINT k_unique UNIQUE (k) DEFERRABLE INITIALLY DEFERRED)`);
+    const failure = instance.db.executeTransactionOptimized([
+      [`INSERT INTO ${schema}.deferred VALUES (1)`],
+      [`INSERT INTO ${schema}.deferred VALUES (1)`],
+    ]);
+    await expect(failure).rejects.toMatchObject({ code: '23505' });
+    await expect(failure).rejects.not.toBeInstanceOf(TransactionStatementError);
+    expect(await sql(env.primaryUrl, `SELECT * FROM ${schema}.deferred`)).toEqual([]);
+  });
+
   it('rejects an unknown isolation level before touching the database', async () => {
     await expect(instance.db.executeTransactionOptimized([['SELECT 1']], { isolationLevel: 'chaos' as never })).rejects.toThrow(
       /isolationLevel must be one of read_committed, repeatable_read, serializable/,

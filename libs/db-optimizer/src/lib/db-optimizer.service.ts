@@ -26,7 +26,7 @@ import { StatementCacheService } from './statements/statement-cache.service';
 import type { Registry } from 'prom-client';
 import { PoolManagerService } from './pool/pool-manager.service';
 import type { QueryClassification } from './query/query-classification.interface';
-import { QueryOptimizerService } from './query/query-optimizer.service';
+import { changesData, QueryOptimizerService } from './query/query-optimizer.service';
 import { ConsistencyTracker } from './routing/consistency-tracker';
 import { laterLsn } from './routing/lsn';
 import { ReplicaHealthService } from './routing/replica-health.service';
@@ -109,7 +109,7 @@ export class DbOptimizerService implements OnModuleInit {
     const known = this.optimizer.safetyOf(classification);
     // Usually known already: no await (and no microtask) on the hot path.
     const safety = known instanceof Promise ? await known : known;
-    const isWrite = classification.target === 'primary' || classification.queryType === 'WRITE' || safety.mayWrite;
+    const isWrite = changesData(classification, safety);
     const onPrimary = isWrite || !safety.readSafe || options.forcePrimary || !this.options.enableQueryOptimization;
     const target = onPrimary ? 'primary' : classification.target;
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
@@ -179,7 +179,7 @@ export class DbOptimizerService implements OnModuleInit {
       );
     }
     const parallelism = this.readParallelism();
-    return runBatch(queries, options, (sql) => this.optimizer.classify(sql), (sql, params, callOptions) =>
+    return runBatch(queries, options, (sql) => this.optimizer.mayChangeData(this.optimizer.classify(sql)), (sql, params, callOptions) =>
       this.executeOptimizedQuery(sql, params, callOptions),
       parallelism,
     ) as Promise<Array<OptimizedQueryResult<T>>>;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { BatchQueryError } from '../errors/batch-query.error';
 import { assertSql } from '../execution/argument-checks';
 import type { BatchOptions, OptimizedQueryResult, QueryOptions, SqlStatement } from '../execution/query-options.interface';
-import type { QueryClassification } from '../query/query-classification.interface';
 
 /** Runs one statement of the batch the way `executeOptimizedQuery` does. */
 export type RunOne = (sql: string, params: readonly unknown[] | undefined, options: QueryOptions) => Promise<OptimizedQueryResult<unknown>>;
@@ -15,12 +14,14 @@ export type RunOne = (sql: string, params: readonly unknown[] | undefined, optio
 export async function runBatch(
   queries: readonly SqlStatement[],
   options: BatchOptions,
-  classify: (sql: string) => QueryClassification,
+  changesData: (sql: string) => Promise<boolean>,
   runOne: RunOne,
   parallelism: number,
 ): Promise<OptimizedQueryResult<unknown>[]> {
   if (!Array.isArray(queries)) throw new TypeError('queries must be an array of [sql, params?] pairs.');
   queries.forEach(([sql], index) => assertSql(sql, `batch query #${index}`));
+  // Decided up front, with the catalog: a SELECT calling a volatile function is a write too.
+  const writes = await Promise.all(queries.map(([sql]) => changesData(sql)));
   const results: OptimizedQueryResult<unknown>[] = new Array(queries.length);
   const callOptions: QueryOptions = {
     sessionKey: options.sessionKey ?? `batch:${randomUUID()}`,
@@ -31,7 +32,7 @@ export async function runBatch(
   };
   let index = 0;
   while (index < queries.length) {
-    if (classify(queries[index][0]).target === 'primary') {
+    if (writes[index]) {
       try {
         results[index] = await runOne(queries[index][0], queries[index][1], callOptions);
       } catch (error) {
@@ -40,16 +41,16 @@ export async function runBatch(
       index++;
       continue;
     }
-    const groupEnd = endOfReadRun(queries, index, classify);
+    const groupEnd = endOfReadRun(writes, index);
     await runReadsInParallel(queries, index, groupEnd, results, callOptions, runOne, parallelism);
     index = groupEnd;
   }
   return results;
 }
 
-function endOfReadRun(queries: readonly SqlStatement[], start: number, classify: (sql: string) => QueryClassification): number {
+function endOfReadRun(writes: readonly boolean[], start: number): number {
   let end = start;
-  while (end < queries.length && classify(queries[end][0]).target !== 'primary') end++;
+  while (end < writes.length && !writes[end]) end++;
   return end;
 }
 

@@ -49,3 +49,10 @@ export const INVALID_SAVEPOINT_NAME = (name: string): string =>
 export const SESSION_STATE_REFUSED = (sql: string): string =>
   `"${sql.trim().slice(0, 40)}" changes session state (SET, PREPARE, LISTEN, temp tables...), which would leak to whoever ` +
   'uses the pooled connection next. Run it inside executeTransactionOptimized() (e.g. SET LOCAL) instead.';
+
+export const TRANSACTION_ABORTED = (): string =>
+  'A statement inside the transaction failed and its error was caught, so PostgreSQL aborted the transaction: ' +
+  'nothing was committed. Wrap a statement that may fail in tx.savepoint() to recover from it and go on.';
+
+export const TRANSACTION_ROLLED_BACK_AT_COMMIT = (tag: string): string =>
+  `COMMIT answered "${tag}": PostgreSQL rolled the transaction back and nothing was committed.`;

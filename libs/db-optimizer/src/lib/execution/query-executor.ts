@@ -109,6 +109,11 @@ export class QueryExecutor {
   /** Without replicas every read is on the primary already: no position to track. */
   private async tokenAfterWrite(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
     if (this.pools.replicas.length === 0) return undefined;
-    return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
+    try {
+      return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
+    } catch {
+      // The write is committed: reporting an error now would invite a duplicate retry.
+      return undefined;
+    }
   }
 }

@@ -206,8 +206,11 @@ export class ManagedPool {
 
   /** Opens `min` connections ahead of traffic so the first requests do not pay for connecting. */
   async warmUp(): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: this.min }, () => this.acquire()));
-    for (const client of clients) this.release(client);
+    const outcomes = await Promise.allSettled(Array.from({ length: this.min }, () => this.acquire()));
+    // Every connection that did open goes back, even when others failed: none may leak.
+    for (const outcome of outcomes) if (outcome.status === 'fulfilled') this.release(outcome.value);
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   /** Closes idle clients above the limit now (busy ones close when released). */

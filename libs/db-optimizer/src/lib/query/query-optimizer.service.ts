@@ -26,6 +26,15 @@ export interface StatementSafety {
   reason?: string;
 }
 
+/**
+ * Whether a statement changes data: the parser says it writes (DML, DDL, data-modifying
+ * CTE, write function...), or it calls a VOLATILE or unknown function. Such a statement
+ * gets a consistency token, invalidates the cache at commit, and runs alone in batches.
+ */
+export function changesData(classification: QueryClassification, safety: StatementSafety): boolean {
+  return classification.target === 'primary' || classification.queryType === 'WRITE' || safety.mayWrite;
+}
+
 const NO_FUNCTIONS: StatementSafety = { readSafe: true, deterministic: true, mayWrite: false };
 
 /**
@@ -131,6 +140,13 @@ export class QueryOptimizerService {
     );
     this.safety.set(classification, pending);
     return pending;
+  }
+
+  /** `changesData()` with the catalog's view of the statement's functions (cached). */
+  async mayChangeData(classification: QueryClassification): Promise<boolean> {
+    if (classification.target === 'primary' || classification.queryType === 'WRITE') return true;
+    const known = this.safetyOf(classification);
+    return changesData(classification, known instanceof Promise ? await known : known);
   }
 
   /**

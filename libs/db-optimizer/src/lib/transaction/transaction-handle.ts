@@ -36,6 +36,7 @@ export class ActiveTransaction implements TransactionHandle {
     private readonly client: PoolClient,
     private readonly runner: StatementRunner,
     private readonly classify: (sql: string) => QueryClassification,
+    private readonly changesData: (classification: QueryClassification) => Promise<boolean>,
     readonly statementSavepoints: boolean,
     private readonly timeoutMs: number | undefined,
   ) {}
@@ -58,7 +59,8 @@ export class ActiveTransaction implements TransactionHandle {
     this.statementCounter++;
     const run = async (): Promise<{ rows: T[]; rowCount: number }> => {
       const { result } = await runStatement(this.runner, this.client, sql, values, this.timeoutMs, true);
-      if (classification.target === 'primary') this.pendingWrites[this.pendingWrites.length - 1].push({ classification, params: values });
+      // Kept until COMMIT: a volatile function's writes count as writes too.
+      if (await this.changesData(classification)) this.pendingWrites[this.pendingWrites.length - 1].push({ classification, params: values });
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     };
     return this.statementSavepoints ? this.savepoint(run) : run();

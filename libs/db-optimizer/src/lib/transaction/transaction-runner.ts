@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { PoolClient } from 'pg';
-import { INVALID_OPTION } from '../errors/messages';
+import { DatabaseUnavailableError } from '../errors/database-unavailable.error';
+import { isConnectionError } from '../errors/connection-errors';
+import { INVALID_OPTION, TRANSACTION_ABORTED, TRANSACTION_ROLLED_BACK_AT_COMMIT } from '../errors/messages';
 import { TransactionStatementError } from '../errors/transaction-statement.error';
 import type { CommittedWrite } from '../execution/committed-write.interface';
 import { assertSql } from '../execution/argument-checks';
@@ -10,7 +12,8 @@ import { currentWalLsn } from '../execution/statement-executor';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { QueryOptimizerService } from '../query/query-optimizer.service';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
-import { QueryRouter } from '../routing/query-router.service';
+import { QueryRouter, RouteDecision } from '../routing/query-router.service';
+import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
 import { ActiveTransaction, TransactionHandle } from './transaction-handle';
 
@@ -40,6 +43,7 @@ export class TransactionRunner {
     private readonly optimizer: QueryOptimizerService,
     private readonly consistency: ConsistencyTracker,
     private readonly statements: StatementCacheService,
+    private readonly health: ReplicaHealthService,
   ) {}
 
   async run<R>(work: TransactionWork<R>, options: TransactionOptions, afterCommit: AfterCommit): Promise<TransactionResult<R>> {
@@ -58,21 +62,30 @@ export class TransactionRunner {
     // A read-only transaction may run on a replica, but SERIALIZABLE cannot run on a standby.
     const onReplica = options.readOnly === true && isolationLevel !== 'serializable';
     const requiredLsn = onReplica ? this.consistency.requiredLsn(options.sessionKey, options.consistencyToken) : undefined;
-    const decision = this.router.route(onReplica ? 'read_replica' : 'primary', requiredLsn);
-    const client = await decision.pool.acquire();
-    const tx = new ActiveTransaction(client, this.statements, (sql) => this.optimizer.classify(sql), onError === 'rollback_to_savepoint', options.timeoutMs);
-    let failure: unknown;
+    const beginSql = `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolationLevel]}${options.readOnly ? ' READ ONLY' : ''}`;
+    const { decision, client } = await this.begin(onReplica ? 'read_replica' : 'primary', requiredLsn, beginSql);
+    const tx = new ActiveTransaction(
+      client,
+      this.statements,
+      (sql) => this.optimizer.classify(sql),
+      (classification) => this.optimizer.mayChangeData(classification),
+      onError === 'rollback_to_savepoint',
+      options.timeoutMs,
+    );
+    let released = false;
+    let committing = false;
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolationLevel]}${options.readOnly ? ' READ ONLY' : ''}`);
       const { result, failedStatements } = await this.runWork(tx, work);
       tx.close();
-      await client.query('COMMIT');
+      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK and no error: say so.
+      if (client.getTransactionStatus?.() === 'E') throw Object.assign(new Error(TRANSACTION_ABORTED()), { code: '25P02' });
+      committing = true;
+      const commit = await client.query('COMMIT');
+      if (commit.command !== 'COMMIT') throw new Error(TRANSACTION_ROLLED_BACK_AT_COMMIT(commit.command));
       const writes = tx.writes;
-      const consistencyToken =
-        writes.length > 0 && decision.role === 'primary' && this.pools.replicas.length > 0
-          ? this.consistency.noteWrite(options.sessionKey, await currentWalLsn(client))
-          : undefined;
+      const consistencyToken = writes.length > 0 && decision.role === 'primary' ? await this.tokenAfterCommit(client, options.sessionKey) : undefined;
       decision.pool.release(client);
+      released = true;
       if (writes.length > 0) await afterCommit(writes, consistencyToken);
       return {
         result,
@@ -86,16 +99,50 @@ export class TransactionRunner {
         },
       };
     } catch (error) {
-      failure = error;
       tx.close();
-      await this.rollbackQuietly(client);
-      decision.pool.release(client, error);
-      if (Array.isArray(work) && !(error instanceof TransactionStatementError) && tx.statementsRun > 0 && isStatementError(error)) {
+      // After release the client may belong to another caller: never touch it again.
+      if (!released) {
+        await this.rollbackQuietly(client);
+        decision.pool.release(client, error);
+      }
+      // A COMMIT failure (serialization, deferred constraint) is no statement's fault.
+      if (!committing && Array.isArray(work) && !(error instanceof TransactionStatementError) && tx.statementsRun > 0 && isStatementError(error)) {
         throw new TransactionStatementError(tx.statementsRun - 1, error);
       }
       throw error;
-    } finally {
-      if (failure === undefined && client.getTransactionStatus?.() !== 'I') this.logger.error('Transaction client left in a transaction.');
+    }
+  }
+
+  /**
+   * Checks out a client and opens the transaction. A replica that cannot be reached is
+   * banned and the transaction starts on the next usable server instead, as plain reads do.
+   */
+  private async begin(target: 'read_replica' | 'primary', requiredLsn: bigint | undefined, beginSql: string): Promise<{ decision: RouteDecision; client: PoolClient }> {
+    let decision = this.router.route(target, requiredLsn);
+    for (let attempt = 0; ; attempt++) {
+      let client: PoolClient | undefined;
+      try {
+        client = await decision.pool.acquire();
+        await client.query(beginSql);
+        return { decision, client };
+      } catch (error) {
+        if (client) decision.pool.release(client, error);
+        const unreachable = error instanceof DatabaseUnavailableError || isConnectionError(error);
+        if (decision.role === 'primary' || !unreachable || attempt > this.pools.replicas.length) throw error;
+        this.health.ban(decision.pool, (error as Error).message);
+        decision = this.router.route(target, requiredLsn, decision.pool);
+      }
+    }
+  }
+
+  /** The commit is done: a failure to read the WAL position must not turn it into an error. */
+  private async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
+    if (this.pools.replicas.length === 0) return undefined;
+    try {
+      return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
+    } catch (error) {
+      this.logger.warn(`Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}`);
+      return undefined;
     }
   }
 
