@@ -6,6 +6,7 @@ import { AnalysisController } from './analysis/analysis.controller';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsController } from './reports/reports.controller';
 import { StatsController } from './stats/stats.controller';
@@ -21,6 +22,7 @@ import { StatsController } from './stats/stats.controller';
     }),
     HealthModule,
     ProductsModule,
+    OrdersModule,
   ],
   controllers: [ReportsController, StatsController, MetricsController, AnalysisController],
   providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],

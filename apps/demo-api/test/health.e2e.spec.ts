@@ -62,4 +62,16 @@ describe('demo API (end to end, real cluster)', () => {
     expect(statements.body.length).toBeGreaterThan(0);
     expect(JSON.stringify(statements.body)).not.toContain('Lamp');
   });
+
+  it('places an order in a transaction and reads the basket with a batch', async () => {
+    const order = await request(app.getHttpServer()).post('/products/3/orders').set('x-session-key', 'buyer').send({ quantity: 2 }).expect(201);
+    expect(order.body.data).toMatchObject({ product_id: '3', quantity: 2 });
+    expect(order.body.metadata.poolUsed).toBe('primary');
+    expect(order.headers['x-consistency-token']).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    await request(app.getHttpServer()).post('/products/999999999/orders').send({ quantity: 1 }).expect(404);
+    await request(app.getHttpServer()).post('/products/3/orders').send({ quantity: 0 }).expect(400);
+    const basket = await request(app.getHttpServer()).get('/basket?ids=1,2,3').set('x-session-key', 'buyer').expect(200);
+    expect(basket.body.map((line: { productId: number }) => line.productId)).toEqual([1, 2, 3]);
+    await request(app.getHttpServer()).get('/basket?ids=abc').expect(400);
+  });
 });

@@ -18,6 +18,10 @@ export class DemoSchemaService implements OnModuleInit {
       ['CREATE TABLE IF NOT EXISTS products (id bigserial PRIMARY KEY, name text NOT NULL, category text NOT NULL, price_cents integer NOT NULL CHECK (price_cents >= 0), updated_at timestamptz NOT NULL DEFAULT now())'],
       ['CREATE INDEX IF NOT EXISTS products_category_idx ON products (category)'],
       [
+        'CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, product_id bigint NOT NULL REFERENCES products (id) ON DELETE CASCADE, ' +
+          'quantity integer NOT NULL CHECK (quantity > 0), total_cents integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+      ],
+      [
         `INSERT INTO products (name, category, price_cents)
          SELECT 'Product ' || g, (ARRAY['books','games','tools','garden'])[1 + g % 4], 100 + (g * 37) % 9900
          FROM generate_series(1, 1000) AS g
@@ -26,6 +30,6 @@ export class DemoSchemaService implements OnModuleInit {
     ]);
     // Replicas serve the reads: let them replay the new table before traffic arrives.
     if (metadata.consistencyToken) await this.db.waitForReplicas(metadata.consistencyToken);
-    this.logger.log('Demo schema ready (table products).');
+    this.logger.log('Demo schema ready (tables products, orders).');
   }
 }
