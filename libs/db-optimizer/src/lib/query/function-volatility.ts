@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { AsyncMemo } from '../common/async-memo';
 
 /** Runs one catalog query; any pg-like `query` fits (`pool.query.bind(pool)`, a checked-out client...). */
 export type CatalogQuery = (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
@@ -87,17 +87,15 @@ interface LookupRow {
  * @publicApi
  */
 export class FunctionVolatilityCatalog {
-  private readonly entries: LRUCache<string, FunctionEntry | typeof UNKNOWN>;
-  private readonly pending = new Map<string, Promise<FunctionEntry | typeof UNKNOWN>>();
-  // Bumped by clear(), so an answer fetched before it is not cached after it.
-  private generation = 0;
+  // Concurrent look-ups of one name share a query; an answer fetched across clear() is not kept.
+  private readonly entries: AsyncMemo<string, FunctionEntry | typeof UNKNOWN>;
 
   /** @param maxEntries how many function names to remember. */
   constructor(
     private readonly query: CatalogQuery,
     maxEntries = 2000,
   ) {
-    this.entries = new LRUCache({ max: maxEntries });
+    this.entries = new AsyncMemo(maxEntries, 0);
   }
 
   /** Function names cached now. */
@@ -147,33 +145,11 @@ export class FunctionVolatilityCatalog {
 
   /** Forgets every answer, e.g. after functions were created or altered. */
   clear(): void {
-    this.generation++;
     this.entries.clear();
-    this.pending.clear();
   }
 
   private lookup(name: string): Promise<FunctionEntry | typeof UNKNOWN> {
-    const cached = this.entries.get(name);
-    if (cached !== undefined) return Promise.resolve(cached);
-    const inFlight = this.pending.get(name);
-    if (inFlight) return inFlight;
-    const generation = this.generation;
-    const settle = (): void => {
-      if (this.pending.get(name) === pending) this.pending.delete(name);
-    };
-    const pending = this.fetch(name).then(
-      (entry) => {
-        settle();
-        if (generation === this.generation) this.entries.set(name, entry);
-        return entry;
-      },
-      (error: unknown) => {
-        settle();
-        throw error;
-      },
-    );
-    this.pending.set(name, pending);
-    return pending;
+    return this.entries.get(name, () => this.fetch(name));
   }
 
   private async fetch(name: string): Promise<FunctionEntry | typeof UNKNOWN> {

@@ -1,6 +1,6 @@
 import { loadSqlParser } from '../../query/parser';
 import type { TableRef } from '../../query/query-classification.interface';
-import { AsyncMemo } from './async-memo';
+import { AsyncMemo } from '../../common/async-memo';
 import { FUNCTIONS_SQL, FUNCTION_OIDS_SQL } from './catalog-sql';
 import { functionEffects } from './function-effects';
 import type { FunctionDefinition } from './function-effects';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { TableRef } from '../../query/query-classification.interface';
-import { AsyncMemo } from './async-memo';
+import { AsyncMemo } from '../../common/async-memo';
 import { RESOLVE_SQL, TREE_SQL } from './catalog-sql';
 import type { CatalogQuery } from './table-catalog';
 

@@ -1,5 +1,5 @@
 import type { TableRef } from '../../query/query-classification.interface';
-import { AsyncMemo } from './async-memo';
+import { AsyncMemo } from '../../common/async-memo';
 import { ALL_WRITE_EVENTS } from './cache-dependencies.interface';
 import type {
   DependencyCatalog,

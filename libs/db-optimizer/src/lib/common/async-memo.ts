@@ -15,6 +15,11 @@ export class AsyncMemo<K extends {}, V extends {}> {
     this.entries = new LRUCache<K, V>({ max: maxEntries, ttl: ttlMs > 0 ? ttlMs : undefined });
   }
 
+  /** Answers held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** The cached answer, if any, without computing. */
   peek(key: K): V | undefined {
     return this.entries.get(key);
