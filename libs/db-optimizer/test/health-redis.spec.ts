@@ -1,7 +1,7 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DbOptimizerHealthIndicator, DbOptimizerHealthModule, DbOptimizerModule } from '@db-optimizer/core';
+import type { DbOptimizerHealthIndicator } from '@db-optimizer/core';
 import { spawnRedis, testEnv, waitFor } from '@db-optimizer/cluster';
+import { startHealthInstance } from './support/health-instance';
 
 type CacheHealth = { database: { status: string; cache: { enabled: boolean; redis: string } } };
 
@@ -14,21 +14,7 @@ describe('DbOptimizerHealthIndicator and Redis', () => {
   beforeAll(async () => {
     // Its own redis-server: this test kills it.
     redis = await spawnRedis();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        DbOptimizerModule.forRoot({
-          isGlobal: true,
-          primaryUrl: env.primaryUrl,
-          primaryPool: { min: 1, max: 2 },
-          enableCache: true,
-          redisUrl: redis.url,
-          poolResizeIntervalMs: 0,
-        }),
-        DbOptimizerHealthModule,
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    indicator = app.get(DbOptimizerHealthIndicator);
+    ({ app, indicator } = await startHealthInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 2 }, enableCache: true, redisUrl: redis.url }));
   });
 
   afterAll(async () => {

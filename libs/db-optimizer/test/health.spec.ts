@@ -1,7 +1,7 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DbOptimizerHealthIndicator, DbOptimizerHealthModule, DbOptimizerModule } from '@db-optimizer/core';
+import type { DbOptimizerHealthIndicator } from '@db-optimizer/core';
 import { LocalCluster } from '@db-optimizer/cluster';
+import { startHealthInstance } from './support/health-instance';
 
 describe('DbOptimizerHealthIndicator#isHealthy', () => {
   let cluster: LocalCluster;
@@ -10,24 +10,15 @@ describe('DbOptimizerHealthIndicator#isHealthy', () => {
 
   beforeAll(async () => {
     cluster = await LocalCluster.start();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        DbOptimizerModule.forRoot({
-          isGlobal: true,
-          primaryUrl: cluster.primary.url,
-          readReplicaUrls: [cluster.readReplica.url],
-          analyticsReplicaUrl: cluster.analyticsReplica.url,
-          primaryPool: { min: 1, max: 3 },
-          readReplicaPool: { min: 1, max: 3 },
-          analyticsPool: { min: 1, max: 3 },
-          acquireTimeoutMs: 1000,
-          poolResizeIntervalMs: 0,
-        }),
-        DbOptimizerHealthModule,
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    indicator = app.get(DbOptimizerHealthIndicator);
+    ({ app, indicator } = await startHealthInstance({
+      primaryUrl: cluster.primary.url,
+      readReplicaUrls: [cluster.readReplica.url],
+      analyticsReplicaUrl: cluster.analyticsReplica.url,
+      primaryPool: { min: 1, max: 3 },
+      readReplicaPool: { min: 1, max: 3 },
+      analyticsPool: { min: 1, max: 3 },
+      acquireTimeoutMs: 1000,
+    }));
   });
 
   afterAll(async () => {
