@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { LocalCluster, resolveRedis } from '@db-optimizer/cluster';
 import { waitForTableOnReplicas } from './replication';
 import { hotKeys } from './workloads/hot-keys';
+import { hotPathOverhead } from './workloads/hot-path';
 import { primaryKeyLookup, preparePrimaryKeyTable, WorkloadContext } from './workloads/primary-key-lookup';
 import { addRatios, BenchReport, BenchRow, machineDescription, toMarkdown, writeReport } from './report';
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     const pk = await primaryKeyLookup(context, log);
     rows.push(...pk.rows);
     Object.assign(extra, pk.extra);
+    Object.assign(extra, await hotPathOverhead(context));
+    log('hot-path overhead measured');
     const hot = await hotKeys(context, log);
     rows.push(...hot.rows);
     Object.assign(extra, hot.extra);

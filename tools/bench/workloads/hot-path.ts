@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks';
+import { MetricsService, PoolManagerService, QueryOptimizerService, StatementCacheService } from '@db-optimizer/core';
+import { optimizerInstance } from '../bench-clients';
+import type { WorkloadContext } from './primary-key-lookup';
+
+const LOOKUP = 'SELECT id, name, value FROM bench_items WHERE id = $1';
+const ITERATIONS = 200_000;
+
+/**
+ * What the service costs per query beyond the database round trip (issue #4's hot path),
+ * measured without the database: the statement runner is swapped for one that answers at
+ * once, so what remains is classification lookup, routing, pool checkout, metrics and the
+ * result object. Sequential, one caller, in µs per call.
+ */
+export async function hotPathOverhead(context: WorkloadContext): Promise<Record<string, string>> {
+  const optimizer = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: false });
+  try {
+    const answer = { result: { rows: [{ id: 1 }], rowCount: 1, command: 'SELECT', oid: 0, fields: [] }, prepared: true };
+    (optimizer.app.get(StatementCacheService) as unknown as { execute: () => Promise<unknown> }).execute = () => Promise.resolve(answer);
+    const classifier = optimizer.app.get(QueryOptimizerService);
+    const metrics = optimizer.app.get(MetricsService);
+    const pool = optimizer.app.get(PoolManagerService).primary;
+    const facade = await perCallUs(async (i) => void (await optimizer.db.executeOptimizedQuery(LOOKUP, [i])));
+    const checkout = await perCallUs(async () => pool.release(await pool.acquire()));
+    const classify = await perCallUs(() => void classifier.classify(LOOKUP));
+    const record = await perCallUs(() =>
+      metrics.recordQuery({ fingerprint: 'f', normalizedSql: LOOKUP, durationMs: 0.1, pool: 'primary', queryType: 'READ', cached: false, prepared: true, rowCount: 1, optimized: true }),
+    );
+    return {
+      'hot path: executeOptimizedQuery without the database (µs/call)': facade.toFixed(2),
+      'hot path: of which pool checkout + release (µs/call)': checkout.toFixed(2),
+      'hot path: classification cache hit (µs/call)': classify.toFixed(3),
+      'hot path: metrics recordQuery (µs/call)': record.toFixed(3),
+    };
+  } finally {
+    await optimizer.app.close();
+  }
+}
+
+async function perCallUs(call: (i: number) => Promise<void> | void): Promise<number> {
+  for (let i = 0; i < ITERATIONS / 10; i++) await call(i);
+  const startedAt = performance.now();
+  for (let i = 0; i < ITERATIONS; i++) await call(i);
+  return ((performance.now() - startedAt) * 1000) / ITERATIONS;
+}
