@@ -7,6 +7,7 @@ import { isConnectionError } from '../errors/connection-errors';
 import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../errors/messages';
 import { PoolExhaustedError } from '../errors/pool-exhausted.error';
 import { LatencyHistogram } from '../metrics/latency-histogram';
+import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from './pool-role';
 
 /** Everything one pool needs to open connections. */
@@ -143,11 +144,8 @@ export class ManagedPool {
     const bounded = Math.max(Math.max(this.min, 1), Math.min(this.max, Math.round(limit)));
     const added = bounded - this.currentLimit;
     this.currentLimit = bounded;
-    const internals = this.pool as unknown as { options: { max: number }; _pulseQueue(): void };
-    internals.options.max = bounded;
-    // pg-pool checks the limit only on new connect() calls: callers already queued
-    // would wait for a busy client. Each pulse opens one connection for one of them.
-    for (let slot = 0; slot < added && this.pool.waitingCount > 0; slot++) internals._pulseQueue();
+    setPoolMax(this.pool, bounded);
+    if (added > 0) serveQueuedCallers(this.pool, added);
     return bounded;
   }
 
@@ -215,16 +213,7 @@ export class ManagedPool {
 
   /** Closes idle clients above the limit now (busy ones close when released). */
   trimIdle(): void {
-    const idle = (this.pool as unknown as { _idle: Array<{ client: PoolClient }> })._idle;
-    let excess = this.pool.totalCount - this.currentLimit;
-    while (excess > 0 && idle.length > 0) {
-      // The oldest idle client goes first: recently used ones hold warm prepared statements.
-      const entry = idle[0];
-      // pg-pool's own idle-timeout path: removing the client ends it.
-      (this.pool as unknown as { _remove(client: PoolClient): void })._remove(entry.client);
-      excess--;
-      this.destroyedCount++;
-    }
+    this.destroyedCount += closeOldestIdle(this.pool, this.pool.totalCount - this.currentLimit);
   }
 
   stats(): PoolStats {
