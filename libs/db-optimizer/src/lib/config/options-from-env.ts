@@ -1,5 +1,6 @@
 import type { DbOptimizerOptions } from '../db-optimizer-options.interface';
 import { INVALID_ENV, MISSING_ENV } from '../errors/messages';
+import { redactUrl } from './resolve-options';
 
 /**
  * Builds module options from the environment. Unset variables keep the
@@ -59,9 +60,9 @@ function url(env: NodeJS.ProcessEnv, name: string, value: string, protocols = ['
   try {
     parsed = new URL(value);
   } catch {
-    throw new Error(INVALID_ENV(name, redact(value), `a URL such as ${protocols[0]}//user@host:port/…`));
+    throw new Error(INVALID_ENV(name, redactUrl(value), `a URL such as ${protocols[0]}//user@host:port/…`));
   }
-  if (!protocols.includes(parsed.protocol)) throw new Error(INVALID_ENV(name, redact(value), `a URL starting with ${protocols.join(' or ')}//`));
+  if (!protocols.includes(parsed.protocol)) throw new Error(INVALID_ENV(name, redactUrl(value), `a URL starting with ${protocols.join(' or ')}//`));
   return value;
 }
 
@@ -80,9 +81,4 @@ function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   throw new Error(INVALID_ENV(name, raw, 'true or false'));
-}
-
-/** A URL in an error message must not reveal its password. */
-function redact(value: string): string {
-  return value.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

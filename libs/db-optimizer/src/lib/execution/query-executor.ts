@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { DatabaseUnavailableError } from '../errors/database-unavailable.error';
 import { isConnectionError, isRecoveryConflict } from '../errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
@@ -11,7 +10,7 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { currentWalLsn, runStatement } from './statement-executor';
+import { runStatement } from './statement-executor';
 
 /** A statement that ran, and where. */
 export interface ExecutedStatement<T> {
@@ -96,24 +95,17 @@ export class QueryExecutor {
         request.timeoutMs === undefined
           ? await this.statements.execute(client, request.sql, request.params)
           : await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
-      const consistencyToken = request.isWrite && role === 'primary' ? await this.tokenAfterWrite(client, request.sessionKey) : undefined;
+      // Without replicas every read is on the primary already: no position to track.
+      const consistencyToken =
+        request.isWrite && role === 'primary' && this.pools.replicas.length > 0
+          ? await this.consistency.tokenAfterCommit(client, request.sessionKey)
+          : undefined;
       pool.release(client);
       released = true;
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length, pool, role, prepared, fallback, consistencyToken };
     } catch (error) {
       if (!released) pool.release(client, error);
       throw error;
-    }
-  }
-
-  /** Without replicas every read is on the primary already: no position to track. */
-  private async tokenAfterWrite(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
-    if (this.pools.replicas.length === 0) return undefined;
-    try {
-      return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
-    } catch {
-      // The write is committed: reporting an error now would invite a duplicate retry.
-      return undefined;
     }
   }
 }

@@ -8,13 +8,6 @@ export interface StatementRunner {
   execute(client: PoolClient, sql: string, params: unknown[]): Promise<StatementResult>;
 }
 
-/** Runs unnamed statements only (prepared statements disabled). */
-export const plainStatementRunner: StatementRunner = {
-  async execute(client: PoolClient, sql: string, params: unknown[]) {
-    return { result: await client.query(sql, params), prepared: false };
-  },
-};
-
 /**
  * Runs one statement with an optional per-call `statement_timeout`. Outside a
  * transaction the setting is reset afterwards so the pooled connection goes
@@ -39,11 +32,11 @@ export async function runStatement(
 }
 
 /**
- * The primary's WAL insert position, for read-your-writes tokens. Not
- * pg_current_wal_lsn(): with asynchronous commit that write position can still
- * be before the commit record, and a replica at it would miss the write.
+ * The primary's WAL insert position. Not pg_current_wal_lsn(): with asynchronous
+ * commit that write position can still be before the commit record, and a replica
+ * at it would miss the write.
  */
-export async function currentWalLsn(client: PoolClient): Promise<string> {
+export async function currentWalLsn(client: Pick<PoolClient, 'query'>): Promise<string> {
   const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
   return rows[0].lsn;
 }

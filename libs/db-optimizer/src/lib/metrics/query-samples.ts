@@ -26,7 +26,7 @@ export function failureSampleOf(classification: QueryClassification, durationMs:
     fingerprint: classification.fingerprint,
     normalizedSql: classification.normalizedSql,
     durationMs,
-    pool: classification.target === 'primary' ? 'primary' : classification.target,
+    pool: classification.target,
     queryType: classification.queryType,
     cached: false,
     prepared: false,

@@ -149,16 +149,6 @@ export class QueryOptimizerService {
     return changesData(classification, known instanceof Promise ? await known : known);
   }
 
-  /**
-   * Where a statement goes: the parser's target, narrowed to the primary when
-   * routing is off, when forced, or when it calls a function that may write.
-   */
-  async resolveTarget(classification: QueryClassification, forcePrimary = false): Promise<RouteTarget> {
-    if (forcePrimary || !this.options.enableQueryOptimization || classification.target === 'primary') return 'primary';
-    const safety = await this.safetyOf(classification);
-    return safety.readSafe ? classification.target : 'primary';
-  }
-
   /** Classifier cache counters. */
   get classificationCache(): { size: number; hits: number; misses: number } {
     return this.classifier.stats();

@@ -21,4 +21,20 @@ describe('ConsistencyTracker', () => {
   it('rejects a token that is not a WAL position, saying what to pass', () => {
     expect(() => new ConsistencyTracker().requiredLsn(undefined, 'abc')).toThrow(/Pass metadata.consistencyToken from an earlier write unchanged/);
   });
+
+  describe('#tokenAfterCommit', () => {
+    it('records the insert position for the session and returns it as the token', async () => {
+      const tracker = new ConsistencyTracker();
+      const client = { query: async () => ({ rows: [{ lsn: '0/3000AB0' }] }) };
+      await expect(tracker.tokenAfterCommit(client as never, 'alice')).resolves.toBe('0/3000AB0');
+      expect(tracker.requiredLsn('alice', undefined)).toBe(parseLsn('0/3000AB0'));
+    });
+
+    it('returns no token, never an error, when the position cannot be read after the commit', async () => {
+      const tracker = new ConsistencyTracker();
+      const client = { query: async () => Promise.reject(new Error('Connection terminated')) };
+      await expect(tracker.tokenAfterCommit(client as never, 'alice')).resolves.toBeUndefined();
+      expect(tracker.requiredLsn('alice', undefined)).toBeUndefined();
+    });
+  });
 });

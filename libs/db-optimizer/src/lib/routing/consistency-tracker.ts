@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
+import { currentWalLsn } from '../execution/statement-executor';
 import { formatLsn, parseLsn } from './lsn';
 
 /** Sessions remembered for read-your-writes; the least recent are forgotten first. */
@@ -16,6 +18,7 @@ export const INVALID_CONSISTENCY_TOKEN = (token: string): string =>
  */
 @Injectable()
 export class ConsistencyTracker {
+  private readonly logger = new Logger(ConsistencyTracker.name);
   private readonly sessions = new LRUCache<string, bigint>({ max: MAX_SESSIONS });
 
   /** Records a write's WAL position for the session; returns the token. */
@@ -26,6 +29,20 @@ export class ConsistencyTracker {
       if (previous === undefined || lsn > previous) this.sessions.set(sessionKey, lsn);
     }
     return lsn === undefined ? lsnText : formatLsn(lsn);
+  }
+
+  /**
+   * After a committed write, on its own client: reads the primary's WAL insert position
+   * and records it for the session. A failure here returns no token
+   * instead of an error: the write is committed, and an error would invite a duplicate retry.
+   */
+  async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
+    try {
+      return this.noteWrite(sessionKey, await currentWalLsn(client));
+    } catch (error) {
+      this.logger.warn(`Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The position a read must see: the later of the session's last write and the token. */

@@ -8,7 +8,6 @@ import { TransactionStatementError } from '../errors/transaction-statement.error
 import type { CommittedWrite } from '../execution/committed-write.interface';
 import { assertSql } from '../execution/argument-checks';
 import type { SqlStatement, TransactionOptions, TransactionResult, TransactionStatementResult } from '../execution/query-options.interface';
-import { currentWalLsn } from '../execution/statement-executor';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { QueryOptimizerService } from '../query/query-optimizer.service';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
@@ -83,7 +82,10 @@ export class TransactionRunner {
       const commit = await client.query('COMMIT');
       if (commit.command !== 'COMMIT') throw new Error(TRANSACTION_ROLLED_BACK_AT_COMMIT(commit.command));
       const writes = tx.writes;
-      const consistencyToken = writes.length > 0 && decision.role === 'primary' ? await this.tokenAfterCommit(client, options.sessionKey) : undefined;
+      const consistencyToken =
+        writes.length > 0 && decision.role === 'primary' && this.pools.replicas.length > 0
+          ? await this.consistency.tokenAfterCommit(client, options.sessionKey)
+          : undefined;
       decision.pool.release(client);
       released = true;
       if (writes.length > 0) await afterCommit(writes, consistencyToken);
@@ -132,17 +134,6 @@ export class TransactionRunner {
         this.health.ban(decision.pool, (error as Error).message);
         decision = this.router.route(target, requiredLsn, decision.pool);
       }
-    }
-  }
-
-  /** The commit is done: a failure to read the WAL position must not turn it into an error. */
-  private async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
-    if (this.pools.replicas.length === 0) return undefined;
-    try {
-      return this.consistency.noteWrite(sessionKey, await currentWalLsn(client));
-    } catch (error) {
-      this.logger.warn(`Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}`);
-      return undefined;
     }
   }
 
