@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { findFreePort } from './free-port';
 import { RunAs, handOver, resolveRunAs } from './os-user';
 import { PgBinaries, resolvePgBinaries } from './pg-binaries';
+import { binariesRunnableBy } from './staged-binaries';
 import { PgNode, isAlive, serverEnv } from './pg-node';
 
 const run = promisify(execFile);
@@ -73,8 +74,8 @@ export class LocalCluster {
 
   /** Starts a primary and two standbys; on any failure, cleans up what it started. */
   static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
-    const binaries = resolvePgBinaries();
     const runAs = resolveRunAs();
+    const binaries = binariesRunnableBy(resolvePgBinaries(), runAs);
     const baseDir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'db-optimizer-cluster-'));
     chmodSync(baseDir, 0o700);
     handOver(baseDir, runAs);
