@@ -55,4 +55,5 @@ export const TRANSACTION_ABORTED = (): string =>
   'nothing was committed. Wrap a statement that may fail in tx.savepoint() to recover from it and go on.';
 
 export const TRANSACTION_ROLLED_BACK_AT_COMMIT = (tag: string): string =>
-  `COMMIT answered "${tag}": PostgreSQL rolled the transaction back and nothing was committed.`;
+  `COMMIT answered "${tag}": an earlier statement failed and its error was caught, so PostgreSQL rolled the ` +
+  'transaction back and nothing was committed. Wrap a statement that may fail in tx.savepoint() to recover from it and go on.';

@@ -77,10 +77,11 @@ export class TransactionRunner {
       const { result, failedStatements } = await this.runWork(tx, work);
       tx.close();
       // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK and no error: say so.
-      if (client.getTransactionStatus?.() === 'E') throw Object.assign(new Error(TRANSACTION_ABORTED()), { code: '25P02' });
+      // The status check alone is not enough: it may not have caught up with the failed statement yet.
+      if (client.getTransactionStatus?.() === 'E') throw abortedTransaction(TRANSACTION_ABORTED());
       committing = true;
       const commit = await client.query('COMMIT');
-      if (commit.command !== 'COMMIT') throw new Error(TRANSACTION_ROLLED_BACK_AT_COMMIT(commit.command));
+      if (commit.command !== 'COMMIT') throw abortedTransaction(TRANSACTION_ROLLED_BACK_AT_COMMIT(commit.command));
       const writes = tx.writes;
       const consistencyToken =
         writes.length > 0 && decision.role === 'primary' && this.pools.replicas.length > 0
@@ -171,4 +172,9 @@ export class TransactionRunner {
 /** A server-side statement failure (has a SQLSTATE), as opposed to a broken connection. */
 function isStatementError(error: unknown): boolean {
   return typeof (error as { code?: unknown } | undefined)?.code === 'string';
+}
+
+/** Nothing was committed because the transaction was aborted: SQLSTATE 25P02, whichever way it was noticed. */
+function abortedTransaction(message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code: '25P02' });
 }
