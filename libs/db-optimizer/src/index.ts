@@ -1,15 +1,21 @@
-// The public API of @db-optimizer/core. What is not exported here may change.
+// The public API of @db-optimizer/core: what users call, and nothing else. What is not
+// exported here is free to change. Each export's declaration carries `@publicApi`.
+
+// The module and its options.
 export { DbOptimizerModule } from './lib/db-optimizer.module';
 export { DB_OPTIMIZER_OPTIONS } from './lib/db-optimizer.module-definition';
-export { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from './lib/db-optimizer.constants';
+export { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from './lib/core/db-optimizer.constants';
 export type {
   DbOptimizerOptions,
   PerformanceTargets,
   PoolSizeOptions,
   ReplicaLagOptions,
-} from './lib/db-optimizer-options.interface';
-export type { ResolvedDbOptimizerOptions } from './lib/config/resolved-options.interface';
-export { dbOptimizerOptionsFromEnv } from './lib/config/options-from-env';
+} from './lib/options/db-optimizer-options.interface';
+export type { DbOptimizerOptionsFactory } from './lib/options/db-optimizer-options-factory.interface';
+export type { ResolvedDbOptimizerOptions } from './lib/options/resolved-options.interface';
+export { dbOptimizerOptionsFromEnv } from './lib/options/options-from-env';
+
+// Running queries.
 export { DbOptimizerService } from './lib/db-optimizer.service';
 export type {
   BatchOptions,
@@ -21,70 +27,50 @@ export type {
   TransactionOptions,
   TransactionResult,
   TransactionStatementResult,
-} from './lib/execution/query-options.interface';
-export type { TransactionHandle } from './lib/transaction/transaction-handle';
-export { PoolManagerService } from './lib/pool/pool-manager.service';
-export type { ManagedPool, PoolStats } from './lib/pool/managed-pool';
-export type { PoolRole } from './lib/pool/pool-role';
-export { QueryOptimizerService } from './lib/query/query-optimizer.service';
-export type { QueryClassification, QueryType, RouteTarget, TableRef } from './lib/query/query-classification.interface';
+} from './lib/core/query-options.interface';
+export type { QueryClassification, QueryType, RouteTarget, TableRef } from './lib/core/query-classification.interface';
+export type { PoolRole } from './lib/core/pool-role';
+export type { TransactionHandle } from './lib/execution/transaction-handle';
+export type { TransactionWork } from './lib/execution/transaction-runner';
+
+// Errors callers may catch by class.
+export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';
+export { DatabaseUnavailableError } from './lib/core/errors/database-unavailable.error';
+export { QueryRoutingError } from './lib/core/errors/query-routing.error';
+export { BatchQueryError } from './lib/core/errors/batch-query.error';
+export { TransactionStatementError } from './lib/core/errors/transaction-statement.error';
+export { UnexplainableQueryError } from './lib/analysis/unexplainable-query.error';
+
+// Replicas, as the app may watch them.
 export { ReplicaHealthService } from './lib/routing/replica-health.service';
 export { ReplicaLagMonitor } from './lib/routing/replica-lag-monitor.service';
 export type { ReplicaState, ReplicaBan } from './lib/routing/replica-state';
+export type { PoolStats } from './lib/pool/managed-pool';
+
+// Prepared statements and the result cache.
 export { StatementCacheService } from './lib/statements/statement-cache.service';
-export { ResultCacheService } from './lib/cache/result-cache.service';
+export type { StatementCacheStats } from './lib/statements/statement-cache-options.interface';
+export { ResultCacheService } from './lib/result-cache/result-cache.service';
+export type { ResultCacheStats } from './lib/result-cache/result-cache-stats.interface';
+
+// Metrics.
 export { MetricsService } from './lib/metrics/metrics.service';
-export { PoolExhaustedError } from './lib/errors/pool-exhausted.error';
-export { DatabaseUnavailableError } from './lib/errors/database-unavailable.error';
-export { QueryRoutingError } from './lib/errors/query-routing.error';
-export { BatchQueryError } from './lib/errors/batch-query.error';
-export { TransactionStatementError } from './lib/errors/transaction-statement.error';
+export type { PerformanceMetrics, PerformanceSnapshot, TargetsMet } from './lib/metrics/performance-metrics.interface';
+export type { FingerprintStatsQuery, FingerprintStatsSnapshot, FingerprintOrder } from './lib/metrics/fingerprint-stats.interface';
+export type { SlowQueryEntry, SlowQueryListener } from './lib/core/slow-query-entry.interface';
+export type { CacheLevel } from './lib/core/query-sample.interface';
+
+// Query analysis.
+export { QueryOptimizerService } from './lib/analysis/query-optimizer.service';
+export type { PlanAnalysis, PlanAnalysisOptions } from './lib/analysis/plan/plan-analysis.interface';
+export type { PlanNodeSummary } from './lib/analysis/plan/plan-node-summary.interface';
+export type { Suggestion, SuggestionSeverity, SuggestionNodeRef } from './lib/analysis/rules/suggestion.interface';
+export type { IndexAdvice, IndexRecommendation, WorkloadStatement } from './lib/analysis/advisor/index-advice.interface';
+export type { SlowQueryAnalysis, SlowQueryExplainerStats } from './lib/analysis/slow/slow-query-analysis.interface';
+
+// Health and the pool resize job.
 export { DbOptimizerHealthModule } from './lib/health/db-optimizer-health.module';
 export { DbOptimizerHealthIndicator } from './lib/health/db-optimizer.health';
 export type { DbOptimizerHealthCheckOptions } from './lib/health/db-optimizer.health';
-export { StatementCache } from './lib/statements/statement-cache';
-export { StatementCacheCounters } from './lib/statements/statement-cache-counters';
-export type {
-  StatementCacheOptions,
-  StatementCacheStats,
-  StatementClient,
-  StatementExecution,
-} from './lib/statements/statement-cache-options.interface';
-export { PrometheusMetrics } from './lib/metrics/prometheus-metrics';
-export type { PrometheusMetricsOptions } from './lib/metrics/prometheus-metrics';
-export type { MetricsServiceOptions } from './lib/metrics/metrics-options.interface';
-export type { PerformanceMetrics, PerformanceSnapshot, TargetsMet } from './lib/metrics/performance-metrics.interface';
-export type { FingerprintStatsQuery, FingerprintStatsSnapshot, FingerprintOrder } from './lib/metrics/fingerprint-stats.interface';
-export type { SlowQueryEntry, SlowQueryListener } from './lib/metrics/slow-query-entry.interface';
-export type { QuerySample, CacheLevel } from './lib/metrics/query-sample.interface';
-export type { MetricsStateProvider } from './lib/metrics/metrics-state-provider.interface';
-export { QueryClassifier } from './lib/query/query-classifier';
-export { loadSqlParser } from './lib/query/parser';
 export { PoolResizeJob } from './lib/jobs/pool-resize.job';
-export { POOL_LOAD_SAMPLER_NAME } from './lib/jobs/pool-resize.constants';
 export type { PoolResizeDecision, PoolResizeStats } from './lib/jobs/pool-resize-stats.interface';
-export type { ServerBudget } from './lib/jobs/server-budgets';
-export {
-  PlanAnalyzer,
-  IndexAdvisor,
-  SlowQueryExplainer,
-  UnexplainableQueryError,
-  ANALYSIS_RULES,
-} from './lib/query/analysis';
-export type {
-  PlanAnalysis,
-  PlanAnalysisOptions,
-  PlanNodeSummary,
-  PlanSummary,
-  Suggestion,
-  SuggestionSeverity,
-  SuggestionNodeRef,
-  ExplainRunner,
-  IndexAdvice,
-  IndexRecommendation,
-  WorkloadStatement,
-  SlowCall,
-  SlowQueryAnalysis,
-  SlowQueryExplainerStats,
-} from './lib/query/analysis';
-export type { ResultCacheStats } from './lib/cache/result-cache-stats.interface';

@@ -1,4 +1,5 @@
-import { PoolManagerService, QueryRoutingError } from '@db-optimizer/core';
+import { QueryRoutingError } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 import { sql, startInstance, TestInstance } from './support/test-module';
 

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { testEnv, uniqueSchema } from '../../../tools/testing/test-env';
-import { FunctionVolatilityCatalog } from '../src/lib/query/function-volatility';
-import type { CatalogQuery } from '../src/lib/query/function-volatility';
+import { FunctionVolatilityCatalog } from '../src/lib/pg-catalog/function-volatility';
+import type { CatalogQuery } from '../src/lib/pg-catalog/catalog-query';
 
 describe('FunctionVolatilityCatalog (against the primary)', () => {
   const schema = uniqueSchema('volatility');

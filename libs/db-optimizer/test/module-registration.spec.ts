@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService, PoolManagerService } from '@db-optimizer/core';
+import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv } from '@db-optimizer/cluster';
 
 const CONFIG = 'TEST_CONFIG';

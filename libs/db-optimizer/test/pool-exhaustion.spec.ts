@@ -1,4 +1,5 @@
-import { PoolExhaustedError, PoolManagerService } from '@db-optimizer/core';
+import { PoolExhaustedError } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv } from '@db-optimizer/cluster';
 import { startInstance, TestInstance } from './support/test-module';
 

@@ -1,4 +1,4 @@
-import { PoolManagerService } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
 import { sql, startInstance } from './support/test-module';
 

@@ -1,4 +1,5 @@
-import { ReplicaHealthService, PoolManagerService } from '@db-optimizer/core';
+import { ReplicaHealthService } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
 import { serverOf, sql, startInstance, TestInstance } from './support/test-module';
 

@@ -1,4 +1,5 @@
-import { PoolManagerService, TransactionStatementError } from '@db-optimizer/core';
+import { TransactionStatementError } from '@db-optimizer/core';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { sql, startInstance, TestInstance } from './support/test-module';
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { MetricsService, PoolManagerService, QueryOptimizerService, StatementCacheService } from '@db-optimizer/core';
+import { MetricsService, QueryOptimizerService, StatementCacheService } from '@db-optimizer/core';
+import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
 import { optimizerInstance } from '../bench-clients';
 import type { WorkloadContext } from './primary-key-lookup';
 

@@ -1,4 +1,4 @@
-import { PoolManagerService } from '@db-optimizer/core';
+import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
 import { optimizerInstance, postgresJs, rawPgPool } from '../bench-clients';
 import { Operation, runLoad } from '../load-generator';
 import type { BenchRow } from '../report';

@@ -1,16 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
-import { MetricsService, PoolManagerService } from '@db-optimizer/core';
+import { DbOptimizerService, MetricsService } from '@db-optimizer/core';
 
 /** Where time goes: the module's performance metrics and pool counters. */
 @Controller('stats')
 export class StatsController {
   constructor(
     private readonly metrics: MetricsService,
-    private readonly pools: PoolManagerService,
+    private readonly db: DbOptimizerService,
   ) {}
 
   @Get()
   stats() {
-    return { ...this.metrics.getPerformanceMetrics(), pools: this.pools.stats() };
+    return { ...this.metrics.getPerformanceMetrics(), pools: this.db.poolStats() };
   }
 }

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { DbOptimizerOptions } from './db-optimizer-options.interface';
+import type { DbOptimizerOptions } from './options/db-optimizer-options.interface';
 
 /**
  * `forRoot` / `forRootAsync` (useFactory, useClass, useExisting) with

@@ -1,24 +1,26 @@
 import { Module } from '@nestjs/common';
-import { resolveOptions } from './config/resolve-options';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS, DB_OPTIMIZER_SQL_PARSER } from './db-optimizer.constants';
-import type { DbOptimizerOptions } from './db-optimizer-options.interface';
+import { resolveOptions } from './options/resolve-options';
+import { DB_OPTIMIZER_CACHE_METRICS, DB_OPTIMIZER_CATALOG_QUERY, DB_OPTIMIZER_RESOLVED_OPTIONS, DB_OPTIMIZER_SQL_PARSER } from './core/db-optimizer.constants';
+import type { DbOptimizerOptions } from './options/db-optimizer-options.interface';
 import { DB_OPTIMIZER_OPTIONS, DbOptimizerConfigurableModule } from './db-optimizer.module-definition';
 import { DbOptimizerService } from './db-optimizer.service';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { PoolManagerService } from './pool/pool-manager.service';
-import { loadSqlParser } from './query/parser';
-import { QueryOptimizerService } from './query/query-optimizer.service';
+import { loadSqlParser } from './sql/parser';
+import { QueryOptimizerService } from './analysis/query-optimizer.service';
+import { ClassificationService } from './classify/classification.service';
+import type { CatalogQuery } from './pg-catalog/catalog-query';
 import { ConsistencyTracker } from './routing/consistency-tracker';
 import { QueryRouter } from './routing/query-router.service';
 import { ReplicaHealthService } from './routing/replica-health.service';
 import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
-import { ResultCacheService } from './cache/result-cache.service';
+import { ResultCacheService } from './result-cache/result-cache.service';
 import { StatementCacheService } from './statements/statement-cache.service';
-import { TransactionRunner } from './transaction/transaction-runner';
+import { TransactionRunner } from './execution/transaction-runner';
 import { PoolResizeJob } from './jobs/pool-resize.job';
-import type { ResolvedDbOptimizerOptions } from './config/resolved-options.interface';
+import type { ResolvedDbOptimizerOptions } from './options/resolved-options.interface';
 
 /**
  * PostgreSQL access that is fast, observable and safe: pools per role,
@@ -54,7 +56,15 @@ import type { ResolvedDbOptimizerOptions } from './config/resolved-options.inter
       useFactory: (options: ResolvedDbOptimizerOptions, prometheus: PrometheusMetrics) =>
         new MetricsService({ slowQueryThresholdMs: options.slowQueryThresholdMs, targets: options.targets }, prometheus),
     },
+    { provide: DB_OPTIMIZER_CACHE_METRICS, useExisting: MetricsService },
     PoolManagerService,
+    {
+      provide: DB_OPTIMIZER_CATALOG_QUERY,
+      inject: [PoolManagerService],
+      useFactory: (pools: PoolManagerService): CatalogQuery => (sql, params) =>
+        pools.primary.withClient((client) => client.query(sql, params as unknown[])),
+    },
+    ClassificationService,
     ReplicaHealthService,
     ReplicaLagMonitor,
     ConsistencyTracker,

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { runAtomicBatch } from './batch/atomic-batch';
-import { runBatch } from './batch/batch-runner';
-import type { ResolvedDbOptimizerOptions } from './config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './db-optimizer.constants';
-import { SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_WORK } from './errors/messages';
-import { QueryRoutingError } from './errors/query-routing.error';
-import { assertSql, normalizeParams } from './execution/argument-checks';
-import type { CommittedWrite } from './execution/committed-write.interface';
+import { runAtomicBatch } from './execution/atomic-batch';
+import { runBatch } from './execution/batch-runner';
+import type { ResolvedDbOptimizerOptions } from './options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './core/db-optimizer.constants';
+import { SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_WORK } from './core/errors/messages';
+import { QueryRoutingError } from './core/errors/query-routing.error';
+import { assertSql, normalizeParams } from './core/argument-checks';
+import type { CommittedWrite } from './core/committed-write.interface';
 import type {
   BatchOptions,
   OptimizedQueryResult,
@@ -16,7 +16,7 @@ import type {
   SqlStatement,
   TransactionOptions,
   TransactionResult,
-} from './execution/query-options.interface';
+} from './core/query-options.interface';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
 import { failureSampleOf, sampleOf } from './metrics/query-samples';
@@ -25,14 +25,17 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { StatementCacheService } from './statements/statement-cache.service';
 import type { Registry } from 'prom-client';
 import { PoolManagerService } from './pool/pool-manager.service';
-import type { QueryClassification } from './query/query-classification.interface';
-import { changesData, QueryOptimizerService } from './query/query-optimizer.service';
+import type { PoolStats } from './pool/managed-pool';
+import type { QueryClassification } from './core/query-classification.interface';
+import { QueryOptimizerService } from './analysis/query-optimizer.service';
+import { ClassificationService } from './classify/classification.service';
+import { changesData } from './classify/statement-safety';
 import { ConsistencyTracker } from './routing/consistency-tracker';
-import { laterLsn } from './routing/lsn';
+import { laterLsn } from './core/lsn';
 import { ReplicaHealthService } from './routing/replica-health.service';
 import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
-import { ResultCacheService } from './cache/result-cache.service';
-import { TransactionRunner, TransactionWork } from './transaction/transaction-runner';
+import { ResultCacheService } from './result-cache/result-cache.service';
+import { TransactionRunner, TransactionWork } from './execution/transaction-runner';
 
 /**
  * The facade: classify, serve from cache, route, run (prepared when it pays),
@@ -52,6 +55,7 @@ export class DbOptimizerService implements OnModuleInit {
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
     private readonly pools: PoolManagerService,
     private readonly optimizer: QueryOptimizerService,
+    private readonly classification: ClassificationService,
     private readonly executor: QueryExecutor,
     private readonly transactions: TransactionRunner,
     private readonly consistency: ConsistencyTracker,
@@ -74,6 +78,11 @@ export class DbOptimizerService implements OnModuleInit {
    */
   get metricsRegistry(): Registry {
     return this.prometheus.registry;
+  }
+
+  /** Each pool's counters (role, server, total, idle, waiting, limit), for dashboards and stats endpoints. */
+  poolStats(): PoolStats[] {
+    return this.pools.stats();
   }
 
   /** Opens `min` connections per pool, bans replicas that do not answer, starts the lag monitor. */
@@ -101,12 +110,12 @@ export class DbOptimizerService implements OnModuleInit {
     const startedAt = performance.now();
     assertSql(sql);
     const values = normalizeParams(params);
-    const classification = this.optimizer.classify(sql);
+    const classification = this.classification.classify(sql);
     if (classification.queryType === 'TRANSACTIONAL') throw new QueryRoutingError(TRANSACTION_CONTROL_IN_WORK(sql.trim().slice(0, 40)));
     if (classification.sessionState) throw new QueryRoutingError(SESSION_STATE_REFUSED(sql));
     // A write is a write however it is routed: forcePrimary must not skip invalidation or the token.
     // A function that may write (volatile, per the catalog) makes the statement one.
-    const known = this.optimizer.safetyOf(classification);
+    const known = this.classification.safetyOf(classification);
     // Usually known already: no await (and no microtask) on the hot path.
     const safety = known instanceof Promise ? await known : known;
     const isWrite = changesData(classification, safety);
@@ -174,12 +183,12 @@ export class DbOptimizerService implements OnModuleInit {
     options: BatchOptions = {},
   ): Promise<Array<OptimizedQueryResult<T>>> {
     if (options.atomic) {
-      return runAtomicBatch<T>(queries, options, (sql) => this.optimizer.classify(sql), (work, txOptions) =>
+      return runAtomicBatch<T>(queries, options, (sql) => this.classification.classify(sql), (work, txOptions) =>
         this.executeTransactionOptimized(work, txOptions),
       );
     }
     const parallelism = this.readParallelism();
-    return runBatch(queries, options, (sql) => this.optimizer.mayChangeData(this.optimizer.classify(sql)), (sql, params, callOptions) =>
+    return runBatch(queries, options, (sql) => this.classification.mayChangeData(this.classification.classify(sql)), (sql, params, callOptions) =>
       this.executeOptimizedQuery(sql, params, callOptions),
       parallelism,
     ) as Promise<Array<OptimizedQueryResult<T>>>;

@@ -1,8 +1,8 @@
 import { Pool } from 'pg';
 import { uniqueSchema } from '../../../../tools/testing/test-env';
-import { IndexAdvisor } from '../../src/lib/query/analysis/advisor/index-advisor';
-import { HYPOPG_MISSING } from '../../src/lib/query/analysis/analysis.messages';
-import { loadSqlParser } from '../../src/lib/query/parser';
+import { IndexAdvisor } from '../../src/lib/analysis/advisor/index-advisor';
+import { HYPOPG_MISSING } from '../../src/lib/analysis/analysis.messages';
+import { loadSqlParser } from '../../src/lib/sql/parser';
 import { PoolExplainRunner } from './support/analysis-database';
 
 /**

@@ -1,4 +1,4 @@
-import { IndexAdvisor } from '../../src/lib/query/analysis/advisor/index-advisor';
+import { IndexAdvisor } from '../../src/lib/analysis/advisor/index-advisor';
 import { schemaOnCluster } from './support/analysis-database';
 
 describe('IndexAdvisor without HypoPG (pg_stats heuristic)', () => {

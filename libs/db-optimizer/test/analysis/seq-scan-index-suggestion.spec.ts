@@ -1,4 +1,4 @@
-import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
+import { PlanAnalyzer } from '../../src/lib/analysis/plan/plan-analyzer';
 import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: a selective filter without an index (100k rows)', () => {

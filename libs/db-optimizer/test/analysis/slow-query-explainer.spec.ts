@@ -1,6 +1,6 @@
-import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { SlowQueryExplainer } from '../../src/lib/query/analysis/slow/slow-query-explainer';
-import { fingerprintSql } from '../../src/lib/query/parser';
+import { PlanAnalyzer } from '../../src/lib/analysis/plan/plan-analyzer';
+import { SlowQueryExplainer } from '../../src/lib/analysis/slow/slow-query-explainer';
+import { fingerprintSql } from '../../src/lib/sql/parser';
 import { schemaOnCluster } from './support/analysis-database';
 
 describe('SlowQueryExplainer against the cluster', () => {

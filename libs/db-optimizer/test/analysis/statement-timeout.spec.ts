@@ -1,5 +1,5 @@
 import { DatabaseError } from 'pg';
-import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
+import { PlanAnalyzer } from '../../src/lib/analysis/plan/plan-analyzer';
 import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: statement_timeout', () => {

@@ -1,5 +1,5 @@
-import { PlanAnalyzer } from '../../src/lib/query/analysis/plan/plan-analyzer';
-import { UnexplainableQueryError } from '../../src/lib/query/analysis/unexplainable-query.error';
+import { PlanAnalyzer } from '../../src/lib/analysis/plan/plan-analyzer';
+import { UnexplainableQueryError } from '../../src/lib/analysis/unexplainable-query.error';
 import { schemaOnCluster } from './support/analysis-database';
 
 describe('PlanAnalyzer: text it must not explain', () => {

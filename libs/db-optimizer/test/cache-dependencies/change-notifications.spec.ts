@@ -6,8 +6,8 @@ import {
   ChangeNotificationListener,
   installChangeNotifications,
   removeChangeNotifications,
-} from '../../src/lib/cache/dependencies/change-notifications';
-import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
+} from '../../src/lib/result-cache/coherence/change-notifications';
+import type { CatalogQuery } from '../../src/lib/pg-catalog/catalog-query';
 import { schemaWithPools } from './support/schema-with-pools';
 
 describe('installChangeNotifications (against the primary)', () => {

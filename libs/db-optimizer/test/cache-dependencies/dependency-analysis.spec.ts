@@ -1,9 +1,9 @@
 import { uniqueSchema } from '../../../../tools/testing/test-env';
-import { CacheDependencyAnalyzer } from '../../src/lib/cache/dependencies/cache-dependency-analyzer';
-import { TableCatalog } from '../../src/lib/cache/dependencies/table-catalog';
-import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
-import { loadSqlParser } from '../../src/lib/query/parser';
-import { QueryClassifier } from '../../src/lib/query/query-classifier';
+import { CacheDependencyAnalyzer } from '../../src/lib/sql/dependencies/cache-dependency-analyzer';
+import { TableCatalog } from '../../src/lib/pg-catalog/dependency-catalog';
+import type { CatalogQuery } from '../../src/lib/pg-catalog/catalog-query';
+import { loadSqlParser } from '../../src/lib/sql/parser';
+import { QueryClassifier } from '../../src/lib/classify/query-classifier';
 import { schemaWithPools } from './support/schema-with-pools';
 
 describe('CacheDependencyAnalyzer with the real catalog (against the primary)', () => {

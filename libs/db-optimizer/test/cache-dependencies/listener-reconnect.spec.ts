@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { testEnv, uniqueSchema } from '../../../../tools/testing/test-env';
 import { waitFor } from '../../../../tools/testing/wait-for';
-import { CHANGE_CHANNEL, ChangeNotificationListener } from '../../src/lib/cache/dependencies/change-notifications';
+import { CHANGE_CHANNEL, ChangeNotificationListener } from '../../src/lib/result-cache/coherence/change-notifications';
 
 describe('ChangeNotificationListener (against the primary)', () => {
   // Other test files notify the same channel at the same time: this file's payloads and connections carry its own tag.

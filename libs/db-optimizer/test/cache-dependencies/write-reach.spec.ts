@@ -1,6 +1,6 @@
 import { uniqueSchema } from '../../../../tools/testing/test-env';
-import { TableCatalog } from '../../src/lib/cache/dependencies/table-catalog';
-import type { CatalogQuery } from '../../src/lib/cache/dependencies/table-catalog';
+import { TableCatalog } from '../../src/lib/pg-catalog/dependency-catalog';
+import type { CatalogQuery } from '../../src/lib/pg-catalog/catalog-query';
 import { schemaWithPools } from './support/schema-with-pools';
 
 describe('TableCatalog write reach (against the primary)', () => {

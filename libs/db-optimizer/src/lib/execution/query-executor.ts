@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseUnavailableError } from '../errors/database-unavailable.error';
-import { isConnectionError, isRecoveryConflict } from '../errors/connection-errors';
+import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
+import { isConnectionError, isRecoveryConflict } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
-import type { PoolRole } from '../pool/pool-role';
-import type { RouteTarget } from '../query/query-classification.interface';
+import type { PoolRole } from '../core/pool-role';
+import type { RouteTarget } from '../core/query-classification.interface';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
 import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { runStatement } from './statement-executor';
+import { runStatement } from '../core/statement-runner';
 
 /** A statement that ran, and where. */
 export interface ExecutedStatement<T> {

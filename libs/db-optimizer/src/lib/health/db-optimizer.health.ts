@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { ResultCacheService } from '../cache/result-cache.service';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { ResultCacheService } from '../result-cache/result-cache.service';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import { MetricsService } from '../metrics/metrics.service';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { ReplicaHealthService } from '../routing/replica-health.service';
-import { promiseTimeout } from './promise-timeout';
+import { withTimeout } from '../core/with-timeout';
 
 /** Options of one health check. */
 export interface DbOptimizerHealthCheckOptions {
@@ -100,7 +100,7 @@ export class DbOptimizerHealthIndicator {
     }
     const startedAt = Date.now();
     try {
-      await promiseTimeout(timeoutMs, pool.withClient((client) => client.query('SELECT 1')));
+      await withTimeout(pool.withClient((client) => client.query('SELECT 1')), timeoutMs, `${pool.name} ping`);
       health.status = 'up';
       health.responseTimeMs = Date.now() - startedAt;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../metrics/latency-histogram';
+import { LatencyHistogram } from '../core/latency-histogram';
 import type { ManagedPool } from '../pool/managed-pool';
 
 /** The live counters a window reads. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { resolveOptions } from '../config/resolve-options';
-import { POOL_RESIZE_JOB_NAME } from '../db-optimizer.constants';
+import { resolveOptions } from '../options/resolve-options';
+import { POOL_RESIZE_JOB_NAME } from '../core/db-optimizer.constants';
 import type { PoolManagerService } from '../pool/pool-manager.service';
 import { POOL_LOAD_SAMPLER_NAME } from './pool-resize.constants';
 import { PoolResizeJob } from './pool-resize.job';

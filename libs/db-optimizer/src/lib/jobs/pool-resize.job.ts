@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from '../db-optimizer.constants';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from '../core/db-optimizer.constants';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { POOL_LOAD_SAMPLER_NAME, samplePeriodMs } from './pool-resize.constants';
 import { MAX_CONNECTIONS_UNREADABLE, NO_SCHEDULER_REGISTRY, RESIZE_RUN_FAILED } from './pool-resize.messages';

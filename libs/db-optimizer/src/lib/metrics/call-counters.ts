@@ -1,8 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
-import { POOL_ROLES, type PoolRole } from '../pool/pool-role';
-import type { QueryType } from '../query/query-classification.interface';
+import { POOL_ROLES, type PoolRole } from '../core/pool-role';
+import type { QueryType } from '../core/query-classification.interface';
 import { METRIC_NAMES } from './metrics.constants';
-import type { CacheLevel, QuerySample } from './query-sample.interface';
+import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 
 const QUERY_TYPES: readonly QueryType[] = ['READ', 'WRITE', 'ANALYTICAL', 'TRANSACTIONAL'];
 /** `cached` label values; `none` when the database served the call. */

@@ -1,6 +1,6 @@
 import type { FingerprintStatsSnapshot } from './fingerprint-stats.interface';
-import { LatencyHistogram } from './latency-histogram';
-import type { QuerySample } from './query-sample.interface';
+import { LatencyHistogram } from '../core/latency-histogram';
+import type { QuerySample } from '../core/query-sample.interface';
 
 /**
  * Running totals of one statement shape. Mutable on purpose: recording

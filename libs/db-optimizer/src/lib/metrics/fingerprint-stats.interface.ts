@@ -1,4 +1,4 @@
-import type { PoolRole } from '../pool/pool-role';
+import type { PoolRole } from '../core/pool-role';
 
 /** Sort keys of `getFingerprintStats()`, all descending. */
 export type FingerprintOrder = 'totalTime' | 'calls' | 'mean';

@@ -1,5 +1,5 @@
 import { FingerprintStats } from './fingerprint-stats';
-import type { QuerySample } from './query-sample.interface';
+import type { QuerySample } from '../core/query-sample.interface';
 
 const call = (fingerprint: string, overrides: Partial<QuerySample> = {}): QuerySample => ({
   fingerprint,

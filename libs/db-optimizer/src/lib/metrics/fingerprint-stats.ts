@@ -1,6 +1,6 @@
 import { FingerprintEntry } from './fingerprint-entry';
 import type { FingerprintOrder, FingerprintStatsQuery, FingerprintStatsSnapshot } from './fingerprint-stats.interface';
-import type { QuerySample } from './query-sample.interface';
+import type { QuerySample } from '../core/query-sample.interface';
 import { toStoredSql } from './redact-sql';
 
 /** Key and text of calls whose SQL did not parse: their texts differ, so none of them stands for the group. */

@@ -1,5 +1,5 @@
-import { LatencyHistogram } from './latency-histogram';
-import type { CacheLevel, QuerySample } from './query-sample.interface';
+import { LatencyHistogram } from '../core/latency-histogram';
+import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 
 /** Plain counters of one bucket; every field is summed when buckets merge. */
 export interface BucketCounts {

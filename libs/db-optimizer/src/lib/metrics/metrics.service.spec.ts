@@ -1,6 +1,6 @@
 import { MetricsService } from './metrics.service';
-import type { MetricsServiceOptions } from './metrics-options.interface';
-import type { QuerySample } from './query-sample.interface';
+import type { MetricsServiceOptions } from '../options/metrics-options.interface';
+import type { QuerySample } from '../core/query-sample.interface';
 
 const TARGETS: MetricsServiceOptions['targets'] = {
   p90QueryTimeMs: 95,

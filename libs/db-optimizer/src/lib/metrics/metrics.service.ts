@@ -1,5 +1,6 @@
+import type { CacheMetricsSink } from '../core/cache-metrics-sink.interface';
 import { Injectable } from '@nestjs/common';
-import type { PerformanceTargets } from '../db-optimizer-options.interface';
+import type { PerformanceTargets } from '../options/db-optimizer-options.interface';
 import { FingerprintStats } from './fingerprint-stats';
 import type { FingerprintStatsQuery, FingerprintStatsSnapshot } from './fingerprint-stats.interface';
 import { MetricsBucket } from './metrics-bucket';
@@ -10,13 +11,13 @@ import {
   ROLLING_WINDOW_SLOTS,
 } from './metrics.constants';
 import { INVALID_METRICS_OPTION } from './metrics.messages';
-import type { MetricsServiceOptions } from './metrics-options.interface';
+import type { MetricsServiceOptions } from '../options/metrics-options.interface';
 import type { PerformanceMetrics } from './performance-metrics.interface';
 import { buildPerformanceSnapshot } from './performance-snapshot';
 import type { PrometheusMetrics } from './prometheus-metrics';
-import type { CacheLevel, QuerySample } from './query-sample.interface';
+import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 import { RollingWindow } from './rolling-window';
-import type { SlowQueryEntry, SlowQueryListener } from './slow-query-entry.interface';
+import type { SlowQueryEntry, SlowQueryListener } from '../core/slow-query-entry.interface';
 import { SlowQueryLog } from './slow-query-log';
 
 /** Longest duration recorded, in ms (the histograms' range): one hour. */
@@ -51,7 +52,7 @@ const integerOption = (name: string, value: number | undefined, fallback: number
  * metrics.getPerformanceMetrics().window.p90QueryTimeMs;
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements CacheMetricsSink {
   private readonly now: () => number;
   private readonly slowQueryThresholdMs: number;
   private readonly targets: Required<PerformanceTargets>;

@@ -1,4 +1,4 @@
-import type { PerformanceTargets } from '../db-optimizer-options.interface';
+import type { PerformanceTargets } from '../options/db-optimizer-options.interface';
 import type { MetricsBucket } from './metrics-bucket';
 import type { PerformanceSnapshot, TargetsMet } from './performance-metrics.interface';
 

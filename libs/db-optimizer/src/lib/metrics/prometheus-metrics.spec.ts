@@ -3,7 +3,7 @@ import { MetricsService } from './metrics.service';
 import type { MetricsStateProvider } from './metrics-state-provider.interface';
 import { METRIC_NAMES } from './metrics.constants';
 import { PrometheusMetrics } from './prometheus-metrics';
-import type { QuerySample } from './query-sample.interface';
+import type { QuerySample } from '../core/query-sample.interface';
 
 interface Sample {
   name: string;

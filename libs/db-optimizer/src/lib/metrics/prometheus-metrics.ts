@@ -10,7 +10,7 @@ import {
   QUERY_DURATION_BUCKETS_SECONDS,
 } from './metrics.constants';
 import type { MetricsStateProvider } from './metrics-state-provider.interface';
-import type { CacheLevel, QuerySample } from './query-sample.interface';
+import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 import { registerStateCollectors } from './state-collectors';
 
 /**

@@ -1,6 +1,6 @@
-import type { QueryMetadata } from '../execution/query-options.interface';
-import type { QueryClassification } from '../query/query-classification.interface';
-import type { QuerySample } from './query-sample.interface';
+import type { QueryMetadata } from '../core/query-options.interface';
+import type { QueryClassification } from '../core/query-classification.interface';
+import type { QuerySample } from '../core/query-sample.interface';
 
 /**
  * What the metrics learn of one call: normalized text and fingerprint only,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { SlowQueryEntry } from './slow-query-entry.interface';
+import type { SlowQueryEntry } from '../core/slow-query-entry.interface';
 import { SlowQueryLog } from './slow-query-log';
 
 const entry = (durationMs: number): SlowQueryEntry => ({

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SLOW_QUERY_LISTENER_FAILED } from './metrics.messages';
-import type { SlowQueryEntry, SlowQueryListener } from './slow-query-entry.interface';
+import type { SlowQueryEntry, SlowQueryListener } from '../core/slow-query-entry.interface';
 
 /**
  * The latest slow calls, in a fixed-size ring (the oldest is overwritten),

@@ -2,13 +2,13 @@ import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import { Pool, PoolClient } from 'pg';
-import { DatabaseUnavailableError } from '../errors/database-unavailable.error';
-import { isConnectionError } from '../errors/connection-errors';
-import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../errors/messages';
-import { PoolExhaustedError } from '../errors/pool-exhausted.error';
-import { LatencyHistogram } from '../metrics/latency-histogram';
+import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
+import { isConnectionError } from '../core/errors/connection-errors';
+import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../core/errors/messages';
+import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
+import { LatencyHistogram } from '../core/latency-histogram';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
-import type { PoolRole } from './pool-role';
+import type { PoolRole } from '../core/pool-role';
 
 /** Everything one pool needs to open connections. */
 export interface ManagedPoolConfig {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import { ManagedPool, PoolStats } from './managed-pool';
-import type { PoolRole } from './pool-role';
+import type { PoolRole } from '../core/pool-role';
 
 /**
  * One `pg` pool per role and per server: the primary, each read replica, and

@@ -1,5 +1,5 @@
 import { ConsistencyTracker } from './consistency-tracker';
-import { parseLsn } from './lsn';
+import { parseLsn } from '../core/lsn';
 
 describe('ConsistencyTracker', () => {
   it('remembers the latest write position per session and never moves it back', () => {

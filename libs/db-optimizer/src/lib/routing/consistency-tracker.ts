@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
-import { currentWalLsn } from '../execution/statement-executor';
-import { formatLsn, parseLsn } from './lsn';
+import { currentWalLsn } from '../core/statement-runner';
+import { formatLsn, parseLsn } from '../core/lsn';
 
 /** Sessions remembered for read-your-writes; the least recent are forgotten first. */
 const MAX_SESSIONS = 100_000;

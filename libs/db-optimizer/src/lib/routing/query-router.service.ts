@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
-import type { PoolRole } from '../pool/pool-role';
-import type { RouteTarget } from '../query/query-classification.interface';
+import type { PoolRole } from '../core/pool-role';
+import type { RouteTarget } from '../core/query-classification.interface';
 import { ReplicaHealthService } from './replica-health.service';
 import type { ReplicaState } from './replica-state';
 

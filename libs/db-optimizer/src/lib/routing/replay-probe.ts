@@ -1,4 +1,4 @@
-import { parseLsn } from './lsn';
+import { parseLsn } from '../core/lsn';
 import type { ReplicaState } from './replica-state';
 
 /** A replica seen behind this recently is not asked again: under real lag, reads go straight to the primary. */

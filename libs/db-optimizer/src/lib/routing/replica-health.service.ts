@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { ReplicaState } from './replica-state';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import { PoolManagerService } from '../pool/pool-manager.service';
-import { parseLsn } from './lsn';
+import { parseLsn } from '../core/lsn';
 import { ReplicaHealthService } from './replica-health.service';
 import type { ReplicaState } from './replica-state';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import type { ResolvedDbOptimizerOptions } from '../config/resolved-options.interface';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../db-optimizer.constants';
-import type { StatementResult, StatementRunner } from '../execution/statement-executor';
+import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
+import type { StatementResult, StatementRunner } from '../core/statement-runner';
 import { StatementCache } from './statement-cache';
 
 /**

@@ -10,6 +10,7 @@ import { StatementCacheCounters } from './statement-cache-counters';
 import type { StatementCacheOptions, StatementClient, StatementExecution } from './statement-cache-options.interface';
 import { classifyStatementFailure } from './statement-failure';
 import { chooseRecovery } from './statement-recovery';
+import { assertNever } from '../core/assert-never';
 
 /**
  * Prepares repeated parameterized statements automatically, per connection.
@@ -255,8 +256,4 @@ function runUnnamed<T extends QueryResultRow>(client: StatementClient, sql: stri
  */
 function mayDeallocate(status: TransactionStatus | undefined): boolean {
   return status === 'I' || status === undefined;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled statement recovery: ${String(value)}`);
 }

@@ -1,4 +1,5 @@
 import type { StatementFailure } from './statement-failure';
+import { assertNever } from '../core/assert-never';
 
 /**
  * What to do after a named execution failed, so the cache, pg's records and the server agree again.
@@ -30,8 +31,4 @@ export function chooseRecovery(failure: StatementFailure, parsed: boolean, mayRe
     default:
       return assertNever(failure);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled statement failure kind: ${String(value)}`);
 }

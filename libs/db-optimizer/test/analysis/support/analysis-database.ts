@@ -1,8 +1,8 @@
 import { Pool, PoolClient } from 'pg';
 import { waitFor } from '../../../../../tools/testing/wait-for';
 import { testEnv, uniqueSchema } from '../../../../../tools/testing/test-env';
-import type { ExplainRunner } from '../../../src/lib/query/analysis/explain-runner.interface';
-import { loadSqlParser } from '../../../src/lib/query/parser';
+import type { ExplainRunner } from '../../../src/lib/analysis/explain-runner.interface';
+import { loadSqlParser } from '../../../src/lib/sql/parser';
 
 /**
  * The runner the library builds over its pools, reduced to two `pg` pools.

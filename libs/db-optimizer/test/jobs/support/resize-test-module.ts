@@ -2,8 +2,10 @@ import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import type { PoolClient } from 'pg';
-import { DB_OPTIMIZER_RESOLVED_OPTIONS, type DbOptimizerOptions, type ManagedPool, PoolManagerService } from '@db-optimizer/core';
-import { resolveOptions } from '../../../src/lib/config/resolve-options';
+import { DB_OPTIMIZER_RESOLVED_OPTIONS, type DbOptimizerOptions } from '@db-optimizer/core';
+import type { ManagedPool } from '../../../src/lib/pool/managed-pool';
+import { PoolManagerService } from '../../../src/lib/pool/pool-manager.service';
+import { resolveOptions } from '../../../src/lib/options/resolve-options';
 import { PoolResizeJob } from '../../../src/lib/jobs/pool-resize.job';
 
 /** Long enough that no timed run lands inside a test: tests call `runOnce()` themselves. */

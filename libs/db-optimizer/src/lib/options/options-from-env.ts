@@ -1,0 +1,84 @@
+import type { DbOptimizerOptions } from './db-optimizer-options.interface';
+import { INVALID_ENV, MISSING_ENV } from '../core/errors/messages';
+import { redactUrl } from './resolve-options';
+
+/**
+ * Builds module options from the environment. Unset variables keep the
+ * module defaults; a bad value throws, naming the variable and what it expects.
+ * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` apply to every role.
+ * @publicApi
+ *
+ * @example
+ * DbOptimizerModule.forRootAsync({ useFactory: () => dbOptimizerOptionsFromEnv() })
+ */
+export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DbOptimizerOptions {
+  const primaryUrl = env['DATABASE_PRIMARY_URL'];
+  if (!primaryUrl) throw new Error(MISSING_ENV('DATABASE_PRIMARY_URL'));
+  const options: DbOptimizerOptions = {
+    primaryUrl: url(env, 'DATABASE_PRIMARY_URL', primaryUrl),
+    readReplicaUrls: list(env['DATABASE_READ_REPLICA_URL']).map((value) => url(env, 'DATABASE_READ_REPLICA_URL', value)),
+  };
+  if (env['DATABASE_ANALYTICS_URL']) options.analyticsReplicaUrl = url(env, 'DATABASE_ANALYTICS_URL', env['DATABASE_ANALYTICS_URL']);
+  const min = integer(env, 'DB_POOL_MIN_SIZE', 0);
+  const max = integer(env, 'DB_POOL_MAX_SIZE', 1);
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new Error(INVALID_ENV('DB_POOL_MIN_SIZE', String(min), `at most DB_POOL_MAX_SIZE (${max})`));
+  }
+  if (min !== undefined || max !== undefined) {
+    const sizes = { ...(min !== undefined && { min }), ...(max !== undefined && { max }) };
+    options.primaryPool = sizes;
+    options.readReplicaPool = sizes;
+    options.analyticsPool = sizes;
+  }
+  assign(options, 'slowQueryThresholdMs', integer(env, 'SLOW_QUERY_THRESHOLD_MS', 0));
+  assign(options, 'acquireTimeoutMs', integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 1));
+  assign(options, 'statementTimeoutMs', integer(env, 'DB_STATEMENT_TIMEOUT_MS', 0));
+  assign(options, 'enablePreparedStatements', boolean(env, 'ENABLE_PREPARED_STATEMENTS'));
+  assign(options, 'enableQueryOptimization', boolean(env, 'ENABLE_QUERY_OPTIMIZATION'));
+  assign(options, 'enableCache', boolean(env, 'ENABLE_CACHE'));
+  assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
+  assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
+  assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
+  assign(options, 'reservedConnections', integer(env, 'DB_RESERVED_CONNECTIONS', 0));
+  if (env['REDIS_URL']) options.redisUrl = url(env, 'REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:']);
+  return options;
+}
+
+function assign<K extends keyof DbOptimizerOptions>(options: DbOptimizerOptions, key: K, value: DbOptimizerOptions[K] | undefined): void {
+  if (value !== undefined) options[key] = value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, value: string, protocols = ['postgres:', 'postgresql:']): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(INVALID_ENV(name, redactUrl(value), `a URL such as ${protocols[0]}//user@host:port/…`));
+  }
+  if (!protocols.includes(parsed.protocol)) throw new Error(INVALID_ENV(name, redactUrl(value), `a URL starting with ${protocols.join(' or ')}//`));
+  return value;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, minimum: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum) throw new Error(INVALID_ENV(name, raw, `a whole number ≥ ${minimum}`));
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const normalized = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  throw new Error(INVALID_ENV(name, raw, 'true or false'));
+}

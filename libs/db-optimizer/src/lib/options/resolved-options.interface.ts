@@ -1,0 +1,23 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { DbOptimizerOptions, PerformanceTargets } from './db-optimizer-options.interface';
+
+type Sizes = { min: number; max: number };
+
+/** Options with every default applied; what the services read. */
+export interface ResolvedDbOptimizerOptions
+  extends Required<
+    Omit<
+      DbOptimizerOptions,
+      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+    >
+  > {
+  analyticsReplicaUrl?: string;
+  redisUrl?: string;
+  cacheNamespace?: string;
+  ssl?: boolean | ConnectionOptions;
+  primaryPool: Sizes;
+  readReplicaPool: Sizes;
+  analyticsPool: Sizes;
+  replicaLag: { maxBytes: number; maxMs: number; checkIntervalMs: number; consecutiveChecks: number };
+  targets: Required<PerformanceTargets>;
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { RouteTarget } from '../core/query-classification.interface';
+
+/**
+ * Who sees the data: the database (host, port, name) and the user, never the password.
+ * Two URLs naming the same server differently (localhost vs 127.0.0.1) make different
+ * identities: give every instance the same spelling of the primary URL.
+ */
+export interface DatabaseIdentity {
+  /** `host:port/database`: shared by every user of the database (versions, invalidation channel). */
+  database: string;
+  /** The user: results may differ per user (privileges, row-level security). */
+  user: string;
+}
+
+/** Reads the identity from the primary URL, with libpq's defaults (port 5432, database named after the user). */
+export function databaseIdentity(primaryUrl: string): DatabaseIdentity {
+  const url = new URL(primaryUrl);
+  const user = decodeURIComponent(url.username) || 'postgres';
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || user;
+  return { database: `${url.hostname.toLowerCase()}:${url.port || '5432'}/${database}`, user };
+}
+
+/** What makes one cached result: everything that can change the rows it holds. */
+export interface CacheKeyParts {
+  identity: DatabaseIdentity;
+  /** Route target: where the read would run (the role/scope). */
+  target: RouteTarget;
+  /** The SQL text, or what stands for it (`statementIdentity()`). */
+  sql: string;
+  /** `encodeParamsForKey()` of the values. */
+  params: string;
+  /** `VersionMap.capture()` signature: the versions of everything the read depends on. */
+  versions: string;
+}
+
+/**
+ * The in-process key of a cached result: its parts joined, each length-prefixed so no
+ * two different sets of parts can produce the same string. No hashing here: an L1 hit
+ * must cost a string join and a Map lookup. Redis gets a digest of it (`redisKeyOf`).
+ *
+ * @example
+ * const key = cacheKey({ identity, target: 'read_replica', sql, params: encodeParamsForKey(values)!, versions });
+ */
+export function cacheKey(parts: CacheKeyParts): string {
+  let key = '';
+  for (const part of [parts.identity.database, parts.identity.user, parts.target, parts.sql, parts.params, parts.versions]) {
+    key += `${part.length}:${part}`;
+  }
+  return key;
+}
+
+/** The Redis form of a key: a SHA-256 of it, so Redis keys stay short whatever the parameters. */
+export function redisKeyOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}
+
+/** A short, stable name for the database, for Redis keys and the channel. */
+export function namespaceOf(identity: DatabaseIdentity): string {
+  return createHash('sha256').update(identity.database).digest('hex').slice(0, 16);
+}

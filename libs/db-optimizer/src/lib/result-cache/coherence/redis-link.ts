@@ -1,0 +1,126 @@
+import type Redis from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
+import { REDIS_QUIT_TIMEOUT_MS } from '../result-cache.constants';
+import { withTimeout } from '../../core/with-timeout';
+
+/** What the cache does when the link changes state. */
+export interface RedisLinkHooks {
+  /** Both clients are connected: bring this instance in line (subscribe, sync, epoch). Throwing keeps the link down. */
+  onUp(): Promise<void>;
+  /** The link was lost (or is suspect): stop trusting Redis until `onUp` succeeds again. */
+  onDown(reason: string): void;
+}
+
+/** Timings of the link. */
+export interface RedisLinkTimings {
+  commandTimeoutMs: number;
+  healthCheckIntervalMs: number;
+  connectTimeoutMs: number;
+}
+
+/**
+ * Health of the result cache's Redis: up only once `onUp` has succeeded and until any
+ * failure (a closed connection, an error, a timed-out call, a failed ping). While down, a
+ * timer pings and retries `onUp` when both clients are connected again.
+ */
+export class RedisLink {
+  private state: 'starting' | 'up' | 'down' | 'stopped' = 'starting';
+  private generation = 0;
+  private bringingUp: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastReason = '';
+
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly timings: RedisLinkTimings,
+    private readonly hooks: RedisLinkHooks,
+  ) {}
+
+  get healthy(): boolean {
+    return this.state === 'up';
+  }
+
+  /** Why the link went down last. */
+  get downReason(): string {
+    return this.lastReason;
+  }
+
+  /** Connects and brings the cache up; resolves either way (down when Redis does not answer). */
+  async start(): Promise<void> {
+    for (const client of this.clients) {
+      client.on('close', () => this.markDown('connection closed'));
+      client.on('ready', () => {
+        if (this.state === 'down') void this.bringUp();
+      });
+    }
+    this.timer = setInterval(() => void this.check(), this.timings.healthCheckIntervalMs);
+    this.timer.unref();
+    try {
+      await withTimeout(Promise.all(this.clients.map((client) => client.connect())), this.timings.connectTimeoutMs, 'Redis connect');
+      await this.bringUp();
+    } catch (error) {
+      this.markDown((error as Error).message);
+    }
+    if (this.state !== 'up') this.markDown(this.lastReason || 'not reachable at start');
+  }
+
+  /** Reports a failure seen by a caller (timeout, error): the link goes down until it recovers. */
+  markDown(reason: string): void {
+    if (this.state === 'stopped' || this.state === 'down') return;
+    this.state = 'down';
+    this.generation++;
+    this.lastReason = reason;
+    this.hooks.onDown(reason);
+  }
+
+  /** Stops the checks and closes both clients (QUIT, or a plain close when QUIT hangs). */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    clearInterval(this.timer);
+    await Promise.all(
+      this.clients.map(async (client) => {
+        try {
+          if (client.status === 'ready') await withTimeout(client.quit(), REDIS_QUIT_TIMEOUT_MS, 'Redis QUIT');
+        } catch {
+          // QUIT did not answer: closing the socket is all that is left to do.
+        }
+        client.disconnect();
+      }),
+    );
+  }
+
+  private get clients(): Redis[] {
+    return [this.connection.client, this.connection.subscriber];
+  }
+
+  private async check(): Promise<void> {
+    if (this.state === 'up') {
+      try {
+        await Promise.all(this.clients.map((client) => withTimeout(client.ping(), this.timings.commandTimeoutMs, 'Redis PING')));
+      } catch (error) {
+        this.markDown((error as Error).message);
+      }
+      return;
+    }
+    if (this.state === 'down' && this.clients.every((client) => client.status === 'ready')) await this.bringUp();
+  }
+
+  /** Runs `onUp` once at a time; the link is up only if nothing failed meanwhile. */
+  private bringUp(): Promise<void> {
+    if (this.bringingUp) return this.bringingUp;
+    const generation = this.generation;
+    this.bringingUp = this.hooks
+      .onUp()
+      .then(() => {
+        if (this.generation === generation && this.state !== 'stopped') this.state = 'up';
+      })
+      .catch((error: unknown) => {
+        this.lastReason = (error as Error).message;
+        if (this.state === 'starting') this.markDown(this.lastReason);
+      })
+      .finally(() => {
+        this.bringingUp = undefined;
+      });
+    return this.bringingUp;
+  }
+}

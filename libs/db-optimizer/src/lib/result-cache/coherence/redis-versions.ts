@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { formatLsn, parseLsn } from '../../core/lsn';
+import { encodeChangeBody } from './change-message';
+import { EPOCH_FIELD, fieldsOf, VersionChange } from './version-change';
+import type { Stamp } from './version-stamp';
+import { BUMP_VERSIONS_SCRIPT } from './version-script';
+
+/** Redis names of one namespace. */
+export interface VersionKeys {
+  clock: string;
+  versions: string;
+  channel: string;
+  /** A random id set once: when it changes, Redis lost its data (and the counters with it). */
+  incarnation: string;
+}
+
+/** Counters as Redis holds them (rows are never stored: their table's `wide` bounds them). */
+export interface SyncedVersions {
+  epoch?: Stamp;
+  all: Map<string, Stamp>;
+  wide: Map<string, Stamp>;
+}
+
+type BumpClient = Redis & {
+  dboBumpVersions(clock: string, versions: string, ...args: string[]): Promise<string>;
+};
+
+/**
+ * Names of a namespace's keys and channel. Pub/sub ignores Redis database numbers, so the
+ * channel names the database: instances on another database number have other counters
+ * and another clock, and must not mix stamps with these.
+ */
+export function versionKeys(prefix: string, redisDatabase: number): VersionKeys {
+  return {
+    clock: `${prefix}:clock`,
+    versions: `${prefix}:versions`,
+    channel: `${prefix}:changes:${redisDatabase}`,
+    incarnation: `${prefix}:incarnation`,
+  };
+}
+
+/**
+ * The version counters in Redis: bump-and-publish in one script, and a read of them all
+ * for an instance that starts. The hash holds two fields per table and the epoch, so
+ * reading it whole stays small.
+ */
+export class RedisVersions {
+  private readonly client: BumpClient;
+
+  constructor(
+    client: Redis,
+    private readonly keys: VersionKeys,
+    private readonly origin: string,
+  ) {
+    client.defineCommand('dboBumpVersions', { numberOfKeys: 2, lua: BUMP_VERSIONS_SCRIPT });
+    this.client = client as BumpClient;
+  }
+
+  /** Bumps and publishes; resolves with the stamp Redis gave the change. */
+  async bump(change: Omit<VersionChange, 'stamp'>, minStamp: number, sentAt: number): Promise<number> {
+    const body = encodeChangeBody(change, this.origin, sentAt);
+    const lsn = change.lsn === undefined ? '' : formatLsn(change.lsn);
+    const stamp = await this.client.dboBumpVersions(
+      this.keys.clock,
+      this.keys.versions,
+      String(minStamp),
+      this.keys.channel,
+      lsn,
+      body,
+      ...fieldsOf(change),
+    );
+    return Number(stamp);
+  }
+
+  /** This Redis' incarnation id, created by the first instance that asks. */
+  async incarnation(): Promise<string> {
+    const mine = randomUUID();
+    return (await this.client.set(this.keys.incarnation, mine, 'NX', 'GET')) ?? mine;
+  }
+
+  /** Every counter Redis holds. */
+  async readAll(): Promise<SyncedVersions> {
+    const fields = await this.client.hgetall(this.keys.versions);
+    const synced: SyncedVersions = { all: new Map(), wide: new Map() };
+    for (const [field, value] of Object.entries(fields)) {
+      const stamp = parseStamp(value);
+      if (!stamp) continue;
+      if (field === EPOCH_FIELD) synced.epoch = stamp;
+      else if (field.startsWith('a:')) synced.all.set(field.slice(2), stamp);
+      else if (field.startsWith('w:')) synced.wide.set(field.slice(2), stamp);
+    }
+    return synced;
+  }
+}
+
+function parseStamp(value: string): Stamp | undefined {
+  const at = value.indexOf('@');
+  const stamp = Number(at < 0 ? value : value.slice(0, at));
+  if (!Number.isSafeInteger(stamp)) return undefined;
+  const lsn = at < 0 || at === value.length - 1 ? undefined : parseLsn(value.slice(at + 1));
+  return { value: stamp, lsn };
+}

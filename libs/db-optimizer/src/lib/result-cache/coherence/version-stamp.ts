@@ -1,0 +1,25 @@
+import { laterLsn } from '../../core/lsn';
+
+/**
+ * One version counter's value: a stamp that only grows (0: never bumped), and the WAL
+ * position of the latest write behind it, so a result cached at this version is loaded
+ * from a server that has replayed that write.
+ */
+export interface Stamp {
+  readonly value: number;
+  readonly lsn?: bigint;
+}
+
+/** The value of a counter nothing has bumped yet. */
+export const NO_STAMP: Stamp = { value: 0 };
+
+/**
+ * Merges what a bump says into a counter: the larger stamp wins, and the WAL position is
+ * the later of both whatever the stamps (two writers may get their stamps in the opposite
+ * order of their commits; the position must cover both).
+ */
+export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined): Stamp {
+  const nextLsn = laterLsn(current.lsn, lsn);
+  if (value <= current.value && nextLsn === current.lsn) return current;
+  return { value: Math.max(value, current.value), lsn: nextLsn };
+}

@@ -1,0 +1,75 @@
+import type { QueryOptions } from '../core/query-options.interface';
+import type { StatementSafety } from '../classify/statement-safety';
+import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
+import { parseLsn } from '../core/lsn';
+import { cacheKey, DatabaseIdentity } from './cache-key';
+import { INVALID_CACHE_TTL } from './result-cache.messages';
+import { statementIdentity } from './statement-identity';
+import { encodeParamsForKey } from './typed-params';
+import type { TableScope } from './coherence/version-change';
+import type { VersionCapture } from './coherence/version-map';
+
+/** The dependency analyzer as the read path uses it (`CacheDependencyAnalyzer` fits). */
+export interface ReadDependencySource {
+  /** Tables and rows the read's result depends on; undefined when unknown (the read is not cached). */
+  readDependencies(classification: QueryClassification, params: readonly unknown[]): Promise<{ tables: TableScope[] } | undefined>;
+}
+
+/** What deciding whether and how to cache a read needs. */
+export interface ReadPlanner {
+  identity: DatabaseIdentity;
+  safetyOf(classification: QueryClassification): StatementSafety | Promise<StatementSafety>;
+  dependencies: ReadDependencySource;
+  capture(dependencies: readonly TableScope[]): VersionCapture;
+  /** Latest WAL position of any write applied to the versions. */
+  latestLsn(): bigint | undefined;
+}
+
+/** A cacheable read: its key, built from the versions captured before it runs. */
+export interface ReadPlan {
+  key: string;
+  capture: VersionCapture;
+}
+
+/**
+ * Decides whether a read may be cached and builds its key. Undefined means "run it
+ * uncached": a text the parser flags (locks, volatile or time functions, temp or catalog
+ * tables), a function that is not immutable, parameters whose sent text is unknown,
+ * unknown dependencies, or a consistency token newer than any write this instance has
+ * heard of (its write may not have invalidated here yet).
+ */
+export async function planRead(
+  planner: ReadPlanner,
+  classification: QueryClassification,
+  params: readonly unknown[],
+  target: RouteTarget,
+  options: QueryOptions,
+): Promise<ReadPlan | undefined> {
+  if (!classification.cacheable) return undefined;
+  const safety = planner.safetyOf(classification);
+  if (!(safety instanceof Promise ? await safety : safety).deterministic) return undefined;
+  if (options.consistencyToken !== undefined && !tokenHeard(planner, options.consistencyToken)) return undefined;
+  const statement = statementIdentity(classification);
+  const paramsText = encodeParamsForKey(params);
+  if (statement === undefined || paramsText === undefined) return undefined;
+  const dependencies = await planner.dependencies.readDependencies(classification, params);
+  if (!dependencies) return undefined;
+  // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
+  const capture = planner.capture(dependencies.tables);
+  const key = cacheKey({ identity: planner.identity, target, sql: statement, params: paramsText, versions: capture.signature });
+  return { key, capture };
+}
+
+/** The call's TTL in ms: `ttlSeconds`, else the module's default; 0 means "do not cache this call". */
+export function ttlMsOf(options: QueryOptions, defaultSeconds: number): number {
+  const seconds = options.ttlSeconds ?? defaultSeconds;
+  if (seconds === 0) return 0;
+  if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new TypeError(INVALID_CACHE_TTL(seconds));
+  return seconds * 1000;
+}
+
+function tokenHeard(planner: ReadPlanner, token: string): boolean {
+  const wanted = parseLsn(token);
+  const latest = planner.latestLsn();
+  return wanted !== undefined && latest !== undefined && latest >= wanted;
+}

@@ -1,0 +1,138 @@
+import { Logger } from '@nestjs/common';
+import { ChangeFeed } from './coherence/change-feed';
+import type { ChangeMessage } from './coherence/change-message';
+import type { MemoryCache } from './memory-cache';
+import { createRedisConnection, RedisConnection, redisDatabaseOf } from './redis-connection';
+import { RedisL2 } from './redis-l2';
+import { RedisLink } from './coherence/redis-link';
+import { RedisVersions, versionKeys } from './coherence/redis-versions';
+import { PRIMARY_LSN_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from './result-cache.constants';
+import { REDIS_BACK, REDIS_DOWN, REDIS_NOT_REACHABLE_AT_START } from './result-cache.messages';
+import type { ResultCacheCounters } from './result-cache-counters';
+import { epochMs, VersionCoordinator } from './coherence/version-coordinator';
+import { laterLsn } from '../core/lsn';
+import { withTimeout } from '../core/with-timeout';
+
+/** What the Redis side needs from the rest of the cache. */
+export interface RedisSideOptions {
+  url: string;
+  /** Namespace of keys and channel: shared by every instance on the same database. */
+  prefix: string;
+  /** Identifies this instance's own messages. */
+  origin: string;
+  timeoutMs: number;
+  healthCheckIntervalMs: number;
+  coordinator: VersionCoordinator;
+  memory: MemoryCache;
+  counters: ResultCacheCounters;
+  /** The primary's WAL position now, for the epoch bump ending an outage (undefined without replicas). */
+  currentLsn(): Promise<bigint | undefined>;
+}
+
+/**
+ * Redis for the result cache: L2 entries, version counters and the change channel, with
+ * its health. Starting syncs the versions from Redis (no flush). Coming back from an
+ * outage bumps the global epoch instead: this instance may have missed other instances'
+ * changes, and its own were not published, so nothing cached before can be trusted.
+ */
+export class RedisSide {
+  private readonly logger = new Logger('ResultCache:Redis');
+  readonly link: RedisLink;
+  readonly l2: RedisL2;
+  private readonly versions: RedisVersions;
+  private readonly feed: ChangeFeed;
+  /** `coordinator.appliedLocally` when this instance was last in line with Redis. */
+  private localAtSync = 0;
+  private incarnation: string | undefined;
+  private everUp = false;
+
+  private constructor(
+    private readonly connection: RedisConnection,
+    private readonly options: RedisSideOptions,
+  ) {
+    const keys = versionKeys(options.prefix, redisDatabaseOf(options.url));
+    this.versions = new RedisVersions(connection.client, keys, options.origin);
+    this.feed = new ChangeFeed((message) => this.receive(message));
+    connection.subscriber.on('message', (channel: string, text: string) => {
+      if (channel === keys.channel) this.feed.receive(text);
+    });
+    this.link = new RedisLink(
+      connection,
+      { commandTimeoutMs: options.timeoutMs, healthCheckIntervalMs: options.healthCheckIntervalMs, connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS },
+      { onUp: () => this.bringInLine(keys.channel), onDown: (reason) => this.onDown(reason) },
+    );
+    this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, (reason) => this.link.markDown(reason));
+    options.coordinator.attach({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs: options.timeoutMs });
+  }
+
+  /** Creates the clients; `start()` connects them. */
+  static async create(options: RedisSideOptions): Promise<RedisSide> {
+    let side: RedisSide | undefined;
+    const connection = await createRedisConnection(options.url, options.timeoutMs, (error) => side?.onClientError(error));
+    side = new RedisSide(connection, options);
+    return side;
+  }
+
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  stop(): Promise<void> {
+    return this.link.stop();
+  }
+
+  /**
+   * Subscribes, then reads every counter from Redis, which covers whatever messages were
+   * missed meanwhile (no flush needed for those). Two things it cannot cover: changes this
+   * instance applied with local stamps (never published, so other instances and L2 know
+   * nothing of them), and Redis having lost its data (counters gone). Either way the
+   * global epoch is bumped and memory cleared: nothing cached before or during the outage
+   * is served again, on any instance.
+   */
+  private async bringInLine(channel: string): Promise<void> {
+    const { coordinator, memory, timeoutMs } = this.options;
+    const localBefore = coordinator.appliedLocally;
+    await withTimeout(this.connection.subscriber.subscribe(channel), timeoutMs, 'Redis SUBSCRIBE');
+    const incarnation = await withTimeout(this.versions.incarnation(), timeoutMs, 'Redis SET');
+    const redisLostData = this.incarnation !== undefined && incarnation !== this.incarnation;
+    if (localBefore > this.localAtSync || redisLostData) await this.flushEverywhere();
+    const synced = await withTimeout(this.versions.readAll(), timeoutMs, 'Redis HGETALL');
+    coordinator.map.applySynced(synced.epoch, synced.all, synced.wide);
+    // A write that went local while this ran is unpublished too: stay down, the next attempt flushes again.
+    if (coordinator.appliedLocally !== localBefore) throw new Error('a change was applied locally while coming back; trying again');
+    // Entries cached before this instance ever reached Redis may predate changes a restarted Redis no longer shows.
+    if (!this.everUp) memory.clear();
+    this.localAtSync = localBefore;
+    this.incarnation = incarnation;
+    this.everUp = true;
+  }
+
+  private async flushEverywhere(): Promise<void> {
+    const { coordinator, memory, timeoutMs } = this.options;
+    // Loads after the flush must see every write of the outage, this instance's and others'.
+    const primaryLsn = await withTimeout(this.options.currentLsn(), PRIMARY_LSN_TIMEOUT_MS, 'The primary').catch(() => undefined);
+    const lsn = laterLsn(coordinator.map.latestLsn, primaryLsn);
+    const stamp = await coordinator.viaRedis({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs }, { flushAll: true, tables: [], lsn });
+    memory.clear();
+    this.options.counters.flushes++;
+    this.logger.log(REDIS_BACK(String(stamp)));
+  }
+
+  private onDown(reason: string): void {
+    this.options.counters.outages++;
+    this.logger.warn(this.everUp ? REDIS_DOWN(reason) : REDIS_NOT_REACHABLE_AT_START(REDIS_CONNECT_TIMEOUT_MS));
+  }
+
+  private onClientError(error: Error): void {
+    this.options.counters.redisErrors++;
+    this.link.markDown(error.message);
+  }
+
+  private receive(message: ChangeMessage): void {
+    this.options.coordinator.map.apply(message.change);
+    if (message.origin === this.options.origin) return;
+    this.options.counters.received++;
+    // The steady-state window only: a bump delivered late because Redis hung is an outage, bounded by the outage rules.
+    if (this.link.healthy && Number.isFinite(message.sentAt)) this.options.counters.crossInstanceWindow.recordMs(epochMs() - message.sentAt);
+  }
+}

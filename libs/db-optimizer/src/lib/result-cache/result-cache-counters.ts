@@ -1,0 +1,54 @@
+import { LatencyHistogram } from '../core/latency-histogram';
+import type { ResultCacheStats } from './result-cache-stats.interface';
+
+/** What the counters do not hold themselves: state read from the other parts. */
+export interface ResultCacheState {
+  enabled: boolean;
+  redis: ResultCacheStats['redis'];
+  memory: { size: number; bytes: number };
+  coalesced: number;
+  rowVersions: ResultCacheStats['rowVersions'];
+}
+
+/**
+ * The result cache's counters, shared by its parts; `ResultCacheService.stats()` reads them.
+ * Plain fields: they are incremented on the hot path.
+ */
+export class ResultCacheCounters {
+  memoryHits = 0;
+  memoryMisses = 0;
+  redisHits = 0;
+  redisMisses = 0;
+  redisSkipped = 0;
+  redisErrors = 0;
+  loads = 0;
+  refreshes = 0;
+  bypassed = 0;
+  invalidations = 0;
+  flushes = 0;
+  received = 0;
+  outages = 0;
+  /** Cross-instance invalidation window: a write's bump sent by another instance → applied here. */
+  readonly crossInstanceWindow = new LatencyHistogram();
+
+  /** Everything at once, as `stats()` reports it. */
+  snapshot(state: ResultCacheState): ResultCacheStats {
+    const window = this.crossInstanceWindow;
+    return {
+      enabled: state.enabled,
+      redis: state.redis,
+      memory: { entries: state.memory.size, bytes: state.memory.bytes, hits: this.memoryHits, misses: this.memoryMisses },
+      redisLevel: { hits: this.redisHits, misses: this.redisMisses, skipped: this.redisSkipped, errors: this.redisErrors },
+      loads: this.loads,
+      refreshes: this.refreshes,
+      coalesced: state.coalesced,
+      bypassed: this.bypassed,
+      invalidations: this.invalidations,
+      flushes: this.flushes,
+      received: this.received,
+      outages: this.outages,
+      rowVersions: state.rowVersions,
+      crossInstanceWindowMs: { count: window.count, p50: window.percentileMs(50), p99: window.percentileMs(99), max: window.maxMs },
+    };
+  }
+}

@@ -1,0 +1,23 @@
+/** Prefix of every Redis key and channel of the result cache. */
+export const RESULT_CACHE_REDIS_PREFIX = 'dbo';
+
+/** Format of L2 entries, in their keys: instances of another release (another format) never read them. */
+export const RESULT_FORMAT_VERSION = 1;
+
+/** Keyv namespace of L2 entries: their Redis keys read `db-optimizer:dbo:<namespace>:r1:<hash>`. */
+export const RESULT_CACHE_KEYV_NAMESPACE = 'db-optimizer';
+
+/** A read naming more rows than this depends on the whole table instead (smaller key, same safety). */
+export const MAX_ROW_KEYS_PER_READ = 64;
+
+/** A write naming more rows than this bumps its table's version instead (bounded messages). */
+export const MAX_ROW_KEYS_PER_WRITE = 1000;
+
+/** Longest wait for the connection to Redis at start before the cache starts without it (ms). */
+export const REDIS_CONNECT_TIMEOUT_MS = 2000;
+
+/** Longest wait for the primary's WAL position when Redis comes back (ms); without it the flush relies on what this instance knows. */
+export const PRIMARY_LSN_TIMEOUT_MS = 1000;
+
+/** Longest wait for a clean QUIT at shutdown before the socket is simply closed (ms). */
+export const REDIS_QUIT_TIMEOUT_MS = 500;

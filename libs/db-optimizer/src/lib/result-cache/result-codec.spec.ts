@@ -1,0 +1,59 @@
+import type { OptimizedQueryResult } from '../core/query-options.interface';
+import { decodeResult, encodeResult } from './result-codec';
+
+const result = <T>(rows: T[]): OptimizedQueryResult<T> => ({
+  rows,
+  metadata: {
+    executionTimeMs: 3,
+    cached: false,
+    poolUsed: 'read_replica',
+    server: 'h:5432',
+    queryType: 'READ',
+    preparedStatement: true,
+    fingerprint: 'ab',
+    rowCount: rows.length,
+    consistencyToken: '0/1',
+  },
+});
+
+describe('encodeResult / decodeResult', () => {
+  it('gives back equal rows: dates, buffers, bigints, non-finite numbers, -0, nested JSON', () => {
+    const rows = [
+      { d: new Date(1_700_000_000_123), b: Buffer.from([0, 1, 255]), n: 12345678901234567890n, f: Number.NaN, i: Number.NEGATIVE_INFINITY, z: -0, j: { a: [1, 'x', null] }, s: null },
+    ];
+    const decoded = decodeResult<(typeof rows)[number]>(encodeResult(result(rows)) as string, 'memory');
+    expect(decoded.rows).toEqual(rows);
+    expect(decoded.rows[0].d).toBeInstanceOf(Date);
+    expect(Buffer.isBuffer(decoded.rows[0].b)).toBe(true);
+    expect(Object.is(decoded.rows[0].z, -0)).toBe(true);
+  });
+
+  it('marks the level and keeps how the result was produced, not the write token', () => {
+    const decoded = decodeResult(encodeResult(result([{ a: 1 }])) as string, 'redis');
+    expect(decoded.metadata).toEqual({
+      executionTimeMs: 0,
+      cached: 'redis',
+      poolUsed: 'read_replica',
+      server: 'h:5432',
+      queryType: 'READ',
+      preparedStatement: true,
+      fingerprint: 'ab',
+      rowCount: 1,
+    });
+  });
+
+  it('hands out copies: changing one does not change the next', () => {
+    const text = encodeResult(result([{ a: { b: 1 } }])) as string;
+    decodeResult<{ a: { b: number } }>(text, 'memory').rows[0].a.b = 2;
+    expect(decodeResult<{ a: { b: number } }>(text, 'memory').rows[0].a.b).toBe(1);
+  });
+
+  it('refuses values JSON would change', () => {
+    class Interval {
+      hours = 1;
+    }
+    expect(encodeResult(result([{ i: new Interval() }]))).toBeUndefined();
+    expect(encodeResult(result([{ u: new Uint16Array(2) }]))).toBeUndefined();
+    expect(encodeResult(result([{ j: { '\u0000': 'd', v: 1 } }]))).toBeUndefined();
+  });
+});

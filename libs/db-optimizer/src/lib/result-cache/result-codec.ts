@@ -1,0 +1,117 @@
+import type { CacheLevel } from '../core/query-sample.interface';
+import type { OptimizedQueryResult, QueryMetadata } from '../core/query-options.interface';
+
+/** Key of a tagged value; jsonb cannot hold U+0000, so no row value has it. */
+const TAG = '\u0000';
+
+type Tagged = { [TAG]: 'd' | 'x' | 'n' | 'f'; v: string | number | null };
+
+/** Thrown inside the replacer to stop at the first value a cached copy could not reproduce. */
+class UnsupportedValue extends Error {}
+
+/**
+ * First character of a payload: whether it holds tagged values. Most results hold none,
+ * and JSON.parse without a reviver is several times faster.
+ */
+const PLAIN = 'p';
+const TAGGED = 't';
+
+/** Set by the replacer when it tags a value (encoding is synchronous, so one flag is enough). */
+let tagged = false;
+
+/** The metadata a cached copy keeps: how the result was first produced. */
+type StoredMetadata = Pick<QueryMetadata, 'poolUsed' | 'server' | 'queryType' | 'preparedStatement' | 'fingerprint' | 'rowCount'>;
+
+/**
+ * A result as text for both cache levels. Dates, Buffers, bigints and non-finite numbers
+ * are tagged so they come back as they were; a result holding anything else that JSON
+ * would change (class instances, functions) gives undefined and is not cached, since a
+ * cached answer must equal a fresh one.
+ *
+ * @example
+ * const text = encodeResult(result);
+ * if (text) decodeResult(text, 'memory').rows; // deep copy, Dates restored
+ */
+export function encodeResult<T>(result: OptimizedQueryResult<T>): string | undefined {
+  const { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount } = result.metadata;
+  const metadata: StoredMetadata = { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount };
+  tagged = false;
+  try {
+    const json = JSON.stringify({ rows: result.rows, metadata }, replacer);
+    return (tagged ? TAGGED : PLAIN) + json;
+  } catch {
+    // UnsupportedValue, or anything else JSON refuses (a cycle): such a result is not cached.
+    return undefined;
+  }
+}
+
+/** A fresh copy of an encoded result, with `metadata.cached` set to the level that served it. */
+export function decodeResult<T>(payload: string, level: CacheLevel): OptimizedQueryResult<T> {
+  const json = payload.slice(1);
+  const parsed = (payload[0] === TAGGED ? JSON.parse(json, reviver) : JSON.parse(json)) as { rows: T[]; metadata: StoredMetadata };
+  return { rows: parsed.rows, metadata: { ...parsed.metadata, executionTimeMs: 0, cached: level } };
+}
+
+/** `decodeResult()`, or undefined for a payload this version cannot read (damaged, or written by another format). */
+export function tryDecodeResult<T>(payload: string, level: CacheLevel): OptimizedQueryResult<T> | undefined {
+  try {
+    const result = decodeResult<T>(payload, level);
+    return Array.isArray(result.rows) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // `this[key]` is the value before toJSON(): a Date or Buffer is still itself here.
+  const raw = this[key];
+  switch (typeof raw) {
+    case 'number':
+      if (Object.is(raw, -0)) return tag('f', '-0');
+      return Number.isFinite(raw) ? raw : tag('f', String(raw));
+    case 'bigint':
+      return tag('n', raw.toString());
+    case 'function':
+    case 'symbol':
+      throw new UnsupportedValue();
+    case 'object':
+      return raw === null ? null : replaceObject(raw, value);
+    default:
+      return value;
+  }
+}
+
+function replaceObject(raw: object, value: unknown): unknown {
+  if (raw instanceof Date) return tag('d', Number.isNaN(raw.getTime()) ? null : raw.getTime());
+  if (Buffer.isBuffer(raw)) return tag('x', raw.toString('base64'));
+  if (Array.isArray(raw)) return value;
+  const prototype = Object.getPrototypeOf(raw) as unknown;
+  if ((prototype !== Object.prototype && prototype !== null) || Object.prototype.hasOwnProperty.call(raw, TAG)) {
+    throw new UnsupportedValue();
+  }
+  return value;
+}
+
+function tag(kind: Tagged[typeof TAG], v: string | number | null): Tagged {
+  tagged = true;
+  return { [TAG]: kind, v };
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || !(TAG in value)) return value;
+  const { [TAG]: kind, v } = value as Tagged;
+  switch (kind) {
+    case 'd':
+      return new Date(v === null ? Number.NaN : Number(v));
+    case 'x':
+      return Buffer.from(String(v), 'base64');
+    case 'n':
+      return BigInt(String(v));
+    case 'f':
+      return Number(v);
+    default: {
+      const unknownKind: never = kind;
+      throw new Error(`Unknown tag ${String(unknownKind)} in a cached result; the entry was written by another version.`);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { MAX_ROW_KEYS_PER_WRITE } from './result-cache.constants';
+import type { TableScope, VersionChange } from './coherence/version-change';
+
+/** What the dependency analyzer says one committed statement did. */
+export interface StatementEffects {
+  flushAll: boolean;
+  tables: readonly TableScope[];
+}
+
+/**
+ * One version change for all statements of a commit: everything when any statement
+ * needs it; per table, the union of the rows written, or the whole table when any
+ * statement wrote it as a whole or the rows are too many to name.
+ *
+ * @example
+ * mergeWriteEffects([{ flushAll: false, tables: [{ table: 'public.t', rowKeys: ['5'] }] }], lsn);
+ */
+export function mergeWriteEffects(effects: readonly StatementEffects[], lsn: bigint | undefined): Omit<VersionChange, 'stamp'> {
+  if (effects.some((effect) => effect.flushAll)) return { flushAll: true, tables: [], lsn };
+  const rowsByTable = new Map<string, Set<string> | undefined>();
+  for (const effect of effects) {
+    for (const scope of effect.tables) {
+      const known = rowsByTable.get(scope.table);
+      if (scope.rowKeys === undefined || (rowsByTable.has(scope.table) && known === undefined)) {
+        rowsByTable.set(scope.table, undefined);
+        continue;
+      }
+      const rows = known ?? new Set<string>();
+      for (const key of scope.rowKeys) rows.add(key);
+      rowsByTable.set(scope.table, rows.size > MAX_ROW_KEYS_PER_WRITE ? undefined : rows);
+    }
+  }
+  const tables: TableScope[] = [];
+  for (const [table, rows] of rowsByTable) tables.push(rows === undefined ? { table } : { table, rowKeys: [...rows] });
+  return { flushAll: false, tables, lsn };
+}
