@@ -35,11 +35,6 @@ export function parseInfo(text: string): Map<string, string> {
   return fields;
 }
 
-/** Parses one INFO value such as `ip=127.0.0.1,port=7004,state=online,offset=42,lag=0`. */
-export function parseInfoList(value: string): Map<string, string> {
-  return new Map(value.split(',').map((pair) => pair.split('=', 2) as [string, string]));
-}
-
 /** Turns a flat `[k1, v1, k2, v2]` reply (SENTINEL MASTER) into a map. */
 export function pairsToMap(reply: unknown): Map<string, string> {
   const fields = new Map<string, string>();

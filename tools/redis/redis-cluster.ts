@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { waitFor } from '../testing/wait-for';
-import { askRedis, parseInfo, parseInfoList } from './ask-redis';
+import { askRedis, parseInfo } from './ask-redis';
 import { ClusterNodeLine, parseClusterNodes } from './cluster-topology';
 import { distinctFreePorts, makeFleetFolder, removeFleetFolder } from './fleet-folder';
 import { processIsGone, redisCli, RedisServerProcess } from './redis-server-process';
@@ -141,13 +141,15 @@ class RedisClusterFleet implements RedisClusterHandle {
   }
 
   async waitForReplication(): Promise<void> {
+    // Asked from the replica's side: a master lists a replica only once it is online,
+    // so an empty list there would pass for "caught up".
     await waitFor(
       async () => {
-        for (const server of this.servers.filter((s, i) => s.isRunning && this.roles[i] === 'master')) {
-          const info = parseInfo(String(await askRedis(server.port, 'INFO', 'replication')));
-          const masterOffset = info.get('master_repl_offset');
-          const replicas = [...info.entries()].filter(([key]) => /^slave\d+$/.test(key)).map(([, value]) => parseInfoList(value));
-          if (replicas.some((replica) => replica.get('state') === 'online' && replica.get('offset') !== masterOffset)) return false;
+        for (const replica of this.servers.filter((s, i) => s.isRunning && this.roles[i] === 'replica')) {
+          const own = parseInfo(String(await askRedis(replica.port, 'INFO', 'replication')));
+          if (own.get('master_link_status') !== 'up') return false;
+          const master = parseInfo(String(await askRedis(Number(own.get('master_port')), 'INFO', 'replication')));
+          if (own.get('slave_repl_offset') !== master.get('master_repl_offset')) return false;
         }
         return true;
       },
