@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import { waitFor } from '../testing/wait-for';
 import { askRedis, parseInfo } from './ask-redis';
+import { RedisAddress } from './redis-address';
 import { ClusterNodeLine, parseClusterNodes } from './cluster-topology';
 import { distinctFreePorts, makeFleetFolder, removeFleetFolder } from './fleet-folder';
 import { processIsGone, redisCli, RedisServerProcess } from './redis-server-process';
-
-/** A host and port, the shape ioredis takes for `startupNodes` and `sentinels`. */
-export interface RedisAddress {
-  host: string;
-  port: number;
-}
 
 /** One node of the fleet as last seen by the harness. Roles change on failover. */
 export interface RedisClusterNode extends RedisAddress {
