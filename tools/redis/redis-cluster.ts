@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { waitFor } from '../testing/wait-for';
 import { askRedis, parseInfo } from './ask-redis';
-import { RedisAddress } from './redis-address';
+import type { RedisAddress } from './redis-address';
 import { ClusterNodeLine, parseClusterNodes } from './cluster-topology';
 import { distinctFreePorts, makeFleetFolder, removeFleetFolder } from './fleet-folder';
 import { processIsGone, redisCli, RedisServerProcess } from './redis-server-process';
@@ -238,21 +238,25 @@ class RedisClusterFleet implements RedisClusterHandle {
   }
 
   /**
-   * Every running node says `cluster_state:ok`, knows every node, and sees no
-   * running node as failed, so clients asking any node get the same map.
+   * Every running node says `cluster_state:ok`, knows every node, sees no
+   * running node as failed, and agrees with the others on who serves how many
+   * slots, so clients asking any node get the same map.
    */
   private async waitUntilSettled(what: string, timeoutMs = 10_000): Promise<void> {
     await waitFor(
       async () => {
         const running = this.servers.filter((server) => server.isRunning);
         const runningPorts = new Set(running.map((server) => server.port));
+        const views = new Set<string>();
         for (const server of running) {
           const info = parseInfo(String(await askRedis(server.port, 'CLUSTER', 'INFO')));
           if (info.get('cluster_state') !== 'ok' || Number(info.get('cluster_known_nodes')) !== this.size) return false;
-          const view = parseClusterNodes(String(await askRedis(server.port, 'CLUSTER', 'NODES')));
-          if (view.some((line) => runningPorts.has(line.port) && line.failing)) return false;
+          const view = parseClusterNodes(String(await askRedis(server.port, 'CLUSTER', 'NODES'))).filter((line) => runningPorts.has(line.port));
+          if (view.some((line) => line.failing)) return false;
+          views.add(signature(view));
         }
-        return true;
+        // A restarted master still claims its old slots until the cluster bus tells it otherwise.
+        return views.size === 1;
       },
       { timeoutMs, intervalMs: 100, what },
     );
@@ -270,4 +274,12 @@ class RedisClusterFleet implements RedisClusterHandle {
       { timeoutMs: 10_000, intervalMs: 100, what: 'every replica to be linked to its master' },
     );
   }
+}
+
+/** Roles and slot counts of the running nodes, as one node sees them, in a comparable form. */
+function signature(view: ClusterNodeLine[]): string {
+  return view
+    .map((line) => `${line.port}:${line.role}:${line.slotCount}`)
+    .sort()
+    .join(' ');
 }
