@@ -17,6 +17,8 @@ export interface FaultWindowReport {
 /** A must-be-zero check: its count, and samples that say where to look. */
 export interface ZeroCheck {
   count: number;
+  /** Where they happened, for violations seen during the workload. */
+  byPhase?: Record<string, number>;
   samples: unknown[];
 }
 

@@ -73,12 +73,15 @@ async function terminateClientBackends(context: FaultContext): Promise<number> {
   return terminated;
 }
 
+/** 100 calls of 300 ms on 10 connections need 3 s: more than the 2 s acquire timeout, so the tail must be refused. */
+const BURST_CALLS_PER_INSTANCE = 100;
+
 /** More slow primary calls at once than the pools hold, from every instance: callers must get PoolExhaustedError, not hang. */
 async function poolBurst(context: FaultContext): Promise<void> {
   const outcomes: Record<string, number> = {};
   for (let round = 0; round < 2; round++) {
     const calls = context.instances.flatMap((instance) =>
-      Array.from({ length: 60 }, () => instance.db.executeOptimizedQuery('SELECT pg_sleep(0.3)', [], { forcePrimary: true })),
+      Array.from({ length: BURST_CALLS_PER_INSTANCE }, () => instance.db.executeOptimizedQuery('SELECT pg_sleep(0.3)', [], { forcePrimary: true })),
     );
     for (const result of await Promise.allSettled(calls)) {
       const key = result.status === 'fulfilled' ? 'ok' : errorType(result.reason);
@@ -148,7 +151,7 @@ export const FAULTS: Readonly<Record<FaultKind, Fault>> = {
   },
   'pool-burst': {
     kind: 'pool-burst',
-    description: '2 bursts of 60 concurrent 300 ms primary calls per instance (pools hold 10)',
+    description: '2 bursts of 100 concurrent 300 ms primary calls per instance (pools hold 10, acquire timeout 2 s)',
     holdMs: 0,
     expectedRecoveryMs: 5000,
     recovers: true,

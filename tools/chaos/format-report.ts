@@ -15,15 +15,17 @@ export function formatChaosReport(report: ChaosReport): string {
   lines.push(`chaos: ${report.operations} operations, seed ${report.seed}, ${report.callers} callers, ${(report.durationMs / 1000).toFixed(1)} s`);
   lines.push('', 'Check (must be 0)                     count  result');
   for (const [key, label] of Object.entries(CHECK_LABELS) as Array<[keyof ChaosReport['checks'], string]>) {
-    const { count } = report.checks[key];
-    lines.push(`  ${label.padEnd(36)}${String(count).padStart(5)}  ${count === 0 ? 'ok' : 'FAIL'}`);
+    const { count, byPhase } = report.checks[key];
+    const where = count > 0 && byPhase ? `  (${Object.entries(byPhase).map(([phase, n]) => `${phase} ${n}`).join(', ')})` : '';
+    lines.push(`  ${label.padEnd(36)}${String(count).padStart(5)}  ${count === 0 ? 'ok' : 'FAIL'}${where}`);
   }
-  lines.push('', `Fault                 window   reads ok/tried   avail   ops ok/tried   errors`);
-  const rows: Array<{ name: string; window: string; stats: PhaseStats; note?: string }> = [
+  lines.push('', `Fault                 started        window   reads ok/tried   avail   ops ok/tried   errors`);
+  const rows: Array<{ name: string; window: string; startedAt?: string; stats: PhaseStats; note?: string }> = [
     { name: 'calm (no fault)', window: '-', stats: report.calm },
     ...report.faults.map((fault) => ({
       name: fault.kind,
       window: fault.durationMs === undefined ? '-' : `${(fault.durationMs / 1000).toFixed(1)} s`,
+      startedAt: fault.startedAt,
       stats: fault.stats,
       note: fault.skipped,
     })),
@@ -33,7 +35,7 @@ export function formatChaosReport(report: ChaosReport): string {
     const availability = stats.reads === 0 ? '-' : `${((100 * stats.readsSucceeded) / stats.reads).toFixed(1)}%`;
     const errors = Object.values(stats.errors).reduce((sum, entry) => sum + entry.count, 0);
     lines.push(
-      `  ${row.name.padEnd(20)}${row.window.padStart(7)}   ${`${stats.readsSucceeded}/${stats.reads}`.padStart(13)}  ${availability.padStart(6)}  ${`${stats.succeeded}/${stats.operations}`.padStart(13)}  ${String(errors).padStart(7)}${row.note ? `  (skipped: ${row.note})` : ''}`,
+      `  ${row.name.padEnd(20)}${(row.startedAt?.slice(11, 23) ?? '-').padEnd(12)}${row.window.padStart(7)}   ${`${stats.readsSucceeded}/${stats.reads}`.padStart(13)}  ${availability.padStart(6)}  ${`${stats.succeeded}/${stats.operations}`.padStart(13)}  ${String(errors).padStart(7)}${row.note ? `  (skipped: ${row.note})` : ''}`,
     );
   }
   lines.push('', 'Errors by phase and type (operations hit; sample message)');
@@ -68,5 +70,6 @@ function describe(type: string, entry: ErrorCount): string {
   const operations = Object.entries(entry.byOperation)
     .map(([kind, count]) => `${kind} ${count}`)
     .join(', ');
-  return `${type} x${entry.count} (${operations}): ${entry.sample}`;
+  const when = entry.firstAt === entry.lastAt ? `at ${entry.firstAt.slice(11, 23)}` : `${entry.firstAt.slice(11, 23)}..${entry.lastAt.slice(11, 23)}`;
+  return `${type} x${entry.count} (${operations}; ${when}): ${entry.sample}`;
 }

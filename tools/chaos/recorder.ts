@@ -18,6 +18,16 @@ export interface ErrorCount {
   count: number;
   byOperation: Partial<Record<OpKind, number>>;
   sample: string;
+  /** First and last time seen (ISO), to line errors up with the fault windows. */
+  firstAt: string;
+  lastAt: string;
+}
+
+/** Violations of one kind: how many in each phase, and the first few in full. */
+export interface ViolationLog {
+  count: number;
+  byPhase: Record<string, number>;
+  samples: Violation[];
 }
 
 /** What happened while one fault (or no fault: `calm`) was in force. */
@@ -48,8 +58,8 @@ export class Recorder {
   readonly phases: Record<string, PhaseStats> = {};
   readonly expectedErrors: Record<string, ErrorCount> = {};
   unexpectedSuccesses: Violation[] = [];
-  readYourWrites = { count: 0, samples: [] as Violation[] };
-  staleCacheReads = { count: 0, samples: [] as Violation[] };
+  readonly readYourWrites: ViolationLog = { count: 0, byPhase: {}, samples: [] };
+  readonly staleCacheReads: ViolationLog = { count: 0, byPhase: {}, samples: [] };
   /** Tokenless reads that missed the cache and still returned an old value (no promise covers them across instances; shown for information). */
   staleTokenlessMisses = 0;
   hungOperations = 0;
@@ -86,13 +96,11 @@ export class Recorder {
   }
 
   readYourWritesViolation(phase: string, detail: string): void {
-    this.readYourWrites.count++;
-    if (this.readYourWrites.samples.length < MAX_SAMPLES) this.readYourWrites.samples.push({ phase, at: new Date().toISOString(), detail });
+    log(this.readYourWrites, phase, detail);
   }
 
   staleCacheRead(phase: string, detail: string): void {
-    this.staleCacheReads.count++;
-    if (this.staleCacheReads.samples.length < MAX_SAMPLES) this.staleCacheReads.samples.push({ phase, at: new Date().toISOString(), detail });
+    log(this.staleCacheReads, phase, detail);
   }
 
   phase(name: string): PhaseStats {
@@ -100,9 +108,17 @@ export class Recorder {
   }
 }
 
+function log(violations: ViolationLog, phase: string, detail: string): void {
+  violations.count++;
+  violations.byPhase[phase] = (violations.byPhase[phase] ?? 0) + 1;
+  if (violations.samples.length < MAX_SAMPLES) violations.samples.push({ phase, at: new Date().toISOString(), detail });
+}
+
 function count(table: Record<string, ErrorCount>, kind: OpKind, error: unknown): void {
   const type = errorType(error);
-  const entry = (table[type] ??= { count: 0, byOperation: {}, sample: shortMessage(error) });
+  const now = new Date().toISOString();
+  const entry = (table[type] ??= { count: 0, byOperation: {}, sample: shortMessage(error), firstAt: now, lastAt: now });
   entry.count++;
+  entry.lastAt = now;
   entry.byOperation[kind] = (entry.byOperation[kind] ?? 0) + 1;
 }

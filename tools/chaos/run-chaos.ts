@@ -215,8 +215,8 @@ function buildReport(
   });
   const checks: ChaosReport['checks'] = {
     lostWrites,
-    readYourWritesViolations: { count: recorder.readYourWrites.count, samples: recorder.readYourWrites.samples },
-    staleCacheReads: { count: recorder.staleCacheReads.count, samples: recorder.staleCacheReads.samples },
+    readYourWritesViolations: recorder.readYourWrites,
+    staleCacheReads: recorder.staleCacheReads,
     processCrashes: { count: crashes.count, samples: crashes.samples },
     clientsCheckedOutAtEnd: clientsCheckedOut,
   };
