@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { PgBinaries } from './pg-binaries';
 import { RunAs, handOver } from './os-user';
 
@@ -58,11 +59,14 @@ export class PgNode {
     this.pid = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   }
 
-  /** Stops the server (fast mode: disconnects clients, then checkpoints) and waits for it to exit. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the server and waits for it to exit. `fast` disconnects clients, then
+   * checkpoints; `immediate` is a crash (recovery runs at the next start).
+   */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (this.pid === undefined) return;
     try {
-      await this.pgCtl(['stop', '-w', '-t', '60', '-m', 'fast', '-D', this.dataDir]);
+      await this.pgCtl(['stop', '-w', '-t', '60', '-m', mode, '-D', this.dataDir]);
     } catch (error) {
       // Fall back to an immediate stop so no process outlives the cluster.
       await this.pgCtl(['stop', '-w', '-m', 'immediate', '-D', this.dataDir]).catch(() => undefined);
@@ -74,6 +78,39 @@ export class PgNode {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** Whether the server runs now (as far as this launcher started and stopped it). */
+  get running(): boolean {
+    return this.pid !== undefined;
+  }
+
+  /** Turns a standby into a primary (`pg_ctl promote`) and waits until it accepts writes. */
+  async promote(): Promise<void> {
+    if (this.pid === undefined) throw new Error(`PostgreSQL node "${this.name}" is not running: start it before promoting it.`);
+    await this.pgCtl(['promote', '-w', '-t', '60', '-D', this.dataDir]);
+  }
+
+  /** Freezes WAL replay on a standby (it keeps receiving WAL, but reads see nothing new). */
+  async pauseReplay(): Promise<void> {
+    await this.query('SELECT pg_wal_replay_pause()');
+  }
+
+  async resumeReplay(): Promise<void> {
+    await this.query('SELECT pg_wal_replay_resume()');
+  }
+
+  /** Runs one statement on a fresh connection named `application_name`; for admin work, never the app's path. */
+  async query<T = Record<string, unknown>>(text: string, params: unknown[] = [], applicationName = 'cluster-admin'): Promise<T[]> {
+    const client = new Client({ connectionString: this.url, application_name: applicationName, connectionTimeoutMillis: 5000 });
+    // A server stopping under us must fail this call, not crash the process.
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   private async pgCtl(args: string[]): Promise<void> {
