@@ -2,14 +2,13 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService, PoolManagerService } from '@db-optimizer/core';
+import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-optimizer/core';
 
 /** One app instance as a service would run it: its own Nest context, pools and L1 cache. */
 export interface ModuleInstance {
   index: number;
   applicationName: string;
   db: DbOptimizerService;
-  pools: PoolManagerService;
   close(): Promise<void>;
 }
 
@@ -43,12 +42,11 @@ export async function startInstance(index: number, options: DbOptimizerOptions, 
     index,
     applicationName,
     db: app.get(DbOptimizerService),
-    pools: app.get(PoolManagerService),
     close: () => app.close(),
   };
 }
 
 /** Clients checked out and callers waiting, per pool: both must be 0 once the load has stopped. */
 export function checkedOut(instance: ModuleInstance): Array<{ pool: string; busy: number; waiting: number }> {
-  return instance.pools.pools.map((pool) => ({ pool: pool.name, busy: pool.busyCount, waiting: pool.waitingCount }));
+  return instance.db.poolStats().map((pool) => ({ pool: pool.name, busy: pool.total - pool.idle, waiting: pool.waiting }));
 }
