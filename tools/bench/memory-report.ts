@@ -7,6 +7,8 @@ export interface MemoryPoint {
 }
 
 export interface MemoryReport {
+  /** Distinct texts asked for; `statements` is lower when the run hit its time limit. */
+  requestedStatements: number;
   statements: number;
   sessions: number;
   executions: number;
@@ -17,7 +19,7 @@ export interface MemoryReport {
   before: MemoryPoint;
   after: MemoryPoint;
   afterGc: MemoryPoint;
-  /** Heap after a forced GC, every sample interval of statements. */
+  /** RSS and heap after a forced GC, every sample interval of statements. */
   samples: MemoryPoint[];
   plateau?: Plateau;
 }
@@ -51,10 +53,16 @@ export function memoryLine(report: MemoryReport): string {
     report.plateau === undefined
       ? 'plateau: too few samples'
       : `plateaued: ${report.plateau.plateaued ? 'yes' : 'NO'} (last half ${report.plateau.lastHalfGrowthPercent >= 0 ? '+' : ''}${report.plateau.lastHalfGrowthPercent.toFixed(1)}%)`;
+  const statements =
+    report.statements < report.requestedStatements
+      ? `${count(report.statements)} of ${count(report.requestedStatements)} distinct statements (time limit reached)`
+      : `${count(report.statements)} distinct statements`;
+  const every = `every ${count(report.samples[0]?.statements ?? 0)}`;
   return (
-    `${count(report.statements)} distinct statements, ${count(report.sessions)} sessions (${report.executions} executions, ${report.errors} errors, ` +
+    `${statements}, ${count(report.sessions)} sessions (${report.executions} executions, ${report.errors} errors, ` +
     `${(report.durationMs / 1000).toFixed(0)} s): RSS ${mib(report.before.rssBytes)} → ${mib(report.after.rssBytes)} MiB (${gc} ${mib(report.afterGc.rssBytes)}), ` +
     `heapUsed ${mib(report.before.heapUsedBytes)} → ${mib(report.after.heapUsedBytes)} MiB (${gc} ${mib(report.afterGc.heapUsedBytes)}); ` +
-    `heap ${gc} every ${count(report.samples[0]?.statements ?? 0)}: ${report.samples.map((sample) => mib(sample.heapUsedBytes)).join(', ')} MiB; ${plateau}`
+    `heap ${gc} ${every}: ${report.samples.map((sample) => mib(sample.heapUsedBytes)).join(', ')} MiB; ` +
+    `RSS ${every}: ${report.samples.map((sample) => mib(sample.rssBytes)).join(', ')} MiB; ${plateau}`
   );
 }

@@ -13,7 +13,7 @@ export interface LineChart {
 
 const CHART_WIDTH = 460;
 const CHART_HEIGHT = 300;
-const MARGIN = { left: 64, right: 16, top: 36, bottom: 48 };
+const MARGIN = { left: 64, right: 24, top: 36, bottom: 48 };
 const LEGEND_LINE = 18;
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const Y_TICKS = 5;

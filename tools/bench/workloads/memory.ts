@@ -15,7 +15,7 @@ const WRITE_EVERY = 5;
 const REPEAT_EVERY = 10;
 const SAMPLE_EVERY = 100_000;
 /** A guess of the rate before the run shows the real one, for the first progress line. */
-const ESTIMATED_STATEMENTS_PER_SECOND = 3000;
+const ESTIMATED_STATEMENTS_PER_SECOND = 1500;
 /** The run stops by itself after this long, whatever is left. */
 const MAX_DURATION_MS = 15 * 60_000;
 
@@ -87,7 +87,8 @@ export async function memoryGrowth(context: WorkloadContext, options: MemoryWork
     if (firstError) log(`  ${errors} statements failed; first: ${firstError}`);
     const after = reading(done, false);
     const afterGc = reading(done, true);
-    return { statements: done, sessions: Math.min(options.sessions, Math.ceil(done / WRITE_EVERY)), executions, errors, durationMs, gcForced, before, after, afterGc, samples, plateau: plateauOf(samples) };
+    const sessions = Math.min(options.sessions, Math.ceil(done / WRITE_EVERY));
+    return { requestedStatements: options.statements, statements: done, sessions, executions, errors, durationMs, gcForced, before, after, afterGc, samples, plateau: plateauOf(samples) };
   } finally {
     await optimizer.app.close();
   }
