@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult } from './load-generator';
+import { memoryLine, MemoryReport } from './memory-report';
 
 export interface BenchRow extends LoadResult {
   workload: string;
@@ -19,6 +20,7 @@ export interface BenchReport {
   postgres: string;
   rows: BenchRow[];
   extra: Record<string, unknown>;
+  memory?: MemoryReport;
 }
 
 export function machineDescription(): string {
@@ -46,14 +48,17 @@ export function toMarkdown(report: BenchReport): string {
       `${row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`} | ${row.errors} | ${row.notes ?? ''} |`,
   );
   const extra = Object.entries(report.extra).map(([key, value]) => `- ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return [...header, ...lines, '', ...extra, ''].join('\n');
+  const memory = report.memory ? [`- memory: ${memoryLine(report.memory)}`] : [];
+  return [...header, ...lines, '', ...extra, ...memory, ''].join('\n');
 }
 
-export function writeReport(report: BenchReport, dir: string): { json: string; markdown: string } {
+/** Writes `<name>.json`, `<name>.md` and `<name>.svg` under `dir`. */
+export function writeReport(report: BenchReport, svg: string, dir: string, name: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'latest.json');
-  const markdown = join(dir, 'latest.md');
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, toMarkdown(report));
-  return { json, markdown };
+  const files = { json: `${JSON.stringify(report, null, 2)}\n`, md: toMarkdown(report), svg };
+  return Object.entries(files).map(([extension, text]) => {
+    const path = join(dir, `${name}.${extension}`);
+    writeFileSync(path, text);
+    return path;
+  });
 }

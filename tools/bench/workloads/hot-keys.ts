@@ -1,26 +1,58 @@
 import { optimizerInstance, rawPgPool } from '../bench-clients';
 import { runLoad } from '../load-generator';
+import type { PlannedStep } from '../progress';
 import { waitForTableOnReplicas } from '../replication';
 import type { BenchRow } from '../report';
-import type { WorkloadContext } from './primary-key-lookup';
+import type { WorkloadContext } from './workload-context';
 
 const KEYS = 2000;
+const CALLERS = 32;
 const READ = 'SELECT id, version, payload FROM hot_keys WHERE id = $1';
 const WRITE = 'UPDATE hot_keys SET version = version + 1 WHERE id = $1 RETURNING version';
+/** Percent of operations that are writes: issue #5's read-mostly mix, and a write-heavy one. */
+export const HOT_KEY_WRITE_PERCENTS = [10, 50];
+const RAW = 'pg unnamed';
+const MODULE = 'DbOptimizerService (cache on)';
+
+const workloadName = (writePercent: number): string => `hot-keys ${100 - writePercent}/${writePercent}`;
+
+/** The steps `hotKeys` runs, in order, for the progress line. */
+export function hotKeysSteps(context: Pick<WorkloadContext, 'durationMs' | 'warmupMs'>): PlannedStep[] {
+  const estimateMs = context.durationMs + context.warmupMs;
+  return HOT_KEY_WRITE_PERCENTS.flatMap((percent) => [RAW, MODULE].map((client) => ({ workload: workloadName(percent), client, callers: CALLERS, estimateMs })));
+}
 
 /**
- * Issue #5's workload: 2000 hot keys, 90% primary-key reads and 10% updates of
- * one row, 32 callers. Raw pg (unnamed, everything on the primary) against
- * DbOptimizerService with the cache on (primary + replica). Every read checks
- * that it saw at least the version the last returned write of that key
- * produced before the read started: a lower one is a stale read.
+ * Issue #5's workload: 2000 hot keys, primary-key reads and updates of one
+ * row, 32 callers, at 90/10 and 50/50 reads/writes. Raw pg (unnamed,
+ * everything on the primary) against DbOptimizerService with the cache on
+ * (primary + replica). Every read checks that it saw at least the version the
+ * last returned write of that key produced before the read started: a lower
+ * one is a stale read.
  */
 export async function hotKeys(context: WorkloadContext, log: (line: string) => void): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
-  await prepareHotKeys(context.primaryUrl);
   const rows: BenchRow[] = [];
   const extra: Record<string, unknown> = {};
-  const callers = 32;
+  for (const writePercent of HOT_KEY_WRITE_PERCENTS) {
+    const mix = await hotKeysMix(context, writePercent, log);
+    rows.push(...mix.rows);
+    Object.assign(extra, mix.extra);
+  }
+  return { rows, extra };
+}
 
+async function hotKeysMix(
+  context: WorkloadContext,
+  writePercent: number,
+  log: (line: string) => void,
+): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
+  const workload = workloadName(writePercent);
+  const isWrite = writeSchedule(writePercent);
+  const rows: BenchRow[] = [];
+  const extra: Record<string, unknown> = {};
+
+  await prepareHotKeys(context.primaryUrl);
+  context.progress.begin(workload, RAW, CALLERS);
   const pool = rawPgPool(context.primaryUrl);
   const rawVersions = new Int32Array(KEYS + 1);
   let rawStale = 0;
@@ -36,16 +68,17 @@ export async function hotKeys(context: WorkloadContext, log: (line: string) => v
       const { rows: read } = await pool.query<{ version: number }>(READ, [key]);
       if (read[0].version < floor) rawStale++;
     },
-    callers,
+    CALLERS,
     context.durationMs,
     context.warmupMs,
   );
   await pool.end();
-  rows.push({ workload: 'hot-keys 90/10', client: 'pg unnamed', callers, ...raw, notes: `primary only; stale reads ${rawStale}` });
-  log(`hot-keys pg unnamed: ${Math.round(raw.throughput)} ops/s`);
+  rows.push({ workload, client: RAW, callers: CALLERS, ...raw, notes: `primary only; stale reads ${rawStale}` });
+  log(`  ${Math.round(raw.throughput)} ops/s, p99 ${raw.p99Us} µs`);
 
   await prepareHotKeys(context.primaryUrl);
   await waitForTableOnReplicas(context.replicaUrls, 'hot_keys', KEYS);
+  context.progress.begin(workload, MODULE, CALLERS);
   const optimizer = await optimizerInstance({
     primaryUrl: context.primaryUrl,
     readReplicaUrls: context.replicaUrls,
@@ -70,25 +103,32 @@ export async function hotKeys(context: WorkloadContext, log: (line: string) => v
       if (metadata.cached) cachedReads++;
       if (read[0].version < floor) stale++;
     },
-    callers,
+    CALLERS,
     context.durationMs,
     context.warmupMs,
   );
   await optimizer.app.close();
   rows.push({
-    workload: 'hot-keys 90/10',
-    client: 'DbOptimizerService (cache on)',
-    callers,
+    workload,
+    client: MODULE,
+    callers: CALLERS,
     ...cached,
     notes: `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${stale}; cache hit ${((cachedReads / Math.max(1, reads)) * 100).toFixed(1)}%`,
   });
-  extra['hot-keys stale reads (one instance, must be 0)'] = stale;
-  log(`hot-keys DbOptimizerService: ${Math.round(cached.throughput)} ops/s, stale ${stale}`);
+  extra[`${workload} stale reads (one instance, must be 0)`] = stale;
+  log(`  ${Math.round(cached.throughput)} ops/s, p99 ${cached.p99Us} µs, stale ${stale}`);
   return { rows, extra };
 }
 
 const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
-const isWrite = (caller: number, iteration: number): boolean => (caller * 31 + iteration) % 10 === 0;
+
+/** Spreads `percent` writes evenly over each caller's operations, offset per caller so callers do not write in step. */
+export function writeSchedule(percent: number): (caller: number, iteration: number) => boolean {
+  return (caller, iteration) => {
+    const n = caller * 31 + iteration;
+    return Math.floor(((n + 1) * percent) / 100) > Math.floor((n * percent) / 100);
+  };
+}
 
 async function prepareHotKeys(primaryUrl: string): Promise<void> {
   const pool = rawPgPool(primaryUrl);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { MetricsService, QueryOptimizerService, StatementCacheService } from '@db-optimizer/core';
 import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
 import { optimizerInstance } from '../bench-clients';
-import type { WorkloadContext } from './primary-key-lookup';
+import type { WorkloadContext } from './workload-context';
 
 const LOOKUP = 'SELECT id, name, value FROM bench_items WHERE id = $1';
 const ITERATIONS = 200_000;
