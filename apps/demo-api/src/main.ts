@@ -3,14 +3,18 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { startEmbeddedDatabaseIfNeeded } from './embedded/embedded-database';
+import { describeDotEnv, loadDotEnv } from './env/load-dot-env';
 
 /**
- * Starts the demo API. With no DATABASE_PRIMARY_URL it first starts its own
+ * Starts the demo API. It first reads `.env` when there is one (variables already set win).
+ * With no DATABASE_PRIMARY_URL it then starts its own
  * PostgreSQL primary and two standbys (the embedded default) and stops them on
  * Ctrl-C or SIGTERM, so nothing is left running.
  */
 async function bootstrap(): Promise<void> {
   const logger = new Logger('DemoApi');
+  // Before anything reads the environment (the embedded cluster check, the module's options).
+  logger.log(describeDotEnv(loadDotEnv()));
   const embedded = await startEmbeddedDatabaseIfNeeded(logger);
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
   let stopping = false;

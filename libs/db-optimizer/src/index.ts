@@ -11,6 +11,7 @@ export type {
   PoolSizeOptions,
   ReplicaLagOptions,
 } from './lib/options/db-optimizer-options.interface';
+export type { UnknownTriggerPolicy } from './lib/core/unknown-trigger-policy';
 export type { DbOptimizerOptionsFactory } from './lib/options/db-optimizer-options-factory.interface';
 export type { ResolvedDbOptimizerOptions } from './lib/options/resolved-options.interface';
 export { dbOptimizerOptionsFromEnv } from './lib/options/options-from-env';

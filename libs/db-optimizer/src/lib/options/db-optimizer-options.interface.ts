@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import type { UnknownTriggerPolicy } from '../core/unknown-trigger-policy';
 
 /**
  * Size limits of one pool role.
@@ -74,6 +75,12 @@ export interface DbOptimizerOptions {
   statementTimeoutMs?: number;
   /** Idle connections above `min` close after this long. @default 30000 */
   idleTimeoutMs?: number;
+  /**
+   * Queries (checkouts) a connection serves before it is closed and replaced (`pg`'s `maxUses`),
+   * for every pool; its prepared statements go with it. 0 keeps connections until idle or broken.
+   * Env `DB_POOL_MAX_QUERIES`. @default 0
+   */
+  maxUsesPerConnection?: number;
   /** TLS options passed to `pg`. @default undefined (no TLS) */
   ssl?: boolean | ConnectionOptions;
   /** Replication-lag thresholds. */
@@ -120,6 +127,13 @@ export interface DbOptimizerOptions {
   cacheHealthCheckIntervalMs?: number;
   /** Redis key namespace; instances sharing a cache must share it. @default derived from the primary's host, port and database */
   cacheNamespace?: string;
+  /**
+   * A write reaching a trigger, rule or function whose own writes cannot be known (dynamic SQL,
+   * C code): `flush_all` drops every cached result; `ignore` invalidates only the known tables and
+   * may serve stale results of the others until their TTL. Env `CACHE_UNKNOWN_TRIGGER_POLICY`.
+   * @default 'flush_all'
+   */
+  cacheUnknownTriggerPolicy?: UnknownTriggerPolicy;
   /** Interval of the pool auto-sizing job; 0 disables it. @default 10000 */
   poolResizeIntervalMs?: number;
   /** App instances sharing the server's connection budget. @default 1 */

@@ -37,6 +37,8 @@ describe('dbOptimizerOptionsFromEnv', () => {
     ['DB_POOL_MIN_SIZE', '-1', /DB_POOL_MIN_SIZE="-1" is invalid/],
     ['SLOW_QUERY_THRESHOLD_MS', '1.5', /SLOW_QUERY_THRESHOLD_MS="1.5" is invalid/],
     ['ENABLE_PREPARED_STATEMENTS', 'maybe', /ENABLE_PREPARED_STATEMENTS="maybe" is invalid: expected true or false/],
+    ['DB_POOL_MAX_QUERIES', '-5', /DB_POOL_MAX_QUERIES="-5" is invalid: expected a whole number ≥ 0/],
+    ['ENABLE_PREDICTIVE_CACHE', 'maybe', /ENABLE_PREDICTIVE_CACHE="maybe" is invalid: expected true or false/],
     ['DATABASE_READ_REPLICA_URL', 'mysql://x@y/z', /DATABASE_READ_REPLICA_URL="mysql:\/\/x@y\/z" is invalid/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, [name]: value })).toThrow(message);
@@ -45,6 +47,34 @@ describe('dbOptimizerOptionsFromEnv', () => {
   it('rejects a minimum above the maximum', () => {
     expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_POOL_MIN_SIZE: '9', DB_POOL_MAX_SIZE: '3' })).toThrow(
       /DB_POOL_MIN_SIZE="9" is invalid: expected at most DB_POOL_MAX_SIZE \(3\)/,
+    );
+  });
+
+  it('maps the seed variables DB_POOL_MAX_QUERIES and ENABLE_PREDICTIVE_CACHE', () => {
+    const options = dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_POOL_MAX_QUERIES: '50000', ENABLE_PREDICTIVE_CACHE: 'true' });
+    expect(options).toMatchObject({ maxUsesPerConnection: 50000, enableCache: true });
+  });
+
+  it.each([
+    ['true', 'true', true],
+    ['false', '0', false],
+    ['yes', undefined, true],
+    [undefined, 'off', false],
+  ])('accepts ENABLE_CACHE=%s with ENABLE_PREDICTIVE_CACHE=%s when they agree', (cache, predictive, expected) => {
+    const env = { DATABASE_PRIMARY_URL: primary, ENABLE_CACHE: cache, ENABLE_PREDICTIVE_CACHE: predictive };
+    expect(dbOptimizerOptionsFromEnv(env).enableCache).toBe(expected);
+  });
+
+  it('rejects ENABLE_CACHE and ENABLE_PREDICTIVE_CACHE that disagree, naming both', () => {
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, ENABLE_CACHE: 'false', ENABLE_PREDICTIVE_CACHE: 'true' })).toThrow(
+      /ENABLE_CACHE="false" and ENABLE_PREDICTIVE_CACHE="true" disagree: .*Set only one of them/,
+    );
+  });
+
+  it('reads CACHE_UNKNOWN_TRIGGER_POLICY', () => {
+    expect(dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, CACHE_UNKNOWN_TRIGGER_POLICY: 'ignore' }).cacheUnknownTriggerPolicy).toBe('ignore');
+    expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, CACHE_UNKNOWN_TRIGGER_POLICY: 'sometimes' })).toThrow(
+      /CACHE_UNKNOWN_TRIGGER_POLICY="sometimes" is invalid: expected one of flush_all, ignore/,
     );
   });
 

@@ -1,11 +1,13 @@
 import type { DbOptimizerOptions } from './db-optimizer-options.interface';
-import { INVALID_ENV, MISSING_ENV } from '../core/errors/messages';
-import { redactUrl } from './resolve-options';
+import { CONFLICTING_ENV, INVALID_ENV, MISSING_ENV } from '../core/errors/messages';
+import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
+import { redactUrl } from '../core/redact-url';
 
 /**
  * Builds module options from the environment. Unset variables keep the
  * module defaults; a bad value throws, naming the variable and what it expects.
- * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` apply to every role.
+ * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` / `DB_POOL_MAX_QUERIES` apply to every role.
+ * `ENABLE_PREDICTIVE_CACHE` (the seed's name) is another name for `ENABLE_CACHE`.
  * @publicApi
  *
  * @example
@@ -35,7 +37,9 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'statementTimeoutMs', integer(env, 'DB_STATEMENT_TIMEOUT_MS', 0));
   assign(options, 'enablePreparedStatements', boolean(env, 'ENABLE_PREPARED_STATEMENTS'));
   assign(options, 'enableQueryOptimization', boolean(env, 'ENABLE_QUERY_OPTIMIZATION'));
-  assign(options, 'enableCache', boolean(env, 'ENABLE_CACHE'));
+  assign(options, 'enableCache', sameBoolean(env, 'ENABLE_CACHE', 'ENABLE_PREDICTIVE_CACHE'));
+  assign(options, 'cacheUnknownTriggerPolicy', choice(env, 'CACHE_UNKNOWN_TRIGGER_POLICY', UNKNOWN_TRIGGER_POLICIES));
+  assign(options, 'maxUsesPerConnection', integer(env, 'DB_POOL_MAX_QUERIES', 0));
   assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
   assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
@@ -81,4 +85,23 @@ function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   throw new Error(INVALID_ENV(name, raw, 'true or false'));
+}
+
+/** One setting under two names (ours and the seed's): either may be set; both must then agree. */
+function sameBoolean(env: NodeJS.ProcessEnv, name: string, alias: string): boolean | undefined {
+  const value = boolean(env, name);
+  const aliased = boolean(env, alias);
+  if (value !== undefined && aliased !== undefined && value !== aliased) {
+    throw new Error(CONFLICTING_ENV(name, String(env[name]), alias, String(env[alias])));
+  }
+  return value ?? aliased;
+}
+
+function choice<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[]): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw new Error(INVALID_ENV(name, raw, `one of ${allowed.join(', ')}`));
+  return match;
 }

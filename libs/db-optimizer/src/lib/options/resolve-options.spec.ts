@@ -1,4 +1,4 @@
-import { redactUrl, resolveOptions } from './resolve-options';
+import { resolveOptions } from './resolve-options';
 
 describe('resolveOptions', () => {
   it('applies the documented defaults', () => {
@@ -31,7 +31,18 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', cacheRefreshAheadRatio: 1 })).toThrow(/cacheRefreshAheadRatio must be at least 0 and below 1/);
   });
 
-  it('hides passwords', () => {
-    expect(redactUrl('postgres://app:s3cret@db:5432/app')).toBe('postgres://app:***@db:5432/app');
+  it('defaults maxUsesPerConnection to 0 (never recycled) and cacheUnknownTriggerPolicy to flush_all', () => {
+    const options = resolveOptions({ primaryUrl: 'postgres://db/app' });
+    expect(options.maxUsesPerConnection).toBe(0);
+    expect(options.cacheUnknownTriggerPolicy).toBe('flush_all');
+  });
+
+  it.each([
+    [{ maxUsesPerConnection: 2.5 }, /maxUsesPerConnection must be a whole number ≥ 0, got 2.5/],
+    [{ maxUsesPerConnection: -1 }, /maxUsesPerConnection must be a whole number ≥ 0, got -1/],
+    [{ cacheUnknownTriggerPolicy: 'never' as never }, /cacheUnknownTriggerPolicy must be one of 'flush_all', 'ignore', got "never"/],
+    [{ redisUrl: 'http://cache:6379' }, /redisUrl "http:\/\/cache:6379" is not a Redis URL; use redis:\/\//],
+  ])('rejects %p, naming the option and the fix', (given, message) => {
+    expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', ...given })).toThrow(message);
   });
 });

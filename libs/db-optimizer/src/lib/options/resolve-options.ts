@@ -7,6 +7,8 @@ import {
   DEFAULT_REFRESH_AHEAD_RATIO,
 } from './cache-defaults.constants';
 import { INVALID_OPTION } from '../core/errors/messages';
+import { redactUrl } from '../core/redact-url';
+import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import type { ResolvedDbOptimizerOptions } from './resolved-options.interface';
 
 /** Applies defaults and rejects impossible values, naming the option and the fix. */
@@ -17,6 +19,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
   for (const url of [options.primaryUrl, ...(options.readReplicaUrls ?? []), options.analyticsReplicaUrl]) {
     if (url !== undefined) assertPostgresUrl(url);
   }
+  if (options.redisUrl !== undefined) assertRedisUrl(options.redisUrl);
   const resolved: ResolvedDbOptimizerOptions = {
     primaryUrl: options.primaryUrl,
     readReplicaUrls: [...(options.readReplicaUrls ?? [])],
@@ -27,6 +30,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     acquireTimeoutMs: positive('acquireTimeoutMs', options.acquireTimeoutMs, 5000),
     statementTimeoutMs: nonNegative('statementTimeoutMs', options.statementTimeoutMs, 0),
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 30_000),
+    maxUsesPerConnection: wholeNumber('maxUsesPerConnection', options.maxUsesPerConnection, 0),
     ssl: options.ssl,
     replicaLag: {
       maxBytes: nonNegative('replicaLag.maxBytes', options.replicaLag?.maxBytes, 16 * 1024 * 1024),
@@ -55,6 +59,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     cacheMaxRowVersions: positive('cacheMaxRowVersions', options.cacheMaxRowVersions, DEFAULT_MAX_ROW_VERSIONS),
     cacheHealthCheckIntervalMs: positive('cacheHealthCheckIntervalMs', options.cacheHealthCheckIntervalMs, DEFAULT_HEALTH_CHECK_INTERVAL_MS),
     cacheNamespace: options.cacheNamespace,
+    cacheUnknownTriggerPolicy: oneOf('cacheUnknownTriggerPolicy', options.cacheUnknownTriggerPolicy, UNKNOWN_TRIGGER_POLICIES, 'flush_all'),
     poolResizeIntervalMs: nonNegative('poolResizeIntervalMs', options.poolResizeIntervalMs, 10_000),
     instances: positive('instances', options.instances, 1),
     reservedConnections: nonNegative('reservedConnections', options.reservedConnections, 10),
@@ -82,9 +87,28 @@ function assertPostgresUrl(url: string): void {
   }
 }
 
-/** Hides the password so it never shows up in an error message or a log. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+function assertRedisUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'redis:' && parsed?.protocol !== 'rediss:') {
+    throw new Error(INVALID_OPTION('redisUrl', `"${redactUrl(url)}" is not a Redis URL; use redis://[user:password@]host:port/database (rediss:// for TLS)`));
+  }
+}
+
+function wholeNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new Error(INVALID_OPTION(name, `must be a whole number ≥ 0, got ${String(value)}`));
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new Error(INVALID_OPTION(name, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`));
+  return value;
 }
 
 function sizes(name: string, given: PoolSizeOptions | undefined, defaultMin: number, defaultMax: number): { min: number; max: number } {

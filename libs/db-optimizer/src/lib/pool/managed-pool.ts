@@ -7,6 +7,7 @@ import { isConnectionError } from '../core/errors/connection-errors';
 import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../core/errors/messages';
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
+import { serverOf } from '../core/redact-url';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
 
@@ -20,6 +21,8 @@ export interface ManagedPoolConfig {
   max: number;
   acquireTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Checkouts a connection serves before pg closes it; 0: no limit. */
+  maxUses: number;
   statementTimeoutMs: number;
   ssl?: boolean | ConnectionOptions;
   applicationName: string;
@@ -76,14 +79,14 @@ export class ManagedPool {
     this.min = config.min;
     this.max = config.max;
     this.currentLimit = config.max;
-    const url = new URL(config.url);
-    this.server = `${url.hostname}:${url.port || '5432'}`;
+    this.server = serverOf(config.url);
     this.logger = new Logger(`ManagedPool:${config.name}`);
     this.pool = new Pool({
       connectionString: config.url,
       max: config.max,
       min: config.min,
       idleTimeoutMillis: config.idleTimeoutMs,
+      maxUses: config.maxUses > 0 ? config.maxUses : undefined,
       // pg waits forever by default; this bounds both the queue wait and the connect.
       connectionTimeoutMillis: config.acquireTimeoutMs,
       application_name: config.applicationName,
@@ -133,6 +136,14 @@ export class ManagedPool {
       const index = this.acquisitionListeners.indexOf(listener);
       if (index >= 0) this.acquisitionListeners.splice(index, 1);
     };
+  }
+
+  /**
+   * Calls `listener` with each connection the pool has closed and dropped (idle timeout,
+   * `maxUses` reached, failure, end), so per-connection state can go with it.
+   */
+  addRemoveListener(listener: (client: PoolClient) => void): void {
+    this.pool.on('remove', listener);
   }
 
   /**

@@ -21,6 +21,7 @@ export class PoolManagerService implements OnApplicationShutdown {
     const common = {
       acquireTimeoutMs: options.acquireTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
+      maxUses: options.maxUsesPerConnection,
       statementTimeoutMs: options.statementTimeoutMs,
       ssl: options.ssl,
       applicationName: options.applicationName,

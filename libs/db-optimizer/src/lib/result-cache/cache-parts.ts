@@ -51,7 +51,7 @@ export function buildCacheParts(services: CacheServices): CacheParts {
   const { options, tuning, pools, classification, metrics } = services;
   const identity = databaseIdentity(options.primaryUrl);
   const query: CatalogQuery = (sql, params) => pools.primary.withClient((client) => client.query(sql, params));
-  const analyzer = new CacheDependencyAnalyzer(new TableCatalog(query));
+  const analyzer = new CacheDependencyAnalyzer(new TableCatalog(query, { unknownTriggerPolicy: options.cacheUnknownTriggerPolicy }));
   const counters = new ResultCacheCounters();
   const memory = new MemoryCache({ maxEntries: options.cacheMaxEntries, maxBytes: options.cacheMaxBytes });
   const coordinator = new VersionCoordinator(new VersionMap(tuning.maxRowVersions), counters);

@@ -2,6 +2,7 @@ import { Cache, createCache, KeyvAdapter } from 'cache-manager';
 import { redisStore } from 'cache-manager-ioredis-yet';
 import Redis, { RedisOptions } from 'ioredis';
 import { Keyv } from 'keyv';
+import { redactUrl } from '../core/redact-url';
 import { RESULT_CACHE_KEYV_NAMESPACE } from './result-cache.constants';
 import { INVALID_REDIS_URL, REDIS_CLUSTER_UNSUPPORTED } from './result-cache.messages';
 import { assertLegacyRedisStore, RedisStoreAdapter } from './redis-store-adapter';
@@ -56,7 +57,13 @@ export function redisDatabaseOf(url: string): number {
 
 /** ioredis options from a `redis://user:password@host:port/db` URL (`rediss://` for TLS). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not rethrown: the parser's error carries the whole input, password included.
+    throw new TypeError(INVALID_REDIS_URL(`"${redactUrl(url)}" is not a URL`));
+  }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new TypeError(INVALID_REDIS_URL('must start with redis:// or rediss://'));
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0) throw new TypeError(INVALID_REDIS_URL(`names database "${parsed.pathname.slice(1)}", which is not a number`));

@@ -4,6 +4,7 @@ import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.int
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import type { StatementResult, StatementRunner } from '../core/statement-runner';
 import { StatementCache } from './statement-cache';
+import { PoolManagerService } from '../pool/pool-manager.service';
 
 /**
  * The module's prepared-statement cache: one LRU per connection, shared
@@ -14,12 +15,19 @@ import { StatementCache } from './statement-cache';
 export class StatementCacheService implements StatementRunner {
   readonly cache: StatementCache;
 
-  constructor(@Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) options: ResolvedDbOptimizerOptions) {
+  constructor(@Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) options: ResolvedDbOptimizerOptions, pools: PoolManagerService) {
     this.cache = new StatementCache({
       enabled: options.enablePreparedStatements,
       prepareThreshold: options.prepareThreshold,
       perConnectionCapacity: options.preparedStatementCacheSize,
     });
+    // A connection recycled (maxUsesPerConnection), timed out or broken takes its statements with it.
+    for (const pool of pools.pools) pool.addRemoveListener((client) => this.cache.forgetConnection(client));
+  }
+
+  /** Statements the cache holds prepared on this client (0 once the pool has closed it). */
+  preparedCount(client: PoolClient): number {
+    return this.cache.preparedCount(client);
   }
 
   execute(client: PoolClient, sql: string, params: unknown[]): Promise<StatementResult> {

@@ -91,6 +91,15 @@ export class StatementCache extends StatementCacheCounters {
     return this.connections.get(client)?.size ?? 0;
   }
 
+  /**
+   * Drops what the cache knows about a connection that was closed (pg-pool's `'remove'`). The
+   * WeakMap would let it go with the client anyway; this frees it even while someone still holds
+   * the client object, and makes `preparedCount` of a closed connection 0.
+   */
+  forgetConnection(client: StatementClient): void {
+    this.connections.delete(client);
+  }
+
   /** This client's state, created on first use; undefined for clients pg keeps no statement records for. */
   private statementsOf(client: StatementClient): ConnectionStatements | undefined {
     const known = this.connections.get(client);

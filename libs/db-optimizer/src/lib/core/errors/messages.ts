@@ -8,6 +8,10 @@ export const INVALID_OPTION = (option: string, problem: string): string =>
 export const INVALID_ENV = (variable: string, value: string, expected: string): string =>
   `Environment variable ${variable}="${value}" is invalid: expected ${expected}.`;
 
+export const CONFLICTING_ENV = (variable: string, value: string, alias: string, aliasValue: string): string =>
+  `Environment variables ${variable}="${value}" and ${alias}="${aliasValue}" disagree: they are two names for one setting. ` +
+  `Set only one of them (or give both the same value).`;
+
 export const MISSING_ENV = (variable: string): string =>
   `Environment variable ${variable} is not set: set it to the primary's URL, e.g. postgres://user@host:5432/db.`;
 

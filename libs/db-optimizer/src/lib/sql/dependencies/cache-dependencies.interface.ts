@@ -1,3 +1,5 @@
+import type { UnknownTriggerPolicy } from '../../core/unknown-trigger-policy';
+
 /**
  * What a cached read depends on, and what a committed write invalidates.
  * Table names are canonical: `schema.name` as stored in the catalog
@@ -70,8 +72,8 @@ export interface KeyColumn {
   type: KeyType;
 }
 
-/** What the catalog may do when a trigger or rule does something that cannot be analysed. */
-export type UnknownTriggerPolicy = 'flush_all' | 'ignore';
+/** What the catalog may do when a trigger or rule does something that cannot be analysed (defined in core, so options can name it). */
+export type { UnknownTriggerPolicy };
 
 /** Options of TableCatalog. */
 export interface TableCatalogOptions {
