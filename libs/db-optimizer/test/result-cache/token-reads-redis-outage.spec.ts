@@ -3,7 +3,7 @@ import { spawnRedis, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import type { RedisHandle } from '@db-optimizer/cluster';
 import type { ChildProcess } from 'node:child_process';
 import { cacheOptions, replicatedSchema } from './support/cache-fixture';
-import { PhaseCount, runTokenLoad } from './support/token-load';
+import { PhaseCount, runTokenLoad, warmUp } from './support/token-load';
 
 const ROWS = 20;
 type SpawnedRedis = RedisHandle & { port: number; process: ChildProcess };
@@ -30,8 +30,10 @@ describe('reads with a consistency token while Redis dies and comes back', () =>
 
   it('never returns a row older than the token, before, during and after the outage', async () => {
     await waitFor(healthy, { timeoutMs: 15_000, what: 'Redis healthy on both instances' });
+    const shape = { writer, reader, table: `${schema}.items`, rows: ROWS, noise: `${schema}.noise` };
+    await warmUp(shape);
     let phase: string | undefined = 'before';
-    const load = runTokenLoad({ writer, reader, table: `${schema}.items`, rows: ROWS, noise: `${schema}.noise`, callers: 8, phase: () => phase });
+    const load = runTokenLoad({ ...shape, callers: 8, phase: () => phase });
     try {
       await pause(2000);
       phase = 'during';

@@ -38,10 +38,9 @@ export interface TokenLoadOptions {
  * also read rows without a token (warming entries that predate writes) and write the noise
  * table. Runs until `phase()` says stop.
  */
-export async function runTokenLoad(options: TokenLoadOptions): Promise<Map<string, PhaseCount>> {
+export async function runTokenLoad(options: TokenLoadOptions, counts = new Map<string, PhaseCount>()): Promise<Map<string, PhaseCount>> {
   const { writer, reader, table, rows, noise, callers } = options;
   const handoffs: Handoff[] = [];
-  const counts = new Map<string, PhaseCount>();
   const countOf = (phase: string): PhaseCount => {
     let count = counts.get(phase);
     if (!count) counts.set(phase, (count = { tokenReads: 0, older: 0, cached: 0, examples: [] }));
@@ -56,8 +55,11 @@ export async function runTokenLoad(options: TokenLoadOptions): Promise<Map<strin
     instance.db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${table} WHERE id = $1`, [id], token === undefined ? {} : { consistencyToken: token });
   const writeNoise = (instance: TestInstance) => instance.db.executeOptimizedQuery(`UPDATE ${noise} SET n = n + 1 WHERE id = $1`, [1 + random(4)]);
 
+  // Memory hits resolve in microtasks only: without a turn of the event loop, callers would starve the I/O of the others.
+  const yieldTurn = () => new Promise((resolve) => setImmediate(resolve));
   const writerCaller = async (): Promise<void> => {
     while (options.phase() !== undefined) {
+      await yieldTurn();
       const id = 1 + random(rows);
       if (random(10) !== 0) {
         await readRow(writer, id);
@@ -73,6 +75,7 @@ export async function runTokenLoad(options: TokenLoadOptions): Promise<Map<strin
   };
   const readerCaller = async (): Promise<void> => {
     while (options.phase() !== undefined) {
+      await yieldTurn();
       const action = random(10);
       if (action < 4 || handoffs.length === 0) {
         await readRow(reader, 1 + random(rows));
@@ -98,10 +101,16 @@ export async function runTokenLoad(options: TokenLoadOptions): Promise<Map<strin
   return counts;
 }
 
-/** Phases by elapsed time: `[name, untilMs]` in order; undefined past the last. */
-export function timedPhases(startedAt: number, phases: ReadonlyArray<readonly [string, number]>): () => string | undefined {
-  return () => {
-    const elapsed = Date.now() - startedAt;
-    return phases.find(([, untilMs]) => elapsed < untilMs)?.[0];
-  };
+/** Reads every row and writes the noise table once on each instance (parser, catalog, connections), so the phases measure the steady state. */
+export async function warmUp(options: Pick<TokenLoadOptions, 'writer' | 'reader' | 'table' | 'rows' | 'noise'>): Promise<void> {
+  for (const instance of [options.writer, options.reader]) {
+    for (let id = 1; id <= options.rows; id++) await instance.db.executeOptimizedQuery(`SELECT v FROM ${options.table} WHERE id = $1`, [id]);
+    await instance.db.executeOptimizedQuery(`UPDATE ${options.noise} SET n = n + 1 WHERE id = $1`, [1]);
+  }
+}
+
+/** One phase that lasts until `tokenReads` token reads were counted in it, or `maxMs` passed. */
+export function untilTokenReads(counts: Map<string, PhaseCount>, name: string, tokenReads: number, maxMs: number): () => string | undefined {
+  const deadline = Date.now() + maxMs;
+  return () => ((counts.get(name)?.tokenReads ?? 0) < tokenReads && Date.now() < deadline ? name : undefined);
 }
