@@ -52,7 +52,7 @@ export type { PoolStats } from './lib/pool/managed-pool';
 export { StatementCacheService } from './lib/statements/statement-cache.service';
 export type { StatementCacheStats } from './lib/statements/statement-cache-options.interface';
 export { ResultCacheService } from './lib/result-cache/result-cache.service';
-export type { ResultCacheStats } from './lib/result-cache/result-cache-stats.interface';
+export type { ResultCacheMode, ResultCacheStats } from './lib/result-cache/result-cache-stats.interface';
 
 // Metrics.
 export { MetricsService } from './lib/metrics/metrics.service';

@@ -3,7 +3,7 @@ import type { DbOptimizerHealthIndicator } from '@db-optimizer/core';
 import { spawnRedis, testEnv, waitFor } from '@db-optimizer/cluster';
 import { startHealthInstance } from './support/health-instance';
 
-type CacheHealth = { database: { status: string; cache: { enabled: boolean; redis: string } } };
+type CacheHealth = { database: { status: string; cache: { enabled: boolean; mode: string; redis: string } } };
 
 describe('DbOptimizerHealthIndicator and Redis', () => {
   const env = testEnv();
@@ -24,7 +24,7 @@ describe('DbOptimizerHealthIndicator and Redis', () => {
 
   it('reports Redis up, then down while the check stays up, and fails the check when Redis is required', async () => {
     const up = (await indicator.isHealthy('database')) as unknown as CacheHealth;
-    expect(up.database.cache).toEqual({ enabled: true, redis: 'up' });
+    expect(up.database.cache).toEqual({ enabled: true, mode: 'shared', redis: 'up' });
     await redis.stop();
     const down = await waitFor(async () => {
       const result = (await indicator.isHealthy('database')) as unknown as CacheHealth;

@@ -6,4 +6,6 @@ import type { CacheLevel } from './query-sample.interface';
  */
 export interface CacheMetricsSink {
   recordCacheLookup(level: CacheLevel, hit: boolean): void;
+  /** A read requiring a WAL position (consistency token, session) skipped an entry at `level` older than it. */
+  recordCacheConsistencyBypass(level: CacheLevel): void;
 }

@@ -37,7 +37,7 @@ interface PoolHealth {
 
 /**
  * Terminus health indicator: pings every pool with a timeout, reports replica
- * bans and lag against its thresholds, Redis reachability and whether the
+ * bans and lag against its thresholds, the result cache's mode and Redis reachability, and whether the
  * performance targets are met. The primary down means unhealthy; a replica or
  * Redis down, or a missed target, is reported in the details while the check
  * stays up (unless `requireReplicas` / `requireRedis` / `requireTargets`).
@@ -73,7 +73,8 @@ export class DbOptimizerHealthIndicator {
       (!checkOptions.requireReplicas || replicasUp) &&
       (!checkOptions.requireRedis || redis !== 'down') &&
       (!checkOptions.requireTargets || targetsMet.allTargetsMet);
-    const report = { pools: details, cache: { enabled: this.cache.enabled, redis }, targetsMet };
+    // mode: shared (Redis), local (one instance: other writers seen after the TTL), local-bounded (several, entries age-capped).
+    const report = { pools: details, cache: { enabled: this.cache.enabled, mode: this.cache.mode, redis }, targetsMet };
     return healthy ? check.up(report) : check.down(report);
   }
 

@@ -37,6 +37,8 @@ export class CallCounters {
   private readonly errors = new Float64Array(POOL_ROLES.length * QUERY_TYPES.length);
   /** Lookups by level × (hit, miss). */
   private readonly cache = new Float64Array(CACHE_LEVELS.length * 2);
+  /** Entries skipped as older than a read's required position, by level. */
+  private readonly consistencyBypasses = new Float64Array(CACHE_LEVELS.length);
   private slow = 0;
   private fallbacks = 0;
 
@@ -50,6 +52,10 @@ export class CallCounters {
     this.cache[(level === 'memory' ? 0 : 2) + (hit ? 0 : 1)]++;
   }
 
+  countCacheConsistencyBypass(level: CacheLevel): void {
+    this.consistencyBypasses[level === 'memory' ? 0 : 1]++;
+  }
+
   countSlowQuery(): void {
     this.slow++;
   }
@@ -59,7 +65,7 @@ export class CallCounters {
   }
 
   registerIn(registry: Registry): void {
-    const { queries, errors, cache } = this;
+    const { queries, errors, cache, consistencyBypasses } = this;
     const copyNonZero = (counter: Counter, counts: Float64Array, labels: (i: number) => Record<string, string>) => {
       counter.reset();
       counts.forEach((value, i) => value > 0 && counter.inc(labels(i), value));
@@ -96,6 +102,16 @@ export class CallCounters {
         cache.forEach((value, i) => {
           this.inc({ level: CACHE_LEVELS[Math.floor(i / 2)], result: i % 2 === 0 ? 'hit' : 'miss' }, value);
         });
+      },
+    });
+    new Counter({
+      name: METRIC_NAMES.cacheConsistencyBypasses,
+      help: 'Cached entries skipped because they were older than the WAL position a read required (consistency token or session), by level.',
+      labelNames: ['level'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        consistencyBypasses.forEach((value, i) => this.inc({ level: CACHE_LEVELS[i] }, value));
       },
     });
     const scalar = (name: string, help: string, read: () => number) =>

@@ -38,6 +38,7 @@ export const METRIC_NAMES = {
   acquireDuration: 'db_optimizer_pool_acquire_duration_seconds',
   poolConnections: 'db_optimizer_pool_connections',
   cacheRequests: 'db_optimizer_cache_requests_total',
+  cacheConsistencyBypasses: 'db_optimizer_cache_consistency_bypasses_total',
   replicaLagBytes: 'db_optimizer_replica_lag_bytes',
   replicaLagSeconds: 'db_optimizer_replica_lag_seconds',
   replicaBanned: 'db_optimizer_replica_banned',

@@ -124,6 +124,11 @@ export class MetricsService implements CacheMetricsSink {
     this.prometheus?.countCacheLookup(level, hit);
   }
 
+  /** Records a cached entry skipped because it is older than the WAL position the read requires (token or session). */
+  recordCacheConsistencyBypass(level: CacheLevel): void {
+    this.prometheus?.countCacheConsistencyBypass(level);
+  }
+
   /** Records that `count` optimization suggestions were made. */
   recordSuggestions(count: number): void {
     const n = count > 0 ? count : 0;

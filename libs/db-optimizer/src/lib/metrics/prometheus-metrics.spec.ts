@@ -44,6 +44,7 @@ const ALLOWED_LABELS: Record<string, string[]> = {
   [METRIC_NAMES.acquireDuration]: ['pool'],
   [METRIC_NAMES.poolConnections]: ['pool', 'state'],
   [METRIC_NAMES.cacheRequests]: ['level', 'result'],
+  [METRIC_NAMES.cacheConsistencyBypasses]: ['level'],
   [METRIC_NAMES.replicaLagBytes]: ['replica'],
   [METRIC_NAMES.replicaLagSeconds]: ['replica'],
   [METRIC_NAMES.replicaBanned]: ['replica'],
@@ -100,6 +101,7 @@ async function scrape(setProvider = true): Promise<{ text: string; samples: Samp
   service.recordCacheLookup('memory', true);
   service.recordCacheLookup('memory', false);
   service.recordCacheLookup('redis', false);
+  service.recordCacheConsistencyBypass('memory');
   service.recordReplicaFallback();
   const text = await prometheus.metrics();
   return { text, samples: parseExposition(text) };
@@ -154,6 +156,8 @@ describe('PrometheusMetrics', () => {
     expect(find(samples, METRIC_NAMES.replicaFallbacks)?.value).toBe(1);
     expect(find(samples, METRIC_NAMES.cacheRequests, { level: 'memory', result: 'miss' })?.value).toBe(1);
     expect(find(samples, METRIC_NAMES.cacheRequests, { level: 'redis', result: 'hit' })?.value).toBe(0);
+    expect(find(samples, METRIC_NAMES.cacheConsistencyBypasses, { level: 'memory' })?.value).toBe(1);
+    expect(find(samples, METRIC_NAMES.cacheConsistencyBypasses, { level: 'redis' })?.value).toBe(0);
   });
 
   it('fills histogram buckets cumulatively, in seconds', async () => {

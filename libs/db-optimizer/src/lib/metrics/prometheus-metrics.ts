@@ -105,6 +105,10 @@ export class PrometheusMetrics {
     this.counters.countCacheLookup(level, hit);
   }
 
+  countCacheConsistencyBypass(level: CacheLevel): void {
+    this.counters.countCacheConsistencyBypass(level);
+  }
+
   countSlowQuery(): void {
     this.counters.countSlowQuery();
   }

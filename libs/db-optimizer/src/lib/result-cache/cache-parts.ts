@@ -7,6 +7,10 @@ import { CacheInvalidator } from './cache-invalidator';
 import { databaseIdentity, DatabaseIdentity, namespaceOf } from './cache-key';
 import type { CachedEntry } from './cached-entry';
 import { CacheReader } from './cache-reader';
+import { cacheModeOf, isServable } from './cache-mode';
+import { DataPositions } from './data-positions';
+import type { ReplicaState } from '../routing/replica-state';
+import type { ResultCacheMode } from './result-cache-stats.interface';
 import { CacheDependencyAnalyzer } from '../sql/dependencies/cache-dependency-analyzer';
 import type { CatalogQuery } from '../pg-catalog/catalog-query';
 import { TableCatalog } from '../pg-catalog/dependency-catalog';
@@ -26,6 +30,7 @@ export interface CacheParts {
   prefix: string;
   /** This instance, in the messages it publishes. */
   origin: string;
+  mode: ResultCacheMode;
   query: CatalogQuery;
   memory: MemoryCache;
   counters: ResultCacheCounters;
@@ -42,6 +47,8 @@ export interface CacheServices {
   pools: PoolManagerService;
   classification: ClassificationService;
   metrics: CacheMetricsSink;
+  /** What the router knows of each replica: its replay position bounds what a load there returns. */
+  replicas(): readonly ReplicaState[];
   /** The Redis side once created (`onModuleInit`); undefined before and without `redisUrl`. */
   redis(): RedisSide | undefined;
 }
@@ -57,14 +64,18 @@ export function buildCacheParts(services: CacheServices): CacheParts {
   const coordinator = new VersionCoordinator(new VersionMap(tuning.maxRowVersions), counters);
   const redisConfigured = options.redisUrl !== undefined;
   const redisUp = (): boolean => services.redis()?.link.healthy === true;
+  const mode = cacheModeOf(options);
+  // Where other instances' writes cannot be heard, only young entries may be served (see ResultCacheService).
+  const policy = { mode, outageMaxAgeMs: tuning.outageMaxAgeMs, redisUp, now: Date.now };
   const reader = new CacheReader({
     memory,
     counters,
     recordLookup: (level, hit) => metrics.recordCacheLookup(level, hit),
+    recordConsistencyBypass: (level) => metrics.recordCacheConsistencyBypass(level),
+    positions: new DataPositions(services.replicas, () => coordinator.map.latestLsn),
     usableL2: () => (redisUp() ? services.redis()?.l2 : undefined),
     redisConfigured,
-    // Without Redis news of other instances' writes stops: only young entries may be served (see ResultCacheService).
-    servable: (entry: CachedEntry) => !redisConfigured || redisUp() || Date.now() - entry.loadedAt <= tuning.outageMaxAgeMs,
+    servable: (entry: CachedEntry) => isServable(policy, entry.loadedAt),
     refreshAheadRatio: tuning.refreshAheadRatio,
     now: Date.now,
   });
@@ -72,6 +83,7 @@ export function buildCacheParts(services: CacheServices): CacheParts {
     identity,
     prefix: `${RESULT_CACHE_REDIS_PREFIX}:${tuning.namespace ?? namespaceOf(identity)}`,
     origin: randomUUID(),
+    mode,
     query,
     memory,
     counters,
@@ -81,7 +93,6 @@ export function buildCacheParts(services: CacheServices): CacheParts {
       safetyOf: (statement) => classification.safetyOf(statement),
       dependencies: analyzer,
       capture: (dependencies) => coordinator.capture(dependencies),
-      latestLsn: () => coordinator.map.latestLsn,
     },
     reader,
     invalidator: new CacheInvalidator(analyzer, coordinator),

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { OptimizedQueryResult } from '../core/query-options.interface';
 import type { CacheLevel } from '../core/query-sample.interface';
-import { CachedEntry, cachedEntry } from './cached-entry';
+import { laterLsn } from '../core/lsn';
+import { CachedEntry, cachedEntry, entryCovers } from './cached-entry';
+import type { DataPositions } from './data-positions';
 import type { MemoryCache } from './memory-cache';
 import type { ReadPlan } from './read-plan';
 import type { RedisL2 } from './redis-l2';
@@ -17,6 +19,10 @@ export interface CacheReaderDeps {
   memory: MemoryCache;
   counters: ResultCacheCounters;
   recordLookup(level: CacheLevel, hit: boolean): void;
+  /** An entry at `level` was skipped because it is older than the position the read requires. */
+  recordConsistencyBypass(level: CacheLevel): void;
+  /** Lower bounds of what each load's data includes (the position its entry records). */
+  positions: DataPositions;
   /** L2 when Redis is configured and up; undefined otherwise. */
   usableL2(): RedisL2 | undefined;
   /** Redis is configured (so L2 lookups that are skipped count as misses). */
@@ -33,6 +39,11 @@ interface Outcome {
   level: CacheLevel | false;
   /** The loaded result itself, for the caller that ran the load (and for waiters when it could not be encoded). */
   result: OptimizedQueryResult<unknown> | undefined;
+}
+
+/** What one read found on its way, for the counters of reads that require a position. */
+interface Trace {
+  bypassed: boolean;
 }
 
 /**
@@ -53,21 +64,36 @@ export class CacheReader {
 
   async read<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>): Promise<OptimizedQueryResult<T>> {
     const { memory, counters } = this.deps;
+    const trace: Trace = { bypassed: false };
     const hit = memory.get(plan.key);
     if (hit && this.deps.servable(hit)) {
-      counters.memoryHits++;
-      this.deps.recordLookup('memory', true);
-      this.refreshIfAging(plan, hit, load);
-      return decodeResult<T>(hit.payload, 'memory');
+      if (entryCovers(hit, plan.requiredLsn)) {
+        counters.memoryHits++;
+        this.deps.recordLookup('memory', true);
+        this.countPositionRead(plan, true);
+        this.refreshIfAging(plan, hit, load);
+        return decodeResult<T>(hit.payload, 'memory');
+      }
+      this.bypass(trace, 'memory');
     }
     counters.memoryMisses++;
     this.deps.recordLookup('memory', false);
     let ranHere = false;
     const outcome = await this.flight.run(plan.key, () => {
       ranHere = true;
-      return this.fetch(plan, ttlMs, load);
+      return this.fetch(plan, ttlMs, load, trace);
     });
-    if (ranHere && outcome.result) return outcome.result as OptimizedQueryResult<T>;
+    if (ranHere && outcome.result) {
+      this.countPositionRead(plan, outcome.level !== false);
+      return outcome.result as OptimizedQueryResult<T>;
+    }
+    if (plan.requiredLsn !== undefined && !(outcome.entry && entryCovers(outcome.entry, plan.requiredLsn))) {
+      // Joined a flight that loaded for a lower (or no) position: this caller loads its own.
+      if (outcome.entry) this.bypass(trace, outcome.level || 'memory');
+      this.countPositionRead(plan, false);
+      return (await this.loadAndStore(plan, ttlMs, load)).result as OptimizedQueryResult<T>;
+    }
+    this.countPositionRead(plan, outcome.level !== false);
     if (outcome.entry) return decodeResult<T>(outcome.entry.payload, outcome.level || 'memory');
     // Not encodable: waiters share the rows array's items but get their own array and metadata.
     const shared = outcome.result as OptimizedQueryResult<T>;
@@ -75,12 +101,14 @@ export class CacheReader {
   }
 
   /** L2, then the database; stores what the database returned in both levels. */
-  private async fetch<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>): Promise<Outcome> {
+  private async fetch<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>, trace: Trace): Promise<Outcome> {
     const l2 = this.deps.usableL2();
     if (l2) {
       const entry = await l2.get(plan.key);
+      const older = entry !== undefined && !entryCovers(entry, plan.requiredLsn);
+      if (older) this.bypass(trace, 'redis');
       // Decoded once here: an entry this version cannot read is a miss, never an error for the caller.
-      const result = entry !== undefined && this.deps.servable(entry) ? tryDecodeResult(entry.payload, 'redis') : undefined;
+      const result = entry !== undefined && !older && this.deps.servable(entry) ? tryDecodeResult(entry.payload, 'redis') : undefined;
       this.deps.recordLookup('redis', result !== undefined);
       if (entry && result) {
         this.deps.counters.redisHits++;
@@ -95,19 +123,37 @@ export class CacheReader {
     return this.loadAndStore(plan, ttlMs, load);
   }
 
+  /** Loads from a server that has replayed what the key's versions and the caller require, and (re)places the entry. */
   private async loadAndStore<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>): Promise<Outcome> {
     const loadedAt = this.deps.now();
-    const result = (await load(plan.capture.minLsn)) as OptimizedQueryResult<unknown>;
+    const loadLsn = laterLsn(plan.capture.minLsn, plan.requiredLsn);
+    // Read before the load: only then is it a lower bound of what the rows include.
+    const positionOf = this.deps.positions.before(loadLsn);
+    const result = (await load(loadLsn)) as OptimizedQueryResult<unknown>;
     this.deps.counters.loads++;
     const payload = encodeResult(result);
     if (payload === undefined) {
       this.deps.counters.bypassed++;
       return { entry: undefined, level: false, result };
     }
-    const entry = cachedEntry(payload, loadedAt, loadedAt + ttlMs);
+    const entry = cachedEntry(payload, loadedAt, loadedAt + ttlMs, positionOf(result.metadata));
     this.deps.memory.set(plan.key, entry);
     this.deps.usableL2()?.set(plan.key, entry);
     return { entry, level: false, result };
+  }
+
+  /** Counts one skip per read; the read then loads fresh (from a server that has replayed the position) and refreshes the entry. */
+  private bypass(trace: Trace, level: CacheLevel): void {
+    this.deps.recordConsistencyBypass(level);
+    if (trace.bypassed) return;
+    trace.bypassed = true;
+    this.deps.counters.consistencyBypasses++;
+  }
+
+  private countPositionRead(plan: ReadPlan, hit: boolean): void {
+    if (plan.requiredLsn === undefined) return;
+    this.deps.counters.consistencyReads++;
+    if (hit) this.deps.counters.consistencyHits++;
   }
 
   /** Past `refreshAheadRatio` of its life, a hit reloads its entry in the background (once per key at a time). */

@@ -1,6 +1,9 @@
+import { formatLsn, parseLsn } from '../core/lsn';
+
 /**
- * A cached result as both levels hold it: the encoded rows and metadata, and when it was
- * loaded and expires (ms since the epoch, so instances agree on them through Redis).
+ * A cached result as both levels hold it: the encoded rows and metadata, when it was
+ * loaded and expires (ms since the epoch, so instances agree on them through Redis), and
+ * the WAL position its data is known to include.
  */
 export interface CachedEntry {
   /** `encodeResult()` text. */
@@ -9,16 +12,29 @@ export interface CachedEntry {
   bytes: number;
   loadedAt: number;
   expiresAt: number;
+  /**
+   * A WAL position no later than the data: every write whose consistency token is at or
+   * before it is in the rows (see `DataPositions`). Undefined when unknown: such an entry
+   * serves no read that carries a required position.
+   */
+  lsn?: bigint;
 }
 
 /** Builds an entry, measuring its payload once. */
-export function cachedEntry(payload: string, loadedAt: number, expiresAt: number): CachedEntry {
-  return { payload, bytes: Buffer.byteLength(payload, 'utf8'), loadedAt, expiresAt };
+export function cachedEntry(payload: string, loadedAt: number, expiresAt: number, lsn?: bigint): CachedEntry {
+  const entry: CachedEntry = { payload, bytes: Buffer.byteLength(payload, 'utf8'), loadedAt, expiresAt };
+  if (lsn !== undefined) entry.lsn = lsn;
+  return entry;
 }
 
-/** The entry as one Redis string: `loadedAt:expiresAt:payload`. */
+/** Whether the entry is known to include every write up to `requiredLsn` (always, when nothing is required). */
+export function entryCovers(entry: CachedEntry, requiredLsn: bigint | undefined): boolean {
+  return requiredLsn === undefined || (entry.lsn !== undefined && entry.lsn >= requiredLsn);
+}
+
+/** The entry as one Redis string: `loadedAt:expiresAt:lsn:payload` (lsn empty when unknown). */
 export function serializeEntry(entry: CachedEntry): string {
-  return `${entry.loadedAt}:${entry.expiresAt}:${entry.payload}`;
+  return `${entry.loadedAt}:${entry.expiresAt}:${entry.lsn === undefined ? '' : formatLsn(entry.lsn)}:${entry.payload}`;
 }
 
 /** Reads `serializeEntry()` text back; undefined for anything else (a foreign or damaged value is a miss). */
@@ -26,9 +42,13 @@ export function parseEntry(text: unknown): CachedEntry | undefined {
   if (typeof text !== 'string') return undefined;
   const first = text.indexOf(':');
   const second = first < 0 ? -1 : text.indexOf(':', first + 1);
-  if (second < 0) return undefined;
+  const third = second < 0 ? -1 : text.indexOf(':', second + 1);
+  if (third < 0) return undefined;
   const loadedAt = Number(text.slice(0, first));
   const expiresAt = Number(text.slice(first + 1, second));
   if (!Number.isFinite(loadedAt) || !Number.isFinite(expiresAt)) return undefined;
-  return cachedEntry(text.slice(second + 1), loadedAt, expiresAt);
+  const lsnText = text.slice(second + 1, third);
+  const lsn = lsnText === '' ? undefined : parseLsn(lsnText);
+  if (lsnText !== '' && lsn === undefined) return undefined;
+  return cachedEntry(text.slice(third + 1), loadedAt, expiresAt, lsn);
 }

@@ -1,7 +1,6 @@
 import type { QueryOptions } from '../core/query-options.interface';
 import type { StatementSafety } from '../classify/statement-safety';
 import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
-import { parseLsn } from '../core/lsn';
 import { cacheKey, DatabaseIdentity } from './cache-key';
 import { INVALID_CACHE_TTL } from './result-cache.messages';
 import { statementIdentity } from './statement-identity';
@@ -21,34 +20,37 @@ export interface ReadPlanner {
   safetyOf(classification: QueryClassification): StatementSafety | Promise<StatementSafety>;
   dependencies: ReadDependencySource;
   capture(dependencies: readonly TableScope[]): VersionCapture;
-  /** Latest WAL position of any write applied to the versions. */
-  latestLsn(): bigint | undefined;
 }
 
 /** A cacheable read: its key, built from the versions captured before it runs. */
 export interface ReadPlan {
   key: string;
   capture: VersionCapture;
+  /**
+   * The position the caller requires (its consistency token, or its session's last write):
+   * an entry is served only when its own position is at or past it.
+   */
+  requiredLsn?: bigint;
 }
 
 /**
  * Decides whether a read may be cached and builds its key. Undefined means "run it
  * uncached": a text the parser flags (locks, volatile or time functions, temp or catalog
- * tables), a function that is not immutable, parameters whose sent text is unknown,
- * unknown dependencies, or a consistency token newer than any write this instance has
- * heard of (its write may not have invalidated here yet).
+ * tables), a function that is not immutable, parameters whose sent text is unknown, or
+ * unknown dependencies. A required position (token or session) does not stop caching: it
+ * decides which entries may serve the read (`entryCovers`), so a token newer than any write
+ * heard here is safe too (an entry older than it is never served to it).
  */
 export async function planRead(
   planner: ReadPlanner,
   classification: QueryClassification,
   params: readonly unknown[],
   target: RouteTarget,
-  options: QueryOptions,
+  requiredLsn: bigint | undefined,
 ): Promise<ReadPlan | undefined> {
   if (!classification.cacheable) return undefined;
   const safety = planner.safetyOf(classification);
   if (!(safety instanceof Promise ? await safety : safety).deterministic) return undefined;
-  if (options.consistencyToken !== undefined && !tokenHeard(planner, options.consistencyToken)) return undefined;
   const statement = statementIdentity(classification);
   const paramsText = encodeParamsForKey(params);
   if (statement === undefined || paramsText === undefined) return undefined;
@@ -57,7 +59,7 @@ export async function planRead(
   // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
   const capture = planner.capture(dependencies.tables);
   const key = cacheKey({ identity: planner.identity, target, sql: statement, params: paramsText, versions: capture.signature });
-  return { key, capture };
+  return requiredLsn === undefined ? { key, capture } : { key, capture, requiredLsn };
 }
 
 /** The call's TTL in ms: `ttlSeconds`, else the module's default; 0 means "do not cache this call". */
@@ -66,10 +68,4 @@ export function ttlMsOf(options: QueryOptions, defaultSeconds: number): number {
   if (seconds === 0) return 0;
   if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new TypeError(INVALID_CACHE_TTL(seconds));
   return seconds * 1000;
-}
-
-function tokenHeard(planner: ReadPlanner, token: string): boolean {
-  const wanted = parseLsn(token);
-  const latest = planner.latestLsn();
-  return wanted !== undefined && latest !== undefined && latest >= wanted;
 }

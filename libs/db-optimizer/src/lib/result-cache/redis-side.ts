@@ -9,7 +9,7 @@ import { RedisVersions, versionKeys } from './coherence/redis-versions';
 import { PRIMARY_LSN_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from './result-cache.constants';
 import { REDIS_BACK, REDIS_DOWN, REDIS_NOT_REACHABLE_AT_START } from './result-cache.messages';
 import type { ResultCacheCounters } from './result-cache-counters';
-import { epochMs, VersionCoordinator } from './coherence/version-coordinator';
+import { epochMs, VersionCoordinator, VersionRedis } from './coherence/version-coordinator';
 import { laterLsn } from '../core/lsn';
 import { withTimeout } from '../core/with-timeout';
 
@@ -59,7 +59,12 @@ export class RedisSide {
     this.link = new RedisLink(
       connection,
       { commandTimeoutMs: options.timeoutMs, healthCheckIntervalMs: options.healthCheckIntervalMs, connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS },
-      { onUp: () => this.bringInLine(keys.channel), onDown: (reason) => this.onDown(reason) },
+      {
+        onUp: () => this.bringInLine(keys.channel),
+        // Changes applied locally between the sync and the link going up: published now that writes go through Redis.
+        afterUp: () => options.coordinator.publishUnpublished(this.versionRedis),
+        onDown: (reason) => this.onDown(reason),
+      },
     );
     this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, (reason) => this.link.markDown(reason));
     options.coordinator.attach({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs: options.timeoutMs });
@@ -81,13 +86,18 @@ export class RedisSide {
     return this.link.stop();
   }
 
+  private get versionRedis(): VersionRedis {
+    return { versions: this.versions, feed: this.feed, link: this.link, timeoutMs: this.options.timeoutMs };
+  }
+
   /**
    * Subscribes, then reads every counter from Redis, which covers whatever messages were
    * missed meanwhile (no flush needed for those). Two things it cannot cover: changes this
    * instance applied with local stamps (never published, so other instances and L2 know
    * nothing of them), and Redis having lost its data (counters gone). Either way the
    * global epoch is bumped and memory cleared: nothing cached before or during the outage
-   * is served again, on any instance.
+   * is served again, on any instance. Writes that commit while this runs (they still go
+   * local) are published as bumps at the end, so coming back under load does not loop.
    */
   private async bringInLine(channel: string): Promise<void> {
     const { coordinator, memory, timeoutMs } = this.options;
@@ -98,11 +108,11 @@ export class RedisSide {
     if (localBefore > this.localAtSync || redisLostData) await this.flushEverywhere();
     const synced = await withTimeout(this.versions.readAll(), timeoutMs, 'Redis HGETALL');
     coordinator.map.applySynced(synced.epoch, synced.all, synced.wide);
-    // A write that went local while this ran is unpublished too: stay down, the next attempt flushes again.
-    if (coordinator.appliedLocally !== localBefore) throw new Error('a change was applied locally while coming back; trying again');
+    // A write that went local while this ran is unpublished: publish it before trusting Redis again.
+    await coordinator.publishUnpublished(this.versionRedis);
     // Entries cached before this instance ever reached Redis may predate changes a restarted Redis no longer shows.
     if (!this.everUp) memory.clear();
-    this.localAtSync = localBefore;
+    this.localAtSync = coordinator.appliedLocally;
     this.incarnation = incarnation;
     this.everUp = true;
   }
@@ -112,6 +122,8 @@ export class RedisSide {
     // Loads after the flush must see every write of the outage, this instance's and others'.
     const primaryLsn = await withTimeout(this.options.currentLsn(), PRIMARY_LSN_TIMEOUT_MS, 'The primary').catch(() => undefined);
     const lsn = laterLsn(coordinator.map.latestLsn, primaryLsn);
+    // Every change applied locally so far committed before this bump: the flush covers them.
+    coordinator.coverUnpublished();
     const stamp = await coordinator.viaRedis({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs }, { flushAll: true, tables: [], lsn });
     memory.clear();
     this.options.counters.flushes++;

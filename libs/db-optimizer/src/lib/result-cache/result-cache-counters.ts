@@ -7,6 +7,7 @@ export interface ResultCacheState {
   redis: ResultCacheStats['redis'];
   memory: { size: number; bytes: number };
   coalesced: number;
+  mode: ResultCacheStats['mode'];
   rowVersions: ResultCacheStats['rowVersions'];
 }
 
@@ -24,6 +25,12 @@ export class ResultCacheCounters {
   loads = 0;
   refreshes = 0;
   bypassed = 0;
+  /** Cacheable reads that required a position (consistency token or the session's last write). */
+  consistencyReads = 0;
+  /** Of which served from memory or Redis. */
+  consistencyHits = 0;
+  /** Of which skipped an entry older than the position and loaded fresh. */
+  consistencyBypasses = 0;
   invalidations = 0;
   flushes = 0;
   received = 0;
@@ -36,6 +43,7 @@ export class ResultCacheCounters {
     const window = this.crossInstanceWindow;
     return {
       enabled: state.enabled,
+      mode: state.mode,
       redis: state.redis,
       memory: { entries: state.memory.size, bytes: state.memory.bytes, hits: this.memoryHits, misses: this.memoryMisses },
       redisLevel: { hits: this.redisHits, misses: this.redisMisses, skipped: this.redisSkipped, errors: this.redisErrors },
@@ -43,6 +51,7 @@ export class ResultCacheCounters {
       refreshes: this.refreshes,
       coalesced: state.coalesced,
       bypassed: this.bypassed,
+      consistency: { reads: this.consistencyReads, hits: this.consistencyHits, bypasses: this.consistencyBypasses },
       invalidations: this.invalidations,
       flushes: this.flushes,
       received: this.received,

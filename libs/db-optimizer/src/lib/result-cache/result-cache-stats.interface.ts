@@ -1,9 +1,22 @@
 /**
+ * Where the result cache's entries are shared (see `ResultCacheStats.mode`).
+ * @publicApi
+ */
+export type ResultCacheMode = 'shared' | 'local' | 'local-bounded';
+
+/**
  * What `ResultCacheService.stats()` reports. Counts are since start.
  * @publicApi
  */
 export interface ResultCacheStats {
   enabled: boolean;
+  /**
+   * How far entries are shared: `shared` with `redisUrl`; without it, `local` (one instance:
+   * entries live until their TTL) or `local-bounded` (`instances` > 1: entries are served only
+   * while younger than `cacheOutageMaxAgeMs`, since other instances' writes cannot be heard);
+   * `off` with `enableCache: false`.
+   */
+  mode: ResultCacheMode | 'off';
   /** `none` without `redisUrl` (memory only); `down` during an outage. */
   redis: 'none' | 'up' | 'down';
   memory: {
@@ -29,6 +42,12 @@ export interface ResultCacheStats {
   coalesced: number;
   /** Reads that could not be cached (volatile functions, unknown dependencies, unencodable values...). */
   bypassed: number;
+  /**
+   * Cacheable reads carrying a required position (a consistency token, or a session key with a
+   * known last write): `hits` were served from memory or Redis; `bypasses` found an entry older
+   * than the position and loaded fresh instead. `bypasses / reads` is what read-your-writes costs.
+   */
+  consistency: { reads: number; hits: number; bypasses: number };
   /** Committed writes (and outside changes) this instance applied to the versions. */
   invalidations: number;
   /** Of which: everything dropped (DDL, unknown effects, end of a Redis outage). */

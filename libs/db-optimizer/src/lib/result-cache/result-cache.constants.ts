@@ -1,10 +1,10 @@
 /** Prefix of every Redis key and channel of the result cache. */
 export const RESULT_CACHE_REDIS_PREFIX = 'dbo';
 
-/** Format of L2 entries, in their keys: instances of another release (another format) never read them. */
-export const RESULT_FORMAT_VERSION = 1;
+/** Format of L2 entries, in their keys: instances of another release (another format) never read them. 2: entries carry their WAL position. */
+export const RESULT_FORMAT_VERSION = 2;
 
-/** Keyv namespace of L2 entries: their Redis keys read `db-optimizer:dbo:<namespace>:r1:<hash>`. */
+/** Keyv namespace of L2 entries: their Redis keys read `db-optimizer:dbo:<namespace>:r2:<hash>`. */
 export const RESULT_CACHE_KEYV_NAMESPACE = 'db-optimizer';
 
 /** A read naming more rows than this depends on the whole table instead (smaller key, same safety). */

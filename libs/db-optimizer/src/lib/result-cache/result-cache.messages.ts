@@ -7,6 +7,15 @@ export const INVALID_CACHE_TTL = (value: unknown): string =>
   'Pass e.g. { ttlSeconds: 60 }, or { useCache: false }.';
 
 
+export const CACHE_LOCAL_ONLY = (ttlSeconds: number): string =>
+  'The result cache is instance-local (no redisUrl): writes made through other instances or outside the module are seen ' +
+  `here only after an entry's TTL (cacheTtlSeconds ${ttlSeconds}), or at once on tables covered by installChangeNotifications() ` +
+  '(NOTIFY through PostgreSQL, no Redis needed; call it on every instance). Running several instances? Set redisUrl, or instances.';
+
+export const CACHE_LOCAL_BOUNDED = (instances: number, maxAgeMs: number): string =>
+  `The result cache has no redisUrl and instances is ${instances}: other instances' writes cannot be heard, so cached ` +
+  `results are served only while younger than ${maxAgeMs} ms (cacheOutageMaxAgeMs). Set redisUrl to share entries and invalidations.`;
+
 export const REDIS_DOWN = (reason: string): string =>
   `Redis for the result cache is unavailable (${reason}); serving from memory and the database, ` +
   'with in-memory entries capped in age until Redis is back. Check that Redis is running and reachable at redisUrl.';

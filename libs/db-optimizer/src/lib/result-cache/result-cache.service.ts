@@ -8,14 +8,16 @@ import type { CacheMetricsSink } from '../core/cache-metrics-sink.interface';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
 import { ClassificationService } from '../classify/classification.service';
+import { ConsistencyTracker } from '../routing/consistency-tracker';
+import { ReplicaHealthService } from '../routing/replica-health.service';
 import { parseLsn } from '../core/lsn';
 import { buildCacheParts, CacheParts } from './cache-parts';
 import { OutsideChanges } from './coherence/outside-changes';
 import { planRead, ReadPlan, ttlMsOf } from './read-plan';
 import { RedisSide } from './redis-side';
 import { ResultCacheCounters } from './result-cache-counters';
-import { CHANGE_NOTIFICATIONS_NEED_CACHE } from './result-cache.messages';
-import type { ResultCacheStats } from './result-cache-stats.interface';
+import { CACHE_LOCAL_BOUNDED, CACHE_LOCAL_ONLY, CHANGE_NOTIFICATIONS_NEED_CACHE } from './result-cache.messages';
+import type { ResultCacheMode, ResultCacheStats } from './result-cache-stats.interface';
 import { ResultCacheTuning, resolveCacheTuning } from './result-cache-tuning';
 
 /**
@@ -42,9 +44,15 @@ import { ResultCacheTuning, resolveCacheTuning } from './result-cache-tuning';
  * - A Redis that loses acknowledged writes yet keeps older ones (failover to a lagging
  *   replica) can hand an instance an older counter: run it without such failover, or
  *   rely on the TTL as the bound.
- * - Without `redisUrl`, several instances do not hear of each other's writes: the TTL is
- *   the only bound. Writes that bypass the module are likewise bounded by the TTL only,
- *   unless `installChangeNotifications()` covers their tables.
+ * - Without `redisUrl`, instances do not hear of each other's writes. With `instances` > 1
+ *   (mode `local-bounded`) entries are served only while younger than `cacheOutageMaxAgeMs`,
+ *   the same bound as an outage. With one instance (mode `local`) entries live until their
+ *   TTL; writes by other processes are seen then, or at once on tables covered by
+ *   `installChangeNotifications()` (NOTIFY reaches every instance that called it, no Redis needed).
+ * - A read that requires a WAL position (its `consistencyToken`, or its session's last
+ *   write) is served from memory or Redis only by an entry whose recorded position is at
+ *   or past it; otherwise it loads from a server that has replayed it and refreshes the
+ *   entry. This holds in every mode (`stats().consistency` counts the cost).
  * @publicApi
  *
  * @example
@@ -64,14 +72,29 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     private readonly pools: PoolManagerService,
     classification: ClassificationService,
     @Inject(DB_OPTIMIZER_CACHE_METRICS) metrics: CacheMetricsSink,
+    private readonly consistency: ConsistencyTracker,
+    replicaHealth: ReplicaHealthService,
   ) {
     this.tuning = resolveCacheTuning(options);
     if (!options.enableCache) return;
-    this.parts = buildCacheParts({ options, tuning: this.tuning, pools, classification, metrics, redis: () => this.redis });
+    this.parts = buildCacheParts({
+      options,
+      tuning: this.tuning,
+      pools,
+      classification,
+      metrics,
+      replicas: () => replicaHealth.replicas,
+      redis: () => this.redis,
+    });
   }
 
   get enabled(): boolean {
     return this.parts !== undefined;
+  }
+
+  /** `shared` (Redis), `local` (one instance, no Redis), `local-bounded` (several, no Redis), `off` (cache disabled). */
+  get mode(): ResultCacheMode | 'off' {
+    return this.parts?.mode ?? 'off';
   }
 
   /** Redis is configured, connected, subscribed and in sync. False without `redisUrl` and during an outage. */
@@ -82,7 +105,10 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
   /** Connects Redis when configured. Never fails the start: without Redis the cache runs on memory. */
   async onModuleInit(): Promise<void> {
     const parts = this.parts;
-    if (!parts || this.options.redisUrl === undefined) return;
+    if (!parts) return;
+    if (parts.mode === 'local') this.logger.log(CACHE_LOCAL_ONLY(this.options.cacheTtlSeconds));
+    if (parts.mode === 'local-bounded') this.logger.log(CACHE_LOCAL_BOUNDED(this.options.instances, this.tuning.outageMaxAgeMs));
+    if (this.options.redisUrl === undefined) return;
     this.redis = await RedisSide.create({
       url: this.options.redisUrl,
       prefix: parts.prefix,
@@ -116,7 +142,9 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     const parts = this.parts;
     if (!parts) return load();
     const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
-    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, options);
+    // The facade checked the token already; this is the same position its load is routed by.
+    const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, requiredLsn);
     if (!plan) {
       parts.counters.bypassed++;
       return load();
@@ -159,10 +187,11 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     const parts = this.parts;
     const redis = this.options.redisUrl === undefined || !parts ? 'none' : this.redisHealthy ? 'up' : 'down';
     if (!parts) {
-      return new ResultCacheCounters().snapshot({ enabled: false, redis, memory: { size: 0, bytes: 0 }, coalesced: 0, rowVersions: { held: 0, evicted: 0 } });
+      return new ResultCacheCounters().snapshot({ enabled: false, mode: 'off', redis, memory: { size: 0, bytes: 0 }, coalesced: 0, rowVersions: { held: 0, evicted: 0 } });
     }
     return parts.counters.snapshot({
       enabled: true,
+      mode: parts.mode,
       redis,
       memory: parts.memory,
       coalesced: parts.reader.coalesced,
@@ -175,10 +204,10 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     classification: QueryClassification,
     params: readonly unknown[],
     target: RouteTarget,
-    options: QueryOptions,
+    requiredLsn: bigint | undefined,
   ): Promise<ReadPlan | undefined> {
     try {
-      return await planRead(parts.planner, classification, params, target, options);
+      return await planRead(parts.planner, classification, params, target, requiredLsn);
     } catch (error) {
       // The analysis is an optimization: when it fails the read simply runs uncached.
       this.logger.debug(`Read not cached: ${(error as Error).message}`);

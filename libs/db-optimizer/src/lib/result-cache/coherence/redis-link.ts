@@ -7,6 +7,8 @@ import { withTimeout } from '../../core/with-timeout';
 export interface RedisLinkHooks {
   /** Both clients are connected: bring this instance in line (subscribe, sync, epoch). Throwing keeps the link down. */
   onUp(): Promise<void>;
+  /** Runs once the link is up (writes now go through Redis); throwing takes it down again. */
+  afterUp(): Promise<void>;
   /** The link was lost (or is suspect): stop trusting Redis until `onUp` succeeds again. */
   onDown(reason: string): void;
 }
@@ -111,8 +113,14 @@ export class RedisLink {
     const generation = this.generation;
     this.bringingUp = this.hooks
       .onUp()
-      .then(() => {
-        if (this.generation === generation && this.state !== 'stopped') this.state = 'up';
+      .then(async () => {
+        if (this.generation !== generation || this.state === 'stopped') return;
+        this.state = 'up';
+        try {
+          await this.hooks.afterUp();
+        } catch (error) {
+          this.markDown((error as Error).message);
+        }
       })
       .catch((error: unknown) => {
         this.lastReason = (error as Error).message;

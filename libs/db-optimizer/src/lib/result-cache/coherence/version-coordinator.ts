@@ -6,6 +6,13 @@ import type { RedisVersions } from './redis-versions';
 import type { TableScope, VersionChange } from './version-change';
 import type { VersionCapture, VersionMap } from './version-map';
 import { withTimeout } from '../../core/with-timeout';
+import { laterLsn } from '../../core/lsn';
+import { mergeWriteEffects } from '../write-effects';
+
+/** Local changes kept for publishing once Redis is back; past this many, one flush bump replaces them. */
+const MAX_UNPUBLISHED = 1000;
+/** Rounds of publishing before coming back gives up for this attempt (new local changes kept arriving). */
+const MAX_PUBLISH_ROUNDS = 10;
 
 /** The Redis side of the versions, present when `redisUrl` is set. */
 export interface VersionRedis {
@@ -24,6 +31,9 @@ export interface VersionRedis {
 export class VersionCoordinator {
   private redis: VersionRedis | undefined;
   private localCount = 0;
+  /** Applied locally while Redis is configured but could not take them: other instances have not heard of them. */
+  private unpublished: Array<Omit<VersionChange, 'stamp'>> = [];
+  private unpublishedOverflow = false;
 
   constructor(
     readonly map: VersionMap,
@@ -72,10 +82,42 @@ export class VersionCoordinator {
     return stamp;
   }
 
-  /** A local stamp, above every stamp seen: unique on this instance. */
+  /** A local stamp, above every stamp seen: unique on this instance. With Redis configured, kept to publish later. */
   applyLocally(change: Omit<VersionChange, 'stamp'>): void {
     this.localCount++;
     this.map.apply({ ...change, stamp: this.map.highest + 1 });
+    if (!this.redis) return;
+    if (this.unpublished.length < MAX_UNPUBLISHED) this.unpublished.push(change);
+    else this.unpublishedOverflow = true;
+  }
+
+  /** A flush about to be bumped through Redis covers every change applied before it: nothing left to publish. */
+  coverUnpublished(): void {
+    this.unpublished = [];
+    this.unpublishedOverflow = false;
+  }
+
+  /**
+   * Publishes, as one bump per round, the changes applied locally while Redis could not take
+   * them (writes keep committing while Redis comes back). Throws when Redis fails or local
+   * changes keep arriving; what was not published stays queued for the next attempt.
+   */
+  async publishUnpublished(redis: VersionRedis): Promise<void> {
+    for (let round = 0; round < MAX_PUBLISH_ROUNDS; round++) {
+      if (this.unpublished.length === 0 && !this.unpublishedOverflow) return;
+      const lsn = this.unpublished.reduce<bigint | undefined>((latest, change) => laterLsn(latest, change.lsn), undefined);
+      const merged = this.unpublishedOverflow
+        ? { flushAll: true, tables: [], lsn: laterLsn(lsn, this.map.latestLsn) }
+        : mergeWriteEffects(this.unpublished, lsn);
+      this.coverUnpublished();
+      try {
+        await this.viaRedis(redis, merged);
+      } catch (error) {
+        this.unpublished.unshift(merged);
+        throw error;
+      }
+    }
+    throw new Error('changes kept being applied locally while coming back; trying again');
   }
 }
 
