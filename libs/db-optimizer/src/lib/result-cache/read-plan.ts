@@ -2,6 +2,7 @@ import type { QueryOptions } from '../core/query-options.interface';
 import type { StatementSafety } from '../classify/statement-safety';
 import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
 import { parseLsn } from '../core/lsn';
+import { TIME_WORDS } from '../sql/sql-functions.constants';
 import { cacheKey, DatabaseIdentity } from './cache-key';
 import { INVALID_CACHE_TTL } from './result-cache.messages';
 import { statementIdentity } from './statement-identity';
@@ -33,8 +34,9 @@ export interface ReadPlan {
 
 /**
  * Decides whether a read may be cached and builds its key. Undefined means "run it
- * uncached": a text the parser flags (locks, volatile or time functions, temp or catalog
- * tables), a function that is not immutable, parameters whose sent text is unknown,
+ * uncached": a text the parser flags (locks, volatile or time functions, time literals, temp
+ * or catalog tables), a time word among the parameters, a function, operator or cast that is
+ * not immutable, parameters whose sent text is unknown,
  * unknown dependencies, or a consistency token newer than any write this instance has
  * heard of (its write may not have invalidated here yet).
  */
@@ -46,6 +48,8 @@ export async function planRead(
   options: QueryOptions,
 ): Promise<ReadPlan | undefined> {
   if (!classification.cacheable) return undefined;
+  // A parameter 'now' / 'today' bound to a date/time becomes the time of the run, not a constant.
+  if (params.some((param) => typeof param === 'string' && TIME_WORDS.test(param))) return undefined;
   const safety = planner.safetyOf(classification);
   if (!(safety instanceof Promise ? await safety : safety).deterministic) return undefined;
   if (options.consistencyToken !== undefined && !tokenHeard(planner, options.consistencyToken)) return undefined;

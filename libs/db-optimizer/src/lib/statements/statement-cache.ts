@@ -86,6 +86,19 @@ export class StatementCache extends StatementCacheCounters {
     return this.prepareAndRun<T>(client, statements, name, sql, params);
   }
 
+  /**
+   * The connection was reset (`DISCARD ALL`, which deallocates every prepared statement): forgets
+   * the cache's records of it and pg's own, so every statement is prepared afresh on next use.
+   * Call it only outside a transaction block, right after the reset succeeded.
+   */
+  forgetConnection(client: StatementClient): void {
+    this.connections.delete(client);
+    const records = pgStatementRecords(client);
+    if (records === undefined) return;
+    for (const name of Object.keys(records.parsedStatements)) forgetRecords(records, name);
+    for (const name of Object.keys(records.submittedNamedStatements ?? {})) forgetRecords(records, name);
+  }
+
   /** Statements the cache holds prepared on this client (0 for a client it has not prepared on). */
   preparedCount(client: StatementClient): number {
     return this.connections.get(client)?.size ?? 0;

@@ -34,6 +34,20 @@ export const TRANSACTION_CONTROL_IN_WORK = (statement: string): string =>
   `"${statement}" cannot run inside executeTransactionOptimized(): the transaction is managed for you. ` +
   'Use the handle\'s savepoint() for partial rollback.';
 
+export const TRANSACTION_CONTROL_IN_TEXT = (statement: string): string =>
+  `"${statement}" holds transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT...): the module runs a text of several ` +
+  'statements as one transaction itself, and manages transactions for you. Remove it, or use executeTransactionOptimized().';
+
+export const MULTI_STATEMENT_WITH_PARAMS = (count: number): string =>
+  `The text holds ${count} statements and parameters: PostgreSQL binds parameters to one statement only. ` +
+  'Send each statement in its own call (or as a batch), or drop the parameters.';
+
+export const SESSION_STATE_IN_TRANSACTION = (sql: string): string =>
+  `"${sql.trim().slice(0, 40)}" changes session state that outlives the transaction and would leak to whoever uses the ` +
+  'pooled connection next. Use the transaction-scoped form instead: SET LOCAL (not SET), set_config(name, value, true), ' +
+  'pg_advisory_xact_lock (not pg_advisory_lock), CREATE TEMP TABLE ... ON COMMIT DROP, DECLARE without WITH HOLD; ' +
+  'PREPARE, LISTEN, DISCARD and RESET have no such form.';
+
 export const TRANSACTION_HANDLE_CLOSED = (): string =>
   'This transaction has already ended; its handle cannot run more queries. Keep queries inside the callback and await them.';
 
