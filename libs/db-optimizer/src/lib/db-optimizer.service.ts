@@ -6,7 +6,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './core/db-optimizer.constants';
 import { MULTI_STATEMENT_WITH_PARAMS, SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_TEXT, TRANSACTION_CONTROL_IN_WORK } from './core/errors/messages';
 import { QueryRoutingError } from './core/errors/query-routing.error';
-import { assertSql, normalizeParams } from './core/argument-checks';
+import { assertConsistencyInputs, assertSql, normalizeParams } from './core/argument-checks';
 import type { CommittedWrite } from './core/committed-write.interface';
 import type {
   BatchOptions,
@@ -110,6 +110,7 @@ export class DbOptimizerService implements OnModuleInit {
     const startedAt = performance.now();
     assertSql(sql);
     const values = normalizeParams(params);
+    assertConsistencyInputs(options);
     const classification = this.classification.classify(sql);
     // Refused before anything is sent: transaction control anywhere in the text, session state,
     // parameters for several statements (PostgreSQL binds them to one statement only).
@@ -197,6 +198,7 @@ export class DbOptimizerService implements OnModuleInit {
     queries: readonly SqlStatement[],
     options: BatchOptions = {},
   ): Promise<Array<OptimizedQueryResult<T>>> {
+    assertConsistencyInputs(options);
     if (options.atomic) {
       return runAtomicBatch<T>(queries, options, (sql) => this.classification.classify(sql), (work, txOptions) =>
         this.executeTransactionOptimized(work, txOptions),

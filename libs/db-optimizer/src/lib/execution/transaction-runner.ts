@@ -6,7 +6,7 @@ import { isConnectionError } from '../core/errors/connection-errors';
 import { INVALID_OPTION, TRANSACTION_ABORTED, TRANSACTION_ROLLED_BACK_AT_COMMIT } from '../core/errors/messages';
 import { TransactionStatementError } from '../core/errors/transaction-statement.error';
 import type { CommittedWrite } from '../core/committed-write.interface';
-import { assertSql } from '../core/argument-checks';
+import { assertConsistencyInputs, assertSql } from '../core/argument-checks';
 import type { SqlStatement, TransactionOptions, TransactionResult, TransactionStatementResult } from '../core/query-options.interface';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { ClassificationService } from '../classify/classification.service';
@@ -52,6 +52,7 @@ export class TransactionRunner {
     if (!(isolationLevel in ISOLATION_SQL)) {
       throw new TypeError(INVALID_OPTION('isolationLevel', `must be one of ${Object.keys(ISOLATION_SQL).join(', ')}, got "${String(isolationLevel)}"`));
     }
+    assertConsistencyInputs(options);
     const onError = options.onStatementError ?? 'rollback';
     if (onError !== 'rollback' && onError !== 'rollback_to_savepoint') {
       throw new TypeError(INVALID_OPTION('onStatementError', `must be 'rollback' or 'rollback_to_savepoint', got "${String(onError)}"`));

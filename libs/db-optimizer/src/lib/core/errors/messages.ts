@@ -71,3 +71,11 @@ export const TRANSACTION_ABORTED = (): string =>
 export const TRANSACTION_ROLLED_BACK_AT_COMMIT = (tag: string): string =>
   `COMMIT answered "${tag}": an earlier statement failed and its error was caught, so PostgreSQL rolled the ` +
   'transaction back and nothing was committed. Wrap a statement that may fail in tx.savepoint() to recover from it and go on.';
+
+export const INVALID_CONSISTENCY_TOKEN = (token: unknown): string =>
+  `consistencyToken "${String(token).slice(0, 40)}" is not a token returned by a write (expected a WAL position like "0/3000060"). ` +
+  'Pass metadata.consistencyToken from an earlier write unchanged.';
+
+export const INVALID_SESSION_KEY = (maxLength: number): string =>
+  `sessionKey must be a non-empty string of at most ${maxLength} characters (e.g. a user id). ` +
+  'Hash longer identifiers before passing them.';
