@@ -24,6 +24,8 @@ export class ResultCacheCounters {
   loads = 0;
   refreshes = 0;
   bypassed = 0;
+  /** NOTIFY payloads on the change channel that named no existing table: dropped. */
+  droppedNotifications = 0;
   invalidations = 0;
   flushes = 0;
   received = 0;
@@ -43,6 +45,7 @@ export class ResultCacheCounters {
       refreshes: this.refreshes,
       coalesced: state.coalesced,
       bypassed: this.bypassed,
+      droppedNotifications: this.droppedNotifications,
       invalidations: this.invalidations,
       flushes: this.flushes,
       received: this.received,

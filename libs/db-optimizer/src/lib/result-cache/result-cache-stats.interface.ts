@@ -29,6 +29,11 @@ export interface ResultCacheStats {
   coalesced: number;
   /** Reads that could not be cached (volatile functions, unknown dependencies, unencodable values...). */
   bypassed: number;
+  /**
+   * Notifications on the change channel dropped because their payload named no existing table
+   * (anyone who can connect can NOTIFY): they neither invalidate nor grow any map.
+   */
+  droppedNotifications: number;
   /** Committed writes (and outside changes) this instance applied to the versions. */
   invalidations: number;
   /** Of which: everything dropped (DDL, unknown effects, end of a Redis outage). */
