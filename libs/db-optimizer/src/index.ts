@@ -38,6 +38,7 @@ export type { TransactionWork } from './lib/execution/transaction-runner';
 export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';
 export { DatabaseUnavailableError } from './lib/core/errors/database-unavailable.error';
 export { QueryRoutingError } from './lib/core/errors/query-routing.error';
+export { InvalidConsistencyTokenError } from './lib/core/errors/invalid-consistency-token.error';
 export { BatchQueryError } from './lib/core/errors/batch-query.error';
 export { TransactionStatementError } from './lib/core/errors/transaction-statement.error';
 export { UnexplainableQueryError } from './lib/analysis/unexplainable-query.error';

@@ -66,11 +66,12 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
       await expect(catalog.assess([`${schema}.double_it`])).resolves.toMatchObject({ readSafe: true, deterministic: true });
     });
 
-    it('marks an IMMUTABLE function left PARALLEL UNSAFE (the default) as not read-safe', async () => {
-      await expect(catalog.assess([`${schema}.pure_but_unsafe`])).resolves.toMatchObject({
-        readSafe: false,
+    it('routes by volatility alone: an IMMUTABLE function left PARALLEL UNSAFE (the default) is read-safe', async () => {
+      await expect(catalog.assess([`${schema}.pure_but_unsafe`])).resolves.toEqual({
+        readSafe: true,
         deterministic: true,
-        reason: `${schema}.pure_but_unsafe() is PARALLEL UNSAFE`,
+        mayWrite: false,
+        mayKeepSessionState: false,
       });
     });
 
@@ -121,9 +122,9 @@ describe('FunctionVolatilityCatalog (against the primary)', () => {
     it('shares one catalog query between concurrent look-ups of the same name', async () => {
       const results = await Promise.all([catalog.assess(['upper']), catalog.assess(['upper']), catalog.assess(['upper', 'upper'])]);
       expect(results).toEqual([
-        { readSafe: true, deterministic: true, mayWrite: false },
-        { readSafe: true, deterministic: true, mayWrite: false },
-        { readSafe: true, deterministic: true, mayWrite: false },
+        { readSafe: true, deterministic: true, mayWrite: false, mayKeepSessionState: false },
+        { readSafe: true, deterministic: true, mayWrite: false, mayKeepSessionState: false },
+        { readSafe: true, deterministic: true, mayWrite: false, mayKeepSessionState: false },
       ]);
       expect(catalogQueries).toEqual([['upper', 'null']]);
     });

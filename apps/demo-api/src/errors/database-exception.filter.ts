@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { BatchQueryError, DatabaseUnavailableError, PoolExhaustedError, QueryRoutingError, TransactionStatementError } from '@db-optimizer/core';
+import {
+  BatchQueryError,
+  DatabaseUnavailableError,
+  InvalidConsistencyTokenError,
+  PoolExhaustedError,
+  QueryRoutingError,
+  TransactionStatementError,
+} from '@db-optimizer/core';
 
 /**
  * Turns library errors into HTTP answers (the library itself knows no HTTP):
@@ -25,7 +32,9 @@ export class DatabaseExceptionFilter implements ExceptionFilter {
     if (error instanceof PoolExhaustedError || error instanceof DatabaseUnavailableError) {
       return [HttpStatus.SERVICE_UNAVAILABLE, error.message];
     }
-    if (error instanceof QueryRoutingError || error instanceof TypeError) return [HttpStatus.BAD_REQUEST, (error as Error).message];
+    if (error instanceof QueryRoutingError || error instanceof InvalidConsistencyTokenError || error instanceof TypeError) {
+      return [HttpStatus.BAD_REQUEST, (error as Error).message];
+    }
     const code = (error as { code?: unknown }).code;
     if (error instanceof BatchQueryError || error instanceof TransactionStatementError || typeof code === 'string') {
       if (typeof code === 'string' && code.startsWith('23')) return [HttpStatus.CONFLICT, (error as Error).message];

@@ -4,9 +4,9 @@ import { runAtomicBatch } from './execution/atomic-batch';
 import { runBatch } from './execution/batch-runner';
 import type { ResolvedDbOptimizerOptions } from './options/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from './core/db-optimizer.constants';
-import { SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_WORK } from './core/errors/messages';
+import { MULTI_STATEMENT_WITH_PARAMS, SESSION_STATE_REFUSED, TRANSACTION_CONTROL_IN_TEXT, TRANSACTION_CONTROL_IN_WORK } from './core/errors/messages';
 import { QueryRoutingError } from './core/errors/query-routing.error';
-import { assertSql, normalizeParams } from './core/argument-checks';
+import { assertConsistencyInputs, assertSql, normalizeParams } from './core/argument-checks';
 import type { CommittedWrite } from './core/committed-write.interface';
 import type {
   BatchOptions,
@@ -110,9 +110,15 @@ export class DbOptimizerService implements OnModuleInit {
     const startedAt = performance.now();
     assertSql(sql);
     const values = normalizeParams(params);
+    assertConsistencyInputs(options);
     const classification = this.classification.classify(sql);
+    // Refused before anything is sent: transaction control anywhere in the text, session state,
+    // parameters for several statements (PostgreSQL binds them to one statement only).
     if (classification.queryType === 'TRANSACTIONAL') throw new QueryRoutingError(TRANSACTION_CONTROL_IN_WORK(sql.trim().slice(0, 40)));
+    if (classification.transactionControl) throw new QueryRoutingError(TRANSACTION_CONTROL_IN_TEXT(sql.trim().slice(0, 40)));
     if (classification.sessionState) throw new QueryRoutingError(SESSION_STATE_REFUSED(sql));
+    const multiStatement = classification.statementCount > 1;
+    if (multiStatement && values.length > 0) throw new QueryRoutingError(MULTI_STATEMENT_WITH_PARAMS(classification.statementCount));
     // A write is a write however it is routed: forcePrimary must not skip invalidation or the token.
     // A function that may write (volatile, per the catalog) makes the statement one.
     const known = this.classification.safetyOf(classification);
@@ -122,6 +128,8 @@ export class DbOptimizerService implements OnModuleInit {
     const onPrimary = isWrite || !safety.readSafe || options.forcePrimary || !this.options.enableQueryOptimization;
     const target = onPrimary ? 'primary' : classification.target;
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+    // Set when a replica refused the read as a write (25006) and the primary ran it: it is a write after all.
+    let promotedToWrite = false;
     // minLsn: the cache asks for data at least as new as the last write it knows of on the tables read.
     const load = async (minLsn?: bigint): Promise<OptimizedQueryResult<T>> => {
       const executed = await this.executor.execute<T>({
@@ -132,7 +140,11 @@ export class DbOptimizerService implements OnModuleInit {
         requiredLsn: target === 'primary' ? undefined : laterLsn(requiredLsn, minLsn),
         sessionKey: options.sessionKey,
         timeoutMs: options.timeoutMs,
+        multiStatement,
+        resetSession: classification.opaqueCode || safety.mayKeepSessionState,
+        onReplicaWrite: () => this.classification.rememberWriting(classification),
       });
+      if (executed.promotedToWrite) promotedToWrite = true;
       const metadata: QueryMetadata = {
         executionTimeMs: 0,
         cached: false,
@@ -145,6 +157,10 @@ export class DbOptimizerService implements OnModuleInit {
       };
       if (executed.consistencyToken) metadata.consistencyToken = executed.consistencyToken;
       if (executed.fallback) metadata.replicaFallback = true;
+      if (executed.statements) {
+        metadata.statementCount = executed.statements.length;
+        metadata.statementResults = executed.statements;
+      }
       return { rows: executed.rows, metadata };
     };
     let result: OptimizedQueryResult<T>;
@@ -153,7 +169,7 @@ export class DbOptimizerService implements OnModuleInit {
         !isWrite && options.useCache !== false && this.resultCache.enabled
           ? await this.resultCache.read(classification, values, target, options, load)
           : await load();
-      if (isWrite) await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
+      if (isWrite || promotedToWrite) await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
     } catch (error) {
       this.recordFailure(classification, startedAt);
       throw error;
@@ -182,6 +198,7 @@ export class DbOptimizerService implements OnModuleInit {
     queries: readonly SqlStatement[],
     options: BatchOptions = {},
   ): Promise<Array<OptimizedQueryResult<T>>> {
+    assertConsistencyInputs(options);
     if (options.atomic) {
       return runAtomicBatch<T>(queries, options, (sql) => this.classification.classify(sql), (work, txOptions) =>
         this.executeTransactionOptimized(work, txOptions),
@@ -223,7 +240,10 @@ export class DbOptimizerService implements OnModuleInit {
     return Math.max(1, replicaCapacity > 0 ? replicaCapacity : this.pools.primary.limit);
   }
 
+  /** Never throws: the writes have committed, and an error would invite a duplicate retry. */
   private async afterCommit(writes: CommittedWrite[], consistencyToken?: string): Promise<void> {
+    // Volatility, operators and casts may have changed: ask the catalog afresh.
+    if (writes.some((write) => write.classification.functionDdl)) this.classification.forgetFunctionFacts();
     if (this.resultCache.enabled) await this.resultCache.afterCommit(writes, consistencyToken);
   }
 

@@ -13,6 +13,7 @@ import { SlowQueryExplainer } from './slow/slow-query-explainer';
 import { PoolExplainRunner } from './pool-explain-runner';
 import type { QueryClassification } from '../core/query-classification.interface';
 import { ClassificationService } from '../classify/classification.service';
+import type { ClassificationCacheStats } from '../classify/query-classifier';
 
 /**
  * Query analysis, off the hot path: EXPLAIN with suggestions, index advice,
@@ -93,7 +94,7 @@ export class QueryOptimizerService {
   }
 
   /** Classifier cache counters. */
-  get classificationCache(): { size: number; hits: number; misses: number } {
+  get classificationCache(): ClassificationCacheStats {
     return this.classification.cacheStats;
   }
 }

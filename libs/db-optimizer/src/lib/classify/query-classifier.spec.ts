@@ -557,7 +557,7 @@ describe('QueryClassifier', () => {
           expect(parse).toHaveBeenCalledTimes(1);
           expect(Object.isFrozen(first)).toBe(true);
           expect(Object.isFrozen(first.tablesRead)).toBe(true);
-          expect(classifier.stats()).toEqual({ size: 1, hits: 1, misses: 1 });
+          expect(classifier.stats()).toEqual({ size: 1, bytes: expect.any(Number), hits: 1, misses: 1 });
         } finally {
           parse.mockRestore();
         }

@@ -6,6 +6,8 @@ import { classifyText } from '../sql/classify-text';
 export interface ClassificationCacheStats {
   /** Texts cached now. */
   size: number;
+  /** Estimated bytes held (text, parse tree and the rest), at most the byte bound. */
+  bytes: number;
   hits: number;
   misses: number;
 }
@@ -29,12 +31,19 @@ export class QueryClassifier {
   private hitCount = 0;
   private missCount = 0;
 
-  /** @param cacheSize how many distinct texts to keep classified; the least recently used go first. */
-  constructor(cacheSize = 5000) {
+  /**
+   * @param cacheSize how many distinct texts to keep classified; the least recently used go first.
+   * @param maxBytes estimated bytes the cached classifications may hold (texts and parse trees);
+   *   a single text larger than this is classified but not kept.
+   */
+  constructor(cacheSize = 5000, maxBytes = DEFAULT_CLASSIFICATION_CACHE_BYTES) {
     if (!Number.isInteger(cacheSize) || cacheSize < 1) {
       throw new RangeError(`QueryClassifier cacheSize must be a positive integer, got ${cacheSize}.`);
     }
-    this.cache = new LRUCache<string, QueryClassification>({ max: cacheSize });
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) {
+      throw new RangeError(`QueryClassifier maxBytes must be a positive integer, got ${maxBytes}.`);
+    }
+    this.cache = new LRUCache<string, QueryClassification>({ max: cacheSize, maxSize: maxBytes, sizeCalculation: (value, key) => estimatedBytes(key, value) });
   }
 
   /** Texts cached now (at most the cacheSize given to the constructor). */
@@ -58,7 +67,7 @@ export class QueryClassifier {
   }
 
   stats(): ClassificationCacheStats {
-    return { size: this.cache.size, hits: this.hitCount, misses: this.missCount };
+    return { size: this.cache.size, bytes: this.cache.calculatedSize, hits: this.hitCount, misses: this.missCount };
   }
 
   /** Forgets every cached classification (counters are kept). */
@@ -79,8 +88,22 @@ export class QueryClassifier {
     }
     this.missCount++;
     const classification = classifyText(sql);
+    // lru-cache refuses (without throwing) an entry larger than maxSize: it is then simply not kept.
     this.cache.set(sql, classification);
     return classification;
   }
+}
+
+/** 64 MiB: thousands of ordinary texts, while a flood of huge distinct texts cannot exhaust memory. */
+export const DEFAULT_CLASSIFICATION_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A cheap estimate of what one cached classification holds: the text twice (key and normalized
+ * text, 2 bytes a character) and the parse tree, which JSON-encodes to roughly 15-25 times the
+ * text; never walked here, since the hot path must stay cheap.
+ */
+function estimatedBytes(sql: string, classification: QueryClassification): number {
+  const text = sql.length + classification.normalizedSql.length;
+  return 512 + text * 2 + (classification.parseTree === undefined ? 0 : sql.length * 40);
 }
 

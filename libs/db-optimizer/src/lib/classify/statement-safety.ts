@@ -8,11 +8,17 @@ export interface StatementSafety {
   deterministic: boolean;
   /** Calls a VOLATILE (or unknown) function, which may change data: treat the statement as a write. */
   mayWrite: boolean;
+  /**
+   * Calls a VOLATILE user function (or an unknown one), which may change session state the
+   * parser cannot see (set_config(..., false), session advisory locks...): the connection is
+   * reset (`DISCARD ALL`) before it goes back to the pool.
+   */
+  mayKeepSessionState: boolean;
   reason?: string;
 }
 
 /** A statement that calls no function at all. */
-export const NO_FUNCTIONS: StatementSafety = { readSafe: true, deterministic: true, mayWrite: false };
+export const NO_FUNCTIONS: StatementSafety = { readSafe: true, deterministic: true, mayWrite: false, mayKeepSessionState: false };
 
 /**
  * Whether a statement changes data: the parser says it writes (DML, DDL, data-modifying

@@ -31,6 +31,10 @@ export interface QueryClassification {
   tablesWritten: TableRef[];
   /** Functions called, lower-cased, schema-qualified when written so; checked for volatility at run time. */
   functions: string[];
+  /** Operators used (`schema.op` when qualified); user-defined ones are checked for the volatility of their function. */
+  operators: string[];
+  /** Types cast to (`schema.type` when qualified); user-defined casts are checked for the volatility of their function. */
+  castTypes: string[];
   /** Number of statements in the text. More than one always goes to the primary. */
   statementCount: number;
   /** Parser error message when the text does not parse (it then goes to the primary). */
@@ -44,6 +48,12 @@ export interface QueryClassification {
   cacheable: boolean;
   /** The statement leaves state on the session (SET, PREPARE, LISTEN, temp table...), so it pins the client. */
   sessionState: boolean;
+  /** Some statement of the text is transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT...), whatever else it holds. */
+  transactionControl: boolean;
+  /** Creates, alters or drops a function, procedure, operator, cast or extension: cached volatility is stale after it. */
+  functionDdl: boolean;
+  /** Runs code the parser cannot see into (DO, CALL): it may change anything, session state included. */
+  opaqueCode: boolean;
   /** The parse tree (libpg-query JSON), for later analyses; undefined when unparseable. */
   parseTree?: unknown;
 }

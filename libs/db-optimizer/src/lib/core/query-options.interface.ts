@@ -42,6 +42,13 @@ export interface QueryMetadata {
   consistencyToken?: string;
   /** True when the read wanted a replica but went to the primary. */
   replicaFallback?: boolean;
+  /**
+   * A text of several statements (run as one transaction on the primary): how many ran.
+   * `rows` and `rowCount` are the last statement's.
+   */
+  statementCount?: number;
+  /** A text of several statements: each statement's command tag, rows and row count, in order. */
+  statementResults?: Array<{ command: string; rows: Record<string, unknown>[]; rowCount: number }>;
 }
 
 /** @publicApi */

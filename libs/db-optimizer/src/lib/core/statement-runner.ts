@@ -31,6 +31,27 @@ export async function runStatement(
   }
 }
 
+/** One statement's outcome in a text of several. */
+export interface PerStatementResult {
+  /** Command tag, e.g. 'UPDATE', 'SELECT'. */
+  command: string;
+  rows: Record<string, unknown>[];
+  rowCount: number;
+}
+
+/**
+ * pg answers a text of several statements sent without parameters (simple protocol) with an
+ * array of results, one per statement; a single statement with one result. Both as a list.
+ */
+export function resultsOf(result: QueryResult | QueryResult[]): QueryResult[] {
+  return Array.isArray(result) ? result : [result];
+}
+
+/** The per-statement outcomes of a result (see resultsOf). */
+export function perStatement(result: QueryResult | QueryResult[]): PerStatementResult[] {
+  return resultsOf(result).map((one) => ({ command: one.command, rows: one.rows, rowCount: one.rowCount ?? one.rows.length }));
+}
+
 /**
  * The primary's WAL insert position. Not pg_current_wal_lsn(): with asynchronous
  * commit that write position can still be before the commit record, and a replica

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
-import { isConnectionError, isRecoveryConflict } from '../core/errors/connection-errors';
+import { isConnectionError, isReadOnlyViolation, isRecoveryConflict } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import type { PoolRole } from '../core/pool-role';
@@ -10,7 +10,10 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { runStatement } from '../core/statement-runner';
+import { PerStatementResult, perStatement, runStatement, StatementResult } from '../core/statement-runner';
+import type { PoolClient } from 'pg';
+import { resetSession } from './session-reset';
+import { runAsOneTransaction } from './one-transaction';
 
 /** A statement that ran, and where. */
 export interface ExecutedStatement<T> {
@@ -22,6 +25,10 @@ export interface ExecutedStatement<T> {
   fallback: boolean;
   /** After a write, when replicas exist: the WAL position that includes it. */
   consistencyToken?: string;
+  /** A text of several statements: each one's outcome (`rows` above are the last one's). */
+  statements?: PerStatementResult[];
+  /** The read failed on a replica as a write (SQLSTATE 25006) and ran again on the primary: treat it as a write. */
+  promotedToWrite?: boolean;
 }
 
 export interface ExecuteRequest {
@@ -33,6 +40,12 @@ export interface ExecuteRequest {
   requiredLsn?: bigint;
   sessionKey?: string;
   timeoutMs?: number;
+  /** A text of several statements: run as one transaction (BEGIN, text, COMMIT) on one client. */
+  multiStatement?: boolean;
+  /** The statement may have changed session state unseen: `DISCARD ALL` before the client goes back. */
+  resetSession?: boolean;
+  /** Called when a replica refused the read as a write (25006), before it runs again on the primary. */
+  onReplicaWrite?: () => void;
 }
 
 /**
@@ -64,6 +77,14 @@ export class QueryExecutor {
           decision = { pool: this.pools.primary, role: 'primary', fallback: true };
           continue;
         }
+        // Declared STABLE/IMMUTABLE yet writing (through a volatile callee, nextval...): nothing ran, so once on the primary.
+        if (isReadOnlyViolation(error)) {
+          request.onReplicaWrite?.();
+          request = { ...request, isWrite: true, requiredLsn: undefined };
+          decision = { pool: this.pools.primary, role: 'primary', fallback: false };
+          const executed = await this.executeOn<T>(decision.pool, decision.role, decision.fallback, request);
+          return { ...executed, promotedToWrite: true };
+        }
         if (!(error instanceof DatabaseUnavailableError) && !isConnectionError(error)) throw error;
         this.health.ban(decision.pool, (error as Error).message);
         decision = this.router.route(request.target, request.requiredLsn, decision.pool);
@@ -91,21 +112,31 @@ export class QueryExecutor {
     const client = await pool.acquire();
     let released = false;
     try {
-      const { result, prepared } =
-        request.timeoutMs === undefined
-          ? await this.statements.execute(client, request.sql, request.params)
-          : await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
+      const { result, prepared } = await this.run(client, request);
+      // From here on the statement has committed: nothing below may turn it into an error.
       // Without replicas every read is on the primary already: no position to track.
       const consistencyToken =
         request.isWrite && role === 'primary' && this.pools.replicas.length > 0
           ? await this.consistency.tokenAfterCommit(client, request.sessionKey)
           : undefined;
-      pool.release(client);
+      // A failed reset closes the client (its error reads as a broken connection) but fails nothing: the statement ran.
+      const resetFailure = request.resetSession ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
+      pool.release(client, resetFailure);
       released = true;
-      return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length, pool, role, prepared, fallback, consistencyToken };
+      const statements = perStatement(result);
+      const last = statements[statements.length - 1] ?? { rows: [], rowCount: 0 };
+      const executed: ExecutedStatement<T> = { rows: last.rows as T[], rowCount: last.rowCount, pool, role, prepared, fallback, consistencyToken };
+      if (request.multiStatement) executed.statements = statements;
+      return executed;
     } catch (error) {
       if (!released) pool.release(client, error);
       throw error;
     }
+  }
+
+  private run(client: PoolClient, request: ExecuteRequest): Promise<StatementResult> {
+    if (request.multiStatement) return runAsOneTransaction(this.statements, client, request.sql, request.timeoutMs);
+    if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params);
+    return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
   }
 }

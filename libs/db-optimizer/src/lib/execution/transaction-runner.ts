@@ -6,7 +6,7 @@ import { isConnectionError } from '../core/errors/connection-errors';
 import { INVALID_OPTION, TRANSACTION_ABORTED, TRANSACTION_ROLLED_BACK_AT_COMMIT } from '../core/errors/messages';
 import { TransactionStatementError } from '../core/errors/transaction-statement.error';
 import type { CommittedWrite } from '../core/committed-write.interface';
-import { assertSql } from '../core/argument-checks';
+import { assertConsistencyInputs, assertSql } from '../core/argument-checks';
 import type { SqlStatement, TransactionOptions, TransactionResult, TransactionStatementResult } from '../core/query-options.interface';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { ClassificationService } from '../classify/classification.service';
@@ -15,6 +15,7 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
 import { ActiveTransaction, TransactionHandle } from './transaction-handle';
+import { resetSession } from './session-reset';
 
 const ISOLATION_SQL = {
   read_committed: 'READ COMMITTED',
@@ -51,6 +52,7 @@ export class TransactionRunner {
     if (!(isolationLevel in ISOLATION_SQL)) {
       throw new TypeError(INVALID_OPTION('isolationLevel', `must be one of ${Object.keys(ISOLATION_SQL).join(', ')}, got "${String(isolationLevel)}"`));
     }
+    assertConsistencyInputs(options);
     const onError = options.onStatementError ?? 'rollback';
     if (onError !== 'rollback' && onError !== 'rollback_to_savepoint') {
       throw new TypeError(INVALID_OPTION('onStatementError', `must be 'rollback' or 'rollback_to_savepoint', got "${String(onError)}"`));
@@ -67,7 +69,9 @@ export class TransactionRunner {
       client,
       this.statements,
       (sql) => this.classification.classify(sql),
-      (classification) => this.classification.mayChangeData(classification),
+      // Catalog look-ups run on the transaction's own client: with a full pool a second one may never come.
+      (classification) => this.classification.mayChangeData(classification, catalogVia(client)),
+      (classification) => this.classification.mayLeaveHiddenSessionState(classification, catalogVia(client)),
       onError === 'rollback_to_savepoint',
       options.timeoutMs,
     );
@@ -87,7 +91,8 @@ export class TransactionRunner {
         writes.length > 0 && decision.role === 'primary' && this.pools.replicas.length > 0
           ? await this.consistency.tokenAfterCommit(client, options.sessionKey)
           : undefined;
-      decision.pool.release(client);
+      // Committed: a failed reset closes the client instead of failing the caller.
+      decision.pool.release(client, await this.resetIfNeeded(tx, client));
       released = true;
       if (writes.length > 0) await afterCommit(writes, consistencyToken);
       return {
@@ -106,7 +111,7 @@ export class TransactionRunner {
       // After release the client may belong to another caller: never touch it again.
       if (!released) {
         await this.rollbackQuietly(client);
-        decision.pool.release(client, error);
+        decision.pool.release(client, (await this.resetIfNeeded(tx, client)) ?? error);
       }
       // A COMMIT failure (serialization, deferred constraint) is no statement's fault.
       if (!committing && Array.isArray(work) && !(error instanceof TransactionStatementError) && tx.statementsRun > 0 && isStatementError(error)) {
@@ -158,6 +163,15 @@ export class TransactionRunner {
     return { result: results as unknown as R, failedStatements };
   }
 
+  /** DISCARD ALL after a transaction that may have left session state unseen; returns the failure, if any. */
+  private async resetIfNeeded(tx: ActiveTransaction, client: PoolClient): Promise<unknown> {
+    if (!tx.needsSessionReset || client.getTransactionStatus?.() !== 'I') return undefined;
+    return resetSession(client, this.statements).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  }
+
   private async rollbackQuietly(client: PoolClient): Promise<void> {
     if (client.getTransactionStatus?.() === 'I') return;
     try {
@@ -167,6 +181,10 @@ export class TransactionRunner {
       this.logger.warn(`ROLLBACK failed: ${(error as Error).message}`);
     }
   }
+}
+
+function catalogVia(client: PoolClient): (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> {
+  return (sql, params) => client.query(sql, params);
 }
 
 /** A server-side statement failure (has a SQLSTATE), as opposed to a broken connection. */

@@ -101,6 +101,14 @@ export interface DbOptimizerOptions {
   enableQueryOptimization?: boolean;
   /** Classifications kept in the per-text LRU. @default 5000 */
   classificationCacheSize?: number;
+  /** Estimated bytes the per-text classification LRU may hold (texts and parse trees). @default 67108864 (64 MiB) */
+  classificationCacheMaxBytes?: number;
+  /**
+   * How long the catalog's answer on a function, operator or cast (volatility, or "not found")
+   * is trusted, so DDL run outside the module is seen. Function DDL through the module clears
+   * the answers at once. 0 keeps them until such DDL. @default 60000
+   */
+  functionVolatilityTtlMs?: number;
   /** Explain slow statements in the background (sampled, rate-limited; writes are only planned, never run). @default true */
   autoExplainSlowQueries?: boolean;
   /** Let `recommendIndexes()` run `CREATE EXTENSION hypopg` when it is available but not installed. @default false */

@@ -41,6 +41,7 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'cacheUnknownTriggerPolicy', choice(env, 'CACHE_UNKNOWN_TRIGGER_POLICY', UNKNOWN_TRIGGER_POLICIES));
   assign(options, 'maxUsesPerConnection', integer(env, 'DB_POOL_MAX_QUERIES', 0));
   assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
+  assign(options, 'functionVolatilityTtlMs', integer(env, 'DB_FUNCTION_VOLATILITY_TTL_MS', 0));
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
   assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
   assign(options, 'reservedConnections', integer(env, 'DB_RESERVED_CONNECTIONS', 0));

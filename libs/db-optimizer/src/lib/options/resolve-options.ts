@@ -46,6 +46,8 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     preparedStatementCacheSize: positive('preparedStatementCacheSize', options.preparedStatementCacheSize, 1000),
     enableQueryOptimization: options.enableQueryOptimization ?? true,
     classificationCacheSize: positive('classificationCacheSize', options.classificationCacheSize, 5000),
+    classificationCacheMaxBytes: positiveInteger('classificationCacheMaxBytes', options.classificationCacheMaxBytes, 64 * 1024 * 1024),
+    functionVolatilityTtlMs: nonNegative('functionVolatilityTtlMs', options.functionVolatilityTtlMs, 60_000),
     autoExplainSlowQueries: options.autoExplainSlowQueries ?? true,
     installHypopg: options.installHypopg ?? false,
     enableCache: options.enableCache ?? false,
@@ -121,6 +123,12 @@ function sizes(name: string, given: PoolSizeOptions | undefined, defaultMin: num
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(INVALID_OPTION(name, `must be a positive number, got ${String(value)}`));
+  return value;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(INVALID_OPTION(name, `must be a positive whole number, got ${String(value)}`));
   return value;
 }
 

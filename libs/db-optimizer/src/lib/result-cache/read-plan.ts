@@ -1,6 +1,7 @@
 import type { QueryOptions } from '../core/query-options.interface';
 import type { StatementSafety } from '../classify/statement-safety';
 import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
+import { TIME_WORDS } from '../sql/sql-functions.constants';
 import { cacheKey, DatabaseIdentity } from './cache-key';
 import { INVALID_CACHE_TTL } from './result-cache.messages';
 import { statementIdentity } from './statement-identity';
@@ -35,11 +36,12 @@ export interface ReadPlan {
 
 /**
  * Decides whether a read may be cached and builds its key. Undefined means "run it
- * uncached": a text the parser flags (locks, volatile or time functions, temp or catalog
- * tables), a function that is not immutable, parameters whose sent text is unknown, or
- * unknown dependencies. A required position (token or session) does not stop caching: it
- * decides which entries may serve the read (`entryCovers`), so a token newer than any write
- * heard here is safe too (an entry older than it is never served to it).
+ * uncached": a text the parser flags (locks, volatile or time functions, time literals, temp
+ * or catalog tables), a time word among the parameters, a function, operator or cast that is
+ * not immutable, parameters whose sent text is unknown, or unknown dependencies. A required
+ * position (token or session) does not stop caching: it decides which entries may serve the
+ * read (`entryCovers`), so a token newer than any write heard here is safe too (an entry older
+ * than it is never served to it).
  */
 export async function planRead(
   planner: ReadPlanner,
@@ -49,6 +51,8 @@ export async function planRead(
   requiredLsn: bigint | undefined,
 ): Promise<ReadPlan | undefined> {
   if (!classification.cacheable) return undefined;
+  // A parameter 'now' / 'today' bound to a date/time becomes the time of the run, not a constant.
+  if (params.some((param) => typeof param === 'string' && TIME_WORDS.test(param))) return undefined;
   const safety = planner.safetyOf(classification);
   if (!(safety instanceof Promise ? await safety : safety).deterministic) return undefined;
   const statement = statementIdentity(classification);

@@ -31,6 +31,8 @@ export class ResultCacheCounters {
   consistencyHits = 0;
   /** Of which skipped an entry older than the position and loaded fresh. */
   consistencyBypasses = 0;
+  /** NOTIFY payloads on the change channel that named no existing table: dropped. */
+  droppedNotifications = 0;
   invalidations = 0;
   flushes = 0;
   received = 0;
@@ -52,6 +54,7 @@ export class ResultCacheCounters {
       coalesced: state.coalesced,
       bypassed: this.bypassed,
       consistency: { reads: this.consistencyReads, hits: this.consistencyHits, bypasses: this.consistencyBypasses },
+      droppedNotifications: this.droppedNotifications,
       invalidations: this.invalidations,
       flushes: this.flushes,
       received: this.received,

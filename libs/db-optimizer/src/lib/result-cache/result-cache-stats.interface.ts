@@ -48,6 +48,11 @@ export interface ResultCacheStats {
    * than the position and loaded fresh instead. `bypasses / reads` is what read-your-writes costs.
    */
   consistency: { reads: number; hits: number; bypasses: number };
+  /**
+   * Notifications on the change channel dropped because their payload named no existing table
+   * (anyone who can connect can NOTIFY): they neither invalidate nor grow any map.
+   */
+  droppedNotifications: number;
   /** Committed writes (and outside changes) this instance applied to the versions. */
   invalidations: number;
   /** Of which: everything dropped (DDL, unknown effects, end of a Redis outage). */

@@ -174,7 +174,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       // Without the position (primary unreachable) the entries still go now; reloads then trust the lag monitor.
       const lsn = await this.primaryLsn().catch(() => undefined);
       await parts.invalidator.apply({ flushAll: false, tables: changed.map((table) => ({ table })), lsn });
-    });
+    }, () => parts.counters.droppedNotifications++);
     return this.outside.install(tables);
   }
 

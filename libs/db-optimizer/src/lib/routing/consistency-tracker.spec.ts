@@ -1,5 +1,6 @@
 import { ConsistencyTracker } from './consistency-tracker';
 import { parseLsn } from '../core/lsn';
+import { InvalidConsistencyTokenError } from '../core/errors/invalid-consistency-token.error';
 
 describe('ConsistencyTracker', () => {
   it('remembers the latest write position per session and never moves it back', () => {
@@ -19,6 +20,7 @@ describe('ConsistencyTracker', () => {
   });
 
   it('rejects a token that is not a WAL position, saying what to pass', () => {
+    expect(() => new ConsistencyTracker().requiredLsn(undefined, 'abc')).toThrow(InvalidConsistencyTokenError);
     expect(() => new ConsistencyTracker().requiredLsn(undefined, 'abc')).toThrow(/Pass metadata.consistencyToken from an earlier write unchanged/);
   });
 
@@ -34,7 +36,10 @@ describe('ConsistencyTracker', () => {
       const tracker = new ConsistencyTracker();
       const client = { query: async () => Promise.reject(new Error('Connection terminated')) };
       await expect(tracker.tokenAfterCommit(client as never, 'alice')).resolves.toBeUndefined();
-      expect(tracker.requiredLsn('alice', undefined)).toBeUndefined();
+      // No replica qualifies until the lag monitor reads the primary's position; then that position is the floor.
+      expect(tracker.requiredLsn('bob', undefined)).toBe((1n << 64n) - 1n);
+      tracker.notePrimaryPosition(parseLsn('0/500')!, tracker.pendingUnpositioned);
+      expect(tracker.requiredLsn('bob', undefined)).toBe(parseLsn('0/500'));
     });
   });
 });

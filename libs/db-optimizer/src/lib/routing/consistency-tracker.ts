@@ -3,13 +3,15 @@ import type { PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
 import { currentWalLsn } from '../core/statement-runner';
 import { formatLsn, parseLsn } from '../core/lsn';
+import { InvalidConsistencyTokenError } from '../core/errors/invalid-consistency-token.error';
+import { INVALID_CONSISTENCY_TOKEN } from '../core/errors/messages';
+
+/** A position no replica reaches: reads that need it go to the primary. */
+const PRIMARY_ONLY = (1n << 64n) - 1n;
 
 /** Sessions remembered for read-your-writes; the least recent are forgotten first. */
 const MAX_SESSIONS = 100_000;
 
-export const INVALID_CONSISTENCY_TOKEN = (token: string): string =>
-  `consistencyToken "${token.slice(0, 40)}" is not a token returned by a write (expected a WAL position like "0/3000060"). ` +
-  'Pass metadata.consistencyToken from an earlier write unchanged.';
 
 /**
  * Remembers, per session key, the WAL position of its last write, so a later
@@ -20,6 +22,13 @@ export const INVALID_CONSISTENCY_TOKEN = (token: string): string =>
 export class ConsistencyTracker {
   private readonly logger = new Logger(ConsistencyTracker.name);
   private readonly sessions = new LRUCache<string, bigint>({ max: MAX_SESSIONS });
+  /**
+   * Writes committed without a readable WAL position since the lag monitor last read the
+   * primary's: until it does, every replica read goes to the primary.
+   */
+  private unpositionedWrites = 0;
+  /** Primary position read after the last unpositioned write: replicas serve reads once past it. */
+  private floorLsn: bigint | undefined;
 
   /** Records a write's WAL position for the session; returns the token. */
   noteWrite(sessionKey: string | undefined, lsnText: string): string {
@@ -40,17 +49,50 @@ export class ConsistencyTracker {
     try {
       return this.noteWrite(sessionKey, await currentWalLsn(client));
     } catch (error) {
-      this.logger.warn(`Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}`);
+      this.noteUnpositionedWrite();
+      this.logger.warn(
+        `Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}. ` +
+          'Reads go to the primary until a replica is known to have replayed past this moment.',
+      );
       return undefined;
     }
   }
 
-  /** The position a read must see: the later of the session's last write and the token. */
+  /** A write committed and its position is unknown: replica reads wait for the lag monitor's next primary position. */
+  noteUnpositionedWrite(): void {
+    this.unpositionedWrites++;
+  }
+
+  /**
+   * The lag monitor read the primary's position: every write committed before the read is at
+   * or before it. Writes noted as unpositioned before `since` (the count at the read's start)
+   * are now covered by this position.
+   */
+  notePrimaryPosition(lsn: bigint, unpositionedBefore: number): void {
+    if (unpositionedBefore === 0) return;
+    if (this.floorLsn === undefined || lsn > this.floorLsn) this.floorLsn = lsn;
+    this.unpositionedWrites -= Math.min(unpositionedBefore, this.unpositionedWrites);
+  }
+
+  /** How many unpositioned writes wait for a primary position now (pass it back to notePrimaryPosition). */
+  get pendingUnpositioned(): number {
+    return this.unpositionedWrites;
+  }
+
+  /**
+   * The position a read must see: the later of the session's last write, the token, and the
+   * floor left by writes whose position could not be read. While such a write waits for the
+   * lag monitor, no replica can qualify (the primary answers).
+   */
   requiredLsn(sessionKey: string | undefined, token: string | undefined): bigint | undefined {
-    const fromSession = sessionKey === undefined ? undefined : this.sessions.get(sessionKey);
-    if (token === undefined) return fromSession;
-    const fromToken = parseLsn(token);
-    if (fromToken === undefined) throw new Error(INVALID_CONSISTENCY_TOKEN(token));
-    return fromSession === undefined || fromToken > fromSession ? fromToken : fromSession;
+    if (this.unpositionedWrites > 0) return PRIMARY_ONLY;
+    let required = sessionKey === undefined ? undefined : this.sessions.get(sessionKey);
+    if (token !== undefined) {
+      const fromToken = parseLsn(token);
+      if (fromToken === undefined) throw new InvalidConsistencyTokenError(INVALID_CONSISTENCY_TOKEN(token));
+      if (required === undefined || fromToken > required) required = fromToken;
+    }
+    if (this.floorLsn !== undefined && (required === undefined || this.floorLsn > required)) required = this.floorLsn;
+    return required;
   }
 }

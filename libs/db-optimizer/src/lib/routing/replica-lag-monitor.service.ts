@@ -4,6 +4,7 @@ import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import { parseLsn } from '../core/lsn';
 import { ReplicaHealthService } from './replica-health.service';
+import { ConsistencyTracker } from './consistency-tracker';
 import type { ReplicaState } from './replica-state';
 
 // Time lag counts only while WAL waits to be replayed: an idle primary makes
@@ -29,6 +30,7 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
     private readonly pools: PoolManagerService,
     private readonly health: ReplicaHealthService,
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
+    private readonly consistency: ConsistencyTracker,
   ) {}
 
   start(): void {
@@ -45,11 +47,14 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
 
   private async measureAll(): Promise<void> {
     let primaryLsn: bigint | undefined;
+    // Writes noted as unpositioned before this read committed before it: the position covers them.
+    const unpositioned = this.consistency.pendingUnpositioned;
     try {
       const { rows } = await this.pools.primary.withClient((client) =>
         client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
       );
       primaryLsn = parseLsn(rows[0].lsn);
+      if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, unpositioned);
     } catch (error) {
       this.logger.warn(`Could not read the primary's WAL position: ${(error as Error).message}`);
     }

@@ -22,6 +22,10 @@ export class ReplicaState {
   replayLsn: bigint | null = null;
   /** When `replayLsn` was last read (ms since epoch). */
   replayCheckedAt = 0;
+  /** Replay probes that failed in a row (pool exhausted, replica unreachable); each doubles the wait before the next. */
+  replayProbeFailures = 0;
+  /** No replay probe before this time (ms since epoch): failed probes back off instead of slowing every read. */
+  replayProbeRetryAt = 0;
   badLagChecks = 0;
   goodLagChecks = 0;
   banCount = 0;

@@ -7,15 +7,33 @@ import type { ParseNode as Node } from './parse-node';
 /** The part of a classification that one statement decides; the text-level fields come from the classifier. */
 export type StatementVerdict = Pick<
   QueryClassification,
-  'queryType' | 'target' | 'reason' | 'tablesRead' | 'tablesWritten' | 'functions' | 'cacheable' | 'sessionState'
+  | 'queryType'
+  | 'target'
+  | 'reason'
+  | 'tablesRead'
+  | 'tablesWritten'
+  | 'functions'
+  | 'operators'
+  | 'castTypes'
+  | 'cacheable'
+  | 'sessionState'
+  | 'transactionControl'
+  | 'functionDdl'
+  | 'opaqueCode'
 >;
+
+/** DDL that changes what a function, operator or cast is (its volatility included). */
+const FUNCTION_DDL = new Set(['CreateFunctionStmt', 'AlterFunctionStmt', 'CreateCastStmt', 'CreateExtensionStmt', 'AlterExtensionStmt']);
+const FUNCTION_OBJECTS = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE', 'OBJECT_OPERATOR', 'OBJECT_CAST', 'OBJECT_EXTENSION', 'OBJECT_AGGREGATE']);
+
+/** `DECLARE ... CURSOR` option bit of WITH HOLD (CURSOR_OPT_HOLD): such a cursor outlives the transaction. */
+const CURSOR_OPT_HOLD = 0x20;
 
 
 /** Statements that leave state on the connection, so the client must stay pinned to the session. */
 const SESSION_STATEMENTS = new Set([
   'PrepareStmt',
   'DeallocateStmt',
-  'DeclareCursorStmt',
   'ListenStmt',
   'UnlistenStmt',
   'DiscardStmt',
@@ -46,27 +64,29 @@ export function classifyStatement(statement: Node): StatementVerdict {
   const body = (statement[type] ?? {}) as Node;
   if (type === 'ExplainStmt') return classifyExplain(body);
   const facts = collectStatementFacts(statement);
-  if (type === 'SelectStmt') return classifySelect(facts);
+  if (type === 'SelectStmt') return classifySelect(facts, body);
   if (type === 'TransactionStmt') {
-    const verdict = onPrimary(facts, `transaction control (${transactionLabel(body)})`);
-    return { ...verdict, queryType: 'TRANSACTIONAL', sessionState: false };
+    const verdict = onPrimary(facts, `transaction control (${transactionLabel(body)})`, type, body);
+    return { ...verdict, queryType: 'TRANSACTIONAL', sessionState: false, transactionControl: true };
   }
   return {
-    ...onPrimary(facts, `${statementLabel(type, body)} is not a SELECT`),
-    sessionState: isSessionStatement(type, body) || facts.tempTableWritten || facts.sessionFunction !== undefined,
+    ...onPrimary(facts, `${statementLabel(type, body)} is not a SELECT`, type, body),
+    sessionState: isSessionStatement(type, body) || leavesSessionState(facts, type, body),
+    functionDdl: isFunctionDdl(type, body),
+    opaqueCode: type === 'DoStmt' || type === 'CallStmt',
   };
 }
 
-function classifySelect(facts: StatementFacts): StatementVerdict {
+function classifySelect(facts: StatementFacts, body: Node): StatementVerdict {
   const mustWrite =
     (facts.selectInto && 'SELECT INTO creates a table') ||
     (facts.dataModifyingCte && `data-modifying CTE (${facts.dataModifyingCte})`) ||
     (facts.rowLock && `row lock (${facts.rowLock})`) ||
     (facts.writeFunction && `${facts.writeFunction}() writes or keeps session state`);
-  if (mustWrite) return onPrimary(facts, mustWrite);
+  if (mustWrite) return onPrimary(facts, mustWrite, 'SelectStmt', body);
   const cacheable = !facts.nonDeterministic && !facts.tempTable && !facts.catalogTable && !facts.tableSample;
   const { score, signals } = analyticalScore(facts);
-  const read = { ...tables(facts), cacheable, sessionState: false };
+  const read = { ...tables(facts), ...NO_SPECIAL_EFFECTS, cacheable };
   if (score >= ANALYTICAL_THRESHOLD) {
     return { ...read, queryType: 'ANALYTICAL', target: 'analytics', reason: `analytical read (${signals.join(', ')})` };
   }
@@ -85,7 +105,7 @@ function classifyExplain(explain: Node): StatementVerdict {
   }
   // Plain EXPLAIN writes nothing: whatever the statement would write is only looked at.
   const tablesRead = [...inner.tablesRead, ...inner.tablesWritten];
-  const base = { ...inner, tablesRead, tablesWritten: [], cacheable: false, sessionState: false };
+  const base = { ...inner, ...NO_SPECIAL_EFFECTS, tablesRead, tablesWritten: [], cacheable: false };
   if (inner.target !== 'primary') {
     return { ...base, queryType: 'READ', target: 'read_replica', reason: 'EXPLAIN without ANALYZE of a read' };
   }
@@ -107,24 +127,48 @@ function explainAnalyzes(explain: Node): boolean {
   return !['false', 'off', 'no', false].includes(value as string | boolean);
 }
 
-function onPrimary(facts: StatementFacts, reason: string): StatementVerdict {
+const NO_SPECIAL_EFFECTS = { sessionState: false, transactionControl: false, functionDdl: false, opaqueCode: false } as const;
+
+function onPrimary(facts: StatementFacts, reason: string, type: string, body: Node): StatementVerdict {
   return {
     ...tables(facts),
+    ...NO_SPECIAL_EFFECTS,
     queryType: 'WRITE',
     target: 'primary',
     reason,
     cacheable: false,
-    sessionState: facts.tempTableWritten || facts.sessionFunction !== undefined,
+    sessionState: leavesSessionState(facts, type, body),
   };
 }
 
-function tables(facts: StatementFacts): Pick<StatementVerdict, 'tablesRead' | 'tablesWritten' | 'functions'> {
-  return { tablesRead: facts.tablesRead, tablesWritten: facts.tablesWritten, functions: facts.functions };
+function tables(facts: StatementFacts): Pick<StatementVerdict, 'tablesRead' | 'tablesWritten' | 'functions' | 'operators' | 'castTypes'> {
+  return { tablesRead: facts.tablesRead, tablesWritten: facts.tablesWritten, functions: facts.functions, operators: facts.operators, castTypes: facts.castTypes };
 }
 
-/** SET LOCAL and SET TRANSACTION end with the transaction, which pins the client anyway. */
+/** A temporary object that outlives the transaction (no ON COMMIT DROP), or a session function (session advisory lock, set_config(..., false)). */
+function leavesSessionState(facts: StatementFacts, type: string, body: Node): boolean {
+  return (facts.tempTableWritten && !dropsAtCommit(type, body)) || facts.sessionFunction !== undefined;
+}
+
+function dropsAtCommit(type: string, body: Node): boolean {
+  if (type === 'CreateStmt') return body['oncommit'] === 'ONCOMMIT_DROP';
+  const into = (type === 'CreateTableAsStmt' ? body['into'] : type === 'SelectStmt' ? body['intoClause'] : undefined) as Node | undefined;
+  return into?.['onCommit'] === 'ONCOMMIT_DROP';
+}
+
+function isFunctionDdl(type: string, body: Node): boolean {
+  if (FUNCTION_DDL.has(type)) return true;
+  if (type === 'DefineStmt') return FUNCTION_OBJECTS.has(String(body['kind']));
+  if (type === 'DropStmt') return FUNCTION_OBJECTS.has(String(body['removeType']));
+  if (type === 'RenameStmt') return FUNCTION_OBJECTS.has(String(body['renameType']));
+  if (type === 'AlterObjectSchemaStmt' || type === 'AlterOwnerStmt') return FUNCTION_OBJECTS.has(String(body['objectType']));
+  return false;
+}
+
+/** SET LOCAL, SET TRANSACTION and cursors without HOLD end with the transaction, which pins the client anyway. */
 function isSessionStatement(type: string, body: Node): boolean {
   if (type === 'VariableSetStmt') return body['is_local'] !== true && body['name'] !== 'TRANSACTION';
+  if (type === 'DeclareCursorStmt') return (Number(body['options'] ?? 0) & CURSOR_OPT_HOLD) !== 0;
   return SESSION_STATEMENTS.has(type);
 }
 

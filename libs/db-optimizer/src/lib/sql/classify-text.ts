@@ -42,8 +42,13 @@ function classifyMany(statements: Node[]): StatementVerdict {
     tablesRead: uniqueTables(verdicts.flatMap((verdict) => verdict.tablesRead)),
     tablesWritten: uniqueTables(verdicts.flatMap((verdict) => verdict.tablesWritten)),
     functions: [...new Set(verdicts.flatMap((verdict) => verdict.functions))],
+    operators: [...new Set(verdicts.flatMap((verdict) => verdict.operators))],
+    castTypes: [...new Set(verdicts.flatMap((verdict) => verdict.castTypes))],
     cacheable: false,
     sessionState: verdicts.some((verdict) => verdict.sessionState),
+    transactionControl: verdicts.some((verdict) => verdict.transactionControl),
+    functionDdl: verdicts.some((verdict) => verdict.functionDdl),
+    opaqueCode: verdicts.some((verdict) => verdict.opaqueCode),
   };
 }
 
@@ -64,10 +69,15 @@ function unparseable(sql: string, error: unknown): QueryClassification {
     tablesRead: [],
     tablesWritten: [],
     functions: [],
+    operators: [],
+    castTypes: [],
     statementCount: 0,
     parseError,
     cacheable: false,
     sessionState: false,
+    transactionControl: false,
+    functionDdl: false,
+    opaqueCode: false,
   };
 }
 
@@ -87,5 +97,7 @@ function freeze(classification: QueryClassification): QueryClassification {
   Object.freeze(classification.tablesRead);
   Object.freeze(classification.tablesWritten);
   Object.freeze(classification.functions);
+  Object.freeze(classification.operators);
+  Object.freeze(classification.castTypes);
   return Object.freeze(classification);
 }

@@ -50,6 +50,14 @@ export const SESSION_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Words the date/time input functions turn into the current time ('now', 'today'...): a string
+ * holding one, cast to (or compared with) a date/time value, changes with every run. 'epoch'
+ * and 'infinity' are constants. Matched in every string constant and string parameter, since
+ * the parser cannot tell which of them end up as dates.
+ */
+export const TIME_WORDS = /\b(now|today|tomorrow|yesterday)\b/i;
+
+/**
  * Functions that give a different answer on each call, or per session, but
  * write nothing: fine on a replica, never cached.
  */

@@ -19,6 +19,10 @@ export interface StatementFacts {
   tempTable: boolean;
   /** Creates a temporary table, view or sequence: session state. */
   tempTableWritten: boolean;
+  /** Operators used, `schema.op` when qualified (`a OPERATOR(s.===) b`): checked in pg_operator for what they call. */
+  operators: string[];
+  /** Types cast to (`x::t`, `CAST(x AS t)`), `schema.type` when qualified: checked in pg_cast for what they call. */
+  castTypes: string[];
   /** Reads a system catalog or information_schema. */
   catalogTable: boolean;
   tableSample: boolean;

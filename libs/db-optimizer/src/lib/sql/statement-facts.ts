@@ -3,6 +3,7 @@ import {
   NON_DETERMINISTIC_FUNCTIONS,
   NON_DETERMINISTIC_PREFIXES,
   SESSION_FUNCTIONS,
+  TIME_WORDS,
   WRITE_FUNCTION_PREFIXES,
   WRITE_FUNCTIONS,
   matchesFunction,
@@ -37,6 +38,8 @@ class FactCollector {
     tablesRead: [],
     tablesWritten: [],
     functions: [],
+    operators: [],
+    castTypes: [],
     selectInto: false,
     tempTable: false,
     tempTableWritten: false,
@@ -50,7 +53,13 @@ class FactCollector {
     distinct: false,
     widestFrom: 0,
   };
-  private readonly seen = { read: new Set<string>(), write: new Set<string>(), functions: new Set<string>() };
+  private readonly seen = {
+    read: new Set<string>(),
+    write: new Set<string>(),
+    functions: new Set<string>(),
+    operators: new Set<string>(),
+    castTypes: new Set<string>(),
+  };
 
   /**
    * @param scope CTE names visible here: an unqualified relation with such a name is the CTE, not a table.
@@ -112,6 +121,16 @@ class FactCollector {
         break;
       case 'CallStmt':
         this.funcCall(body['funccall'] as Node);
+        break;
+      case 'A_Const':
+        // 'now', 'today'... become the current time wherever they meet a date/time type.
+        this.stringConstant(body);
+        return;
+      case 'A_Expr':
+        this.operator(body);
+        break;
+      case 'TypeCast':
+        this.typeCast(body);
         break;
       case 'SQLValueFunction':
         this.facts.nonDeterministic ??= String(body['op']).replace('SVFOP_', '');
@@ -185,10 +204,31 @@ class FactCollector {
     if (call['over']) this.facts.window = true;
     else if (isAggregateCall(call, last)) this.facts.aggregate = true;
     if (matchesFunction(last, WRITE_FUNCTIONS, WRITE_FUNCTION_PREFIXES)) this.facts.writeFunction ??= name;
-    if (SESSION_FUNCTIONS.has(last)) this.facts.sessionFunction ??= name;
+    if (SESSION_FUNCTIONS.has(last) && !(last === 'set_config' && isLocalSetConfig(call))) this.facts.sessionFunction ??= name;
     if (matchesFunction(last, NON_DETERMINISTIC_FUNCTIONS, NON_DETERMINISTIC_PREFIXES)) {
       this.facts.nonDeterministic ??= name;
     }
+  }
+
+  private stringConstant(constant: Node): void {
+    const text = (constant['sval'] as Node | undefined)?.['sval'];
+    if (typeof text === 'string' && TIME_WORDS.test(text)) this.facts.nonDeterministic ??= `'${text.trim().toLowerCase()}' (a time literal)`;
+  }
+
+  private operator(expression: Node): void {
+    const name = nameOf(expression['name']);
+    if (name === undefined) return;
+    if (!this.seen.operators.has(name)) {
+      this.seen.operators.add(name);
+      this.facts.operators.push(name);
+    }
+  }
+
+  private typeCast(cast: Node): void {
+    const name = nameOf((cast['typeName'] as Node | undefined)?.['names']);
+    if (name === undefined || this.seen.castTypes.has(name)) return;
+    this.seen.castTypes.add(name);
+    this.facts.castTypes.push(name);
   }
 
   private lockingClause(clauses: Node[]): void {
@@ -208,6 +248,21 @@ class FactCollector {
       this.addTable('write', parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]);
     }
   }
+}
+
+/** `set_config(name, value, true)`: the setting ends with the transaction. Anything else may outlive it. */
+function isLocalSetConfig(call: Node): boolean {
+  const third = ((call['args'] as Node[] | undefined) ?? [])[2]?.['A_Const'] as Node | undefined;
+  if (!third) return false;
+  const bool = (third['boolval'] as Node | undefined)?.['boolval'];
+  const text = (third['sval'] as Node | undefined)?.['sval'];
+  return bool === true || (typeof text === 'string' && ['true', 't', 'on', 'yes', '1'].includes(text.trim().toLowerCase()));
+}
+
+/** A name list (`[{String:{sval}}...]`) as `schema.name`, lower-cased; undefined when empty. */
+function nameOf(list: unknown): string | undefined {
+  const parts = ((list as Node[] | undefined) ?? []).map((part) => String((part['String'] as Node | undefined)?.['sval'] ?? '').toLowerCase());
+  return parts.length === 0 ? undefined : parts.join('.');
 }
 
 /** Node wrappers are the only keys in capitals (`SelectStmt`, `RangeVar`); fields are snake or camel case. */

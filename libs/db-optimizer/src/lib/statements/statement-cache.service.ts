@@ -34,6 +34,11 @@ export class StatementCacheService implements StatementRunner {
     return this.cache.execute(client, sql, params);
   }
 
+  /** The client was reset with `DISCARD ALL`: its prepared statements are gone. */
+  forgetConnection(client: PoolClient): void {
+    this.cache.forgetConnection(client);
+  }
+
   stats(): ReturnType<StatementCache['stats']> {
     return this.cache.stats();
   }

@@ -86,18 +86,24 @@ export class StatementCache extends StatementCacheCounters {
     return this.prepareAndRun<T>(client, statements, name, sql, params);
   }
 
-  /** Statements the cache holds prepared on this client (0 for a client it has not prepared on). */
-  preparedCount(client: StatementClient): number {
-    return this.connections.get(client)?.size ?? 0;
-  }
-
   /**
-   * Drops what the cache knows about a connection that was closed (pg-pool's `'remove'`). The
-   * WeakMap would let it go with the client anyway; this frees it even while someone still holds
-   * the client object, and makes `preparedCount` of a closed connection 0.
+   * Forgets a connection's statements, the cache's records and pg's own: after a reset
+   * (`DISCARD ALL` deallocates every prepared statement; call it outside a transaction block,
+   * right after the reset succeeded) or when pg-pool closed the connection (`'remove'`: the
+   * WeakMap would let it go with the client anyway, this frees it even while someone still
+   * holds the client object, and makes `preparedCount` of a closed connection 0).
    */
   forgetConnection(client: StatementClient): void {
     this.connections.delete(client);
+    const records = pgStatementRecords(client);
+    if (records === undefined) return;
+    for (const name of Object.keys(records.parsedStatements)) forgetRecords(records, name);
+    for (const name of Object.keys(records.submittedNamedStatements ?? {})) forgetRecords(records, name);
+  }
+
+  /** Statements the cache holds prepared on this client (0 for a client it has not prepared on). */
+  preparedCount(client: StatementClient): number {
+    return this.connections.get(client)?.size ?? 0;
   }
 
   /** This client's state, created on first use; undefined for clients pg keeps no statement records for. */

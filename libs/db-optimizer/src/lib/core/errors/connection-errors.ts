@@ -30,3 +30,8 @@ export function isRecoveryConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return code === '40001' && error instanceof Error && error.message.includes('conflict with recovery');
 }
+
+/** A hot standby refused a statement that writes (SQLSTATE 25006, read-only transaction); the primary can run it. */
+export function isReadOnlyViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '25006';
+}

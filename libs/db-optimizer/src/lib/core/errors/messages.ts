@@ -38,6 +38,20 @@ export const TRANSACTION_CONTROL_IN_WORK = (statement: string): string =>
   `"${statement}" cannot run inside executeTransactionOptimized(): the transaction is managed for you. ` +
   'Use the handle\'s savepoint() for partial rollback.';
 
+export const TRANSACTION_CONTROL_IN_TEXT = (statement: string): string =>
+  `"${statement}" holds transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT...): the module runs a text of several ` +
+  'statements as one transaction itself, and manages transactions for you. Remove it, or use executeTransactionOptimized().';
+
+export const MULTI_STATEMENT_WITH_PARAMS = (count: number): string =>
+  `The text holds ${count} statements and parameters: PostgreSQL binds parameters to one statement only. ` +
+  'Send each statement in its own call (or as a batch), or drop the parameters.';
+
+export const SESSION_STATE_IN_TRANSACTION = (sql: string): string =>
+  `"${sql.trim().slice(0, 40)}" changes session state that outlives the transaction and would leak to whoever uses the ` +
+  'pooled connection next. Use the transaction-scoped form instead: SET LOCAL (not SET), set_config(name, value, true), ' +
+  'pg_advisory_xact_lock (not pg_advisory_lock), CREATE TEMP TABLE ... ON COMMIT DROP, DECLARE without WITH HOLD; ' +
+  'PREPARE, LISTEN, DISCARD and RESET have no such form.';
+
 export const TRANSACTION_HANDLE_CLOSED = (): string =>
   'This transaction has already ended; its handle cannot run more queries. Keep queries inside the callback and await them.';
 
@@ -61,3 +75,11 @@ export const TRANSACTION_ABORTED = (): string =>
 export const TRANSACTION_ROLLED_BACK_AT_COMMIT = (tag: string): string =>
   `COMMIT answered "${tag}": an earlier statement failed and its error was caught, so PostgreSQL rolled the ` +
   'transaction back and nothing was committed. Wrap a statement that may fail in tx.savepoint() to recover from it and go on.';
+
+export const INVALID_CONSISTENCY_TOKEN = (token: unknown): string =>
+  `consistencyToken "${String(token).slice(0, 40)}" is not a token returned by a write (expected a WAL position like "0/3000060"). ` +
+  'Pass metadata.consistencyToken from an earlier write unchanged.';
+
+export const INVALID_SESSION_KEY = (maxLength: number): string =>
+  `sessionKey must be a non-empty string of at most ${maxLength} characters (e.g. a user id). ` +
+  'Hash longer identifiers before passing them.';

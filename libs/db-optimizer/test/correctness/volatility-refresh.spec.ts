@@ -1,0 +1,46 @@
+import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
+import { cacheOptions, replicatedSchema } from '../result-cache/support/cache-fixture';
+import { sql } from '../support/test-module';
+
+// Issue #10, item 5: what the catalog said about a function is re-read after function DDL that
+// passes through the module, and expires after functionVolatilityTtlMs for DDL run elsewhere,
+// "not found" answers included.
+describe('function volatility that changes', () => {
+  const env = testEnv();
+  const schema = uniqueSchema('volatility_refresh');
+  const fixture = replicatedSchema(
+    schema,
+    `CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
+     INSERT INTO t VALUES (1, 10);
+     CREATE FUNCTION f(int) RETURNS int STABLE LANGUAGE sql AS $$ SELECT $1 + 1 $$;
+     CREATE FUNCTION g(int) RETURNS int STABLE LANGUAGE sql AS $$ SELECT $1 + 2 $$;`,
+  );
+  // The default TTL (60 s) outlasts the test: only DDL through the module can explain a change.
+  const longLived = fixture.bootInstance(() => cacheOptions({ enableCache: false, redisUrl: undefined }));
+  const shortLived = fixture.bootInstance(() => cacheOptions({ enableCache: false, redisUrl: undefined, functionVolatilityTtlMs: 100 }));
+
+  const poolFor = async (instance: typeof longLived, text: string) =>
+    (await instance.db.executeOptimizedQuery(text, [1], { sessionKey: 'ddl' })).metadata.poolUsed;
+
+  it('re-reads volatility after CREATE OR REPLACE / ALTER FUNCTION through the module', async () => {
+    expect(await poolFor(longLived, `SELECT ${schema}.f($1)`)).toBe('read_replica');
+    await longLived.db.executeOptimizedQuery(`CREATE OR REPLACE FUNCTION ${schema}.f(int) RETURNS int VOLATILE LANGUAGE sql AS $$ SELECT $1 + 1 $$`, [], {
+      sessionKey: 'ddl',
+    });
+    expect(await poolFor(longLived, `SELECT ${schema}.f($1)`)).toBe('primary');
+    await longLived.db.executeOptimizedQuery(`ALTER FUNCTION ${schema}.f(int) STABLE`, [], { sessionKey: 'ddl' });
+    expect(await poolFor(longLived, `SELECT ${schema}.f($1)`)).toBe('read_replica');
+  });
+
+  it('sees DDL run elsewhere once the answer expires', async () => {
+    expect(await poolFor(shortLived, `SELECT ${schema}.g($1)`)).toBe('read_replica');
+    await sql(env.primaryUrl, `ALTER FUNCTION ${schema}.g(int) VOLATILE`);
+    await waitFor(async () => (await poolFor(shortLived, `SELECT ${schema}.g($1)`)) === 'primary', { what: 'the new volatility of g()' });
+  });
+
+  it('forgets a "not found" answer once it expires', async () => {
+    await expect(shortLived.db.executeOptimizedQuery(`SELECT ${schema}.h($1)`, [1])).rejects.toMatchObject({ code: '42883' });
+    await sql(env.primaryUrl, `CREATE FUNCTION ${schema}.h(int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT $1 $$`);
+    await waitFor(async () => (await poolFor(shortLived, `SELECT ${schema}.h($1)`)) === 'read_replica', { what: 'h() to be found' });
+  });
+});
