@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { PgBinaries } from './pg-binaries';
+import { waitFor } from '../testing/wait-for';
 import { RunAs, handOver } from './os-user';
 
 const run = promisify(execFile);
@@ -69,6 +71,27 @@ export class PgNode {
       if (isAlive(this.pid)) throw new Error(`PostgreSQL node "${this.name}" did not stop.`, { cause: error });
     }
     this.pid = undefined;
+  }
+
+  /**
+   * Promotes a standby to primary (`pg_ctl promote -w`) and waits until it
+   * answers `pg_is_in_recovery() = false`, i.e. takes writes.
+   */
+  async promote(): Promise<void> {
+    await this.pgCtl(['promote', '-w', '-t', '60', '-D', this.dataDir]);
+    await waitFor(
+      async () => {
+        const client = new Client({ connectionString: this.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ in_recovery: boolean }>('SELECT pg_is_in_recovery() AS in_recovery');
+          return !rows[0].in_recovery;
+        } finally {
+          await client.end();
+        }
+      },
+      { what: `node "${this.name}" to leave recovery after promotion`, timeoutMs: 60_000 },
+    );
   }
 
   async restart(): Promise<void> {

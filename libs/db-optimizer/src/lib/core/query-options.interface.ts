@@ -42,6 +42,11 @@ export interface QueryMetadata {
   consistencyToken?: string;
   /** True when the read wanted a replica but went to the primary. */
   replicaFallback?: boolean;
+  /**
+   * True when a replica served the read while the primary was unreachable: the data is complete
+   * up to when the replica last heard from the primary, at most `maxStalenessOnPrimaryLossMs` ago.
+   */
+  degraded?: boolean;
 }
 
 /** @publicApi */

@@ -4,11 +4,12 @@ import type { ConnectionOptions } from 'node:tls';
 import { Pool, PoolClient } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
-import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../core/errors/messages';
+import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE } from '../core/errors/messages';
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
+import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
 
 /** Everything one pool needs to open connections. */
 export interface ManagedPoolConfig {
@@ -23,6 +24,7 @@ export interface ManagedPoolConfig {
   statementTimeoutMs: number;
   ssl?: boolean | ConnectionOptions;
   applicationName: string;
+  breaker: CircuitBreakerSettings;
 }
 
 /** Pool counters, pg-pool's vocabulary plus acquisition timing. */
@@ -42,6 +44,10 @@ export interface PoolStats {
   acquisitionP99Ms: number;
   /** Clients closed because they came back above the limit or inside a transaction. */
   destroyedOnRelease: number;
+  /** The server's circuit breaker: `open` while calls fail at once because it does not answer. */
+  circuit: CircuitState;
+  /** Since when the server has not answered (ms since epoch), while the breaker is not closed. */
+  unreachableSinceMs?: number;
 }
 
 // pg-pool's message when a queued connect() times out (the pool was full).
@@ -68,6 +74,7 @@ export class ManagedPool {
   private acquisitionCount = 0;
   private destroyedCount = 0;
   private endPromise: Promise<void> | undefined;
+  private readonly breaker: CircuitBreaker;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
@@ -79,6 +86,7 @@ export class ManagedPool {
     const url = new URL(config.url);
     this.server = `${url.hostname}:${url.port || '5432'}`;
     this.logger = new Logger(`ManagedPool:${config.name}`);
+    this.breaker = new CircuitBreaker(config.breaker);
     this.pool = new Pool({
       connectionString: config.url,
       max: config.max,
@@ -123,6 +131,16 @@ export class ManagedPool {
     return this.acquisitionCount;
   }
 
+  /** The circuit breaker's state: `open` while calls fail at once. */
+  get circuit(): CircuitState {
+    return this.breaker.state;
+  }
+
+  /** Since when the server has not answered (ms since epoch), while the breaker is not closed. */
+  get unreachableSinceMs(): number | undefined {
+    return this.breaker.openSinceMs;
+  }
+
   /**
    * Calls `listener` after each successful acquisition with its wait (metrics,
    * auto-sizing). It runs on every checkout: keep it cheap. Returns an unsubscribe.
@@ -149,9 +167,13 @@ export class ManagedPool {
     return bounded;
   }
 
-  /** Checks out a client, waiting at most `acquireTimeoutMs`. Pair with `release()`. */
+  /**
+   * Checks out a client, waiting at most `acquireTimeoutMs`. Pair with `release()`.
+   * While the server's breaker is open, fails at once with `DatabaseUnavailableError`.
+   */
   async acquire(): Promise<PoolClient> {
     if (this.endPromise) throw new Error(POOL_CLOSED(this.name));
+    if (!this.breaker.tryPass()) throw this.unreachable();
     const startedAt = performance.now();
     let client: PoolClient;
     try {
@@ -159,10 +181,17 @@ export class ManagedPool {
     } catch (error) {
       const waitedMs = performance.now() - startedAt;
       if (error instanceof Error && error.message.includes(QUEUE_TIMEOUT_MESSAGE)) {
+        // A full pool says nothing about the server: a probe that only queued ends without a verdict.
+        this.breaker.recordInconclusive();
         throw new PoolExhaustedError(this.name, this.currentLimit, waitedMs, { cause: error });
+      }
+      if (!isConnectionError(error)) this.breaker.recordInconclusive();
+      else if (this.breaker.recordFailure()) {
+        this.logger.warn(`${this.server} stopped answering (${this.breaker.consecutiveFailures} connection failures in a row): calls fail at once until a probe succeeds.`);
       }
       throw new DatabaseUnavailableError(CONNECT_FAILED(this.name, this.server), this.name, { cause: error });
     }
+    if (this.breaker.recordSuccess()) this.logger.log(`${this.server} answers again: the circuit breaker is closed.`);
     const durationMs = performance.now() - startedAt;
     this.acquisitionCount++;
     this.acquisitionHistogram.recordMs(durationMs);
@@ -231,6 +260,8 @@ export class ManagedPool {
       acquisitionP50Ms: this.acquisitionHistogram.percentileMs(50),
       acquisitionP99Ms: this.acquisitionHistogram.percentileMs(99),
       destroyedOnRelease: this.destroyedCount,
+      circuit: this.breaker.state,
+      ...(this.breaker.openSinceMs !== undefined && { unreachableSinceMs: this.breaker.openSinceMs }),
     };
   }
 
@@ -238,6 +269,14 @@ export class ManagedPool {
   end(): Promise<void> {
     this.endPromise ??= this.pool.end();
     return this.endPromise;
+  }
+
+  private unreachable(): DatabaseUnavailableError {
+    const since = this.breaker.openSinceMs ?? Date.now();
+    return new DatabaseUnavailableError(
+      SERVER_UNREACHABLE(this.name, this.server, since, this.breaker.consecutiveFailures, this.breaker.nextProbeInMs),
+      this.name,
+    );
   }
 
   private readonly onLeasedClientError = (error: Error): void => {
