@@ -100,6 +100,14 @@ export class ManagedPool {
     });
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
+    // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
+    // Attached once per client as it opens, not after `connect()` resolves: a server that shuts down right
+    // after accepting the login sends its FATAL in the same read, before that promise's continuation runs.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => {
+        if (this.leased.has(client)) this.logger.warn(`Checked-out connection failed: ${error.message}`);
+      }),
+    );
   }
 
   get totalCount(): number {
@@ -197,8 +205,6 @@ export class ManagedPool {
     this.acquisitionHistogram.recordMs(durationMs);
     for (const listener of this.acquisitionListeners) listener(this, durationMs);
     this.leased.add(client);
-    // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
-    client.on('error', this.onLeasedClientError);
     return client;
   }
 
@@ -209,7 +215,6 @@ export class ManagedPool {
   release(client: PoolClient, error?: unknown): void {
     if (!this.leased.has(client)) throw new Error(CLIENT_RELEASED_TWICE(this.name));
     this.leased.delete(client);
-    client.removeListener('error', this.onLeasedClientError);
     const destroy =
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
@@ -278,8 +283,4 @@ export class ManagedPool {
       this.name,
     );
   }
-
-  private readonly onLeasedClientError = (error: Error): void => {
-    this.logger.warn(`Checked-out connection failed: ${error.message}`);
-  };
 }
