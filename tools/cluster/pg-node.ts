@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PgBinaries } from './pg-binaries';
+import { waitFor } from '../testing/wait-for';
 import { RunAs, handOver } from './os-user';
 
 const run = promisify(execFile);
@@ -85,10 +86,20 @@ export class PgNode {
     return this.pid !== undefined;
   }
 
-  /** Turns a standby into a primary (`pg_ctl promote`) and waits until it accepts writes. */
+  /**
+   * Turns a standby into a primary (`pg_ctl promote -w`) and waits until it answers
+   * `pg_is_in_recovery() = false`, i.e. takes writes.
+   */
   async promote(): Promise<void> {
     if (this.pid === undefined) throw new Error(`PostgreSQL node "${this.name}" is not running: start it before promoting it.`);
     await this.pgCtl(['promote', '-w', '-t', '60', '-D', this.dataDir]);
+    await waitFor(
+      async () => {
+        const [row] = await this.query<{ in_recovery: boolean }>('SELECT pg_is_in_recovery() AS in_recovery');
+        return !row.in_recovery || undefined;
+      },
+      { what: `node "${this.name}" to leave recovery after promotion`, timeoutMs: 60_000 },
+    );
   }
 
   /** Freezes WAL replay on a standby (it keeps receiving WAL, but reads see nothing new). */

@@ -6,6 +6,7 @@ export { DbOptimizerModule } from './lib/db-optimizer.module';
 export { DB_OPTIMIZER_OPTIONS } from './lib/db-optimizer.module-definition';
 export { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from './lib/core/db-optimizer.constants';
 export type {
+  ConnectionBreakerOptions,
   DbOptimizerOptions,
   PerformanceTargets,
   PoolSizeOptions,
@@ -37,6 +38,7 @@ export type { TransactionWork } from './lib/execution/transaction-runner';
 // Errors callers may catch by class.
 export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';
 export { DatabaseUnavailableError } from './lib/core/errors/database-unavailable.error';
+export { StaleReadRefusedError } from './lib/core/errors/stale-read-refused.error';
 export { QueryRoutingError } from './lib/core/errors/query-routing.error';
 export { InvalidConsistencyTokenError } from './lib/core/errors/invalid-consistency-token.error';
 export { BatchQueryError } from './lib/core/errors/batch-query.error';
@@ -48,6 +50,7 @@ export { ReplicaHealthService } from './lib/routing/replica-health.service';
 export { ReplicaLagMonitor } from './lib/routing/replica-lag-monitor.service';
 export type { ReplicaState, ReplicaBan } from './lib/routing/replica-state';
 export type { PoolStats } from './lib/pool/managed-pool';
+export type { CircuitState } from './lib/pool/circuit-breaker';
 
 // Prepared statements and the result cache.
 export { StatementCacheService } from './lib/statements/statement-cache.service';

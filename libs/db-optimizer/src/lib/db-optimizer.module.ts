@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { resolveOptions } from './options/resolve-options';
-import { DB_OPTIMIZER_CACHE_METRICS, DB_OPTIMIZER_CATALOG_QUERY, DB_OPTIMIZER_RESOLVED_OPTIONS, DB_OPTIMIZER_SQL_PARSER } from './core/db-optimizer.constants';
+import { DB_OPTIMIZER_CACHE_METRICS, DB_OPTIMIZER_FAULT_METRICS, DB_OPTIMIZER_CATALOG_QUERY, DB_OPTIMIZER_RESOLVED_OPTIONS, DB_OPTIMIZER_SQL_PARSER } from './core/db-optimizer.constants';
 import type { DbOptimizerOptions } from './options/db-optimizer-options.interface';
 import { DB_OPTIMIZER_OPTIONS, DbOptimizerConfigurableModule } from './db-optimizer.module-definition';
 import { DbOptimizerService } from './db-optimizer.service';
@@ -16,6 +16,7 @@ import { ConsistencyTracker } from './routing/consistency-tracker';
 import { QueryRouter } from './routing/query-router.service';
 import { ReplicaHealthService } from './routing/replica-health.service';
 import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
+import { PrimaryWatch } from './routing/primary-watch.service';
 import { ResultCacheService } from './result-cache/result-cache.service';
 import { StatementCacheService } from './statements/statement-cache.service';
 import { TransactionRunner } from './execution/transaction-runner';
@@ -57,6 +58,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
         new MetricsService({ slowQueryThresholdMs: options.slowQueryThresholdMs, targets: options.targets }, prometheus),
     },
     { provide: DB_OPTIMIZER_CACHE_METRICS, useExisting: MetricsService },
+    { provide: DB_OPTIMIZER_FAULT_METRICS, useExisting: MetricsService },
     PoolManagerService,
     {
       provide: DB_OPTIMIZER_CATALOG_QUERY,
@@ -67,6 +69,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     ClassificationService,
     ReplicaHealthService,
     ReplicaLagMonitor,
+    PrimaryWatch,
     ConsistencyTracker,
     QueryRouter,
     QueryOptimizerService,

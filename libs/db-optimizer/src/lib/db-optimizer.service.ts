@@ -34,6 +34,7 @@ import { ConsistencyTracker } from './routing/consistency-tracker';
 import { laterLsn } from './core/lsn';
 import { ReplicaHealthService } from './routing/replica-health.service';
 import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
+import { PrimaryWatch } from './routing/primary-watch.service';
 import { ResultCacheService } from './result-cache/result-cache.service';
 import { TransactionRunner, TransactionWork } from './execution/transaction-runner';
 
@@ -61,6 +62,7 @@ export class DbOptimizerService implements OnModuleInit {
     private readonly consistency: ConsistencyTracker,
     private readonly health: ReplicaHealthService,
     private readonly lagMonitor: ReplicaLagMonitor,
+    private readonly primaryWatch: PrimaryWatch,
     private readonly metrics: MetricsService,
     private readonly resultCache: ResultCacheService,
     private readonly prometheus: PrometheusMetrics,
@@ -85,8 +87,12 @@ export class DbOptimizerService implements OnModuleInit {
     return this.pools.stats();
   }
 
-  /** Opens `min` connections per pool, bans replicas that do not answer, starts the lag monitor. */
+  /**
+   * Picks the primary among its candidates, opens `min` connections per pool, bans
+   * replicas that do not answer, starts the lag monitor.
+   */
   async onModuleInit(): Promise<void> {
+    await this.primaryWatch.choose();
     const failures = await this.pools.warmUp();
     for (const [pool, error] of failures) this.health.ban(pool, `not reachable at start: ${(error as Error).message}`);
     await this.lagMonitor.checkNow();
@@ -161,6 +167,7 @@ export class DbOptimizerService implements OnModuleInit {
         metadata.statementCount = executed.statements.length;
         metadata.statementResults = executed.statements;
       }
+      if (executed.degraded) metadata.degraded = true;
       return { rows: executed.rows, metadata };
     };
     let result: OptimizedQueryResult<T>;

@@ -12,3 +12,6 @@ export const DB_OPTIMIZER_CACHE_METRICS = 'DB_OPTIMIZER:CACHE_METRICS';
 
 /** A `CatalogQuery` on the primary: how the layers below the pools read pg_catalog. */
 export const DB_OPTIMIZER_CATALOG_QUERY = 'DB_OPTIMIZER:CATALOG_QUERY';
+
+/** Where routing and execution report faults (a `FaultMetricsSink`); the module binds it to MetricsService. */
+export const DB_OPTIMIZER_FAULT_METRICS = 'DB_OPTIMIZER:FAULT_METRICS';

@@ -49,6 +49,11 @@ export interface QueryMetadata {
   statementCount?: number;
   /** A text of several statements: each statement's command tag, rows and row count, in order. */
   statementResults?: Array<{ command: string; rows: Record<string, unknown>[]; rowCount: number }>;
+  /**
+   * True when a replica served the read while the primary was unreachable: the data is complete
+   * up to when the replica last heard from the primary, at most `maxStalenessOnPrimaryLossMs` ago.
+   */
+  degraded?: boolean;
 }
 
 /** @publicApi */

@@ -1,6 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
-import { isConnectionError, isReadOnlyViolation, isRecoveryConflict } from '../core/errors/connection-errors';
+import { isConnectionError, isReadOnlyViolation, isRecoveryConflict, isTerminatedConnection } from '../core/errors/connection-errors';
+import { PRIMARY_IN_RECOVERY } from '../core/errors/messages';
+import { StaleReadRefusedError } from '../core/errors/stale-read-refused.error';
+import { DB_OPTIMIZER_FAULT_METRICS } from '../core/db-optimizer.constants';
+import type { FaultMetricsSink } from '../core/fault-metrics-sink.interface';
+import { formatLsn } from '../core/lsn';
+import { PrimaryWatch } from '../routing/primary-watch.service';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
 import type { PoolRole } from '../core/pool-role';
@@ -29,6 +35,8 @@ export interface ExecutedStatement<T> {
   statements?: PerStatementResult[];
   /** The read failed on a replica as a write (SQLSTATE 25006) and ran again on the primary: treat it as a write. */
   promotedToWrite?: boolean;
+  /** Served by a replica while the primary was unreachable. */
+  degraded: boolean;
 }
 
 export interface ExecuteRequest {
@@ -52,7 +60,9 @@ export interface ExecuteRequest {
  * Runs one autocommit statement on the routed server. A replica that fails at
  * the connection level is banned and the read moves to another replica or the
  * primary, so a dying replica fails no read; a SQL error is the caller's and is
- * rethrown as the driver gave it (SQLSTATE in `code`).
+ * rethrown as the driver gave it (SQLSTATE in `code`). A read whose connection
+ * was killed under it runs once more on another connection; a write never does
+ * (it may have committed). Writes to a primary found in recovery are refused.
  */
 @Injectable()
 export class QueryExecutor {
@@ -62,17 +72,28 @@ export class QueryExecutor {
     private readonly health: ReplicaHealthService,
     private readonly consistency: ConsistencyTracker,
     private readonly statements: StatementCacheService,
+    private readonly primaryWatch: PrimaryWatch,
+    @Optional() @Inject(DB_OPTIMIZER_FAULT_METRICS) private readonly faults?: FaultMetricsSink,
   ) {}
 
   async execute<T>(request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     // The common case (no position to wait for) routes without an extra await.
     let decision = request.requiredLsn === undefined ? this.router.route(request.target) : await this.decide(request);
+    let retriedKilled = false;
     // One try per replica, then the primary: enough to get past every dead replica.
     for (let attempt = 0; ; attempt++) {
       try {
+        if (decision.role === 'primary') this.assertPrimaryUsable(request, decision);
         return await this.executeOn<T>(decision.pool, decision.role, decision.fallback, request);
       } catch (error) {
-        if (decision.role === 'primary' || attempt > this.pools.replicas.length) throw error;
+        // A killed connection costs the statement on it, never a read: one more try on a fresh connection.
+        if (!request.isWrite && !retriedKilled && isTerminatedConnection(error)) {
+          retriedKilled = true;
+          attempt--;
+          continue;
+        }
+        if (decision.role === 'primary') throw this.primaryFailure(error, request, decision);
+        if (attempt > this.pools.replicas.length) throw error;
         if (isRecoveryConflict(error)) {
           decision = { pool: this.pools.primary, role: 'primary', fallback: true };
           continue;
@@ -108,6 +129,34 @@ export class QueryExecutor {
     return decision;
   }
 
+  /**
+   * Before running on the primary: a read that needs a replica's replay the primary
+   * cannot give (it is unreachable) is refused rather than answered older; a write
+   * to a primary found in recovery is refused as a failover.
+   */
+  private assertPrimaryUsable(request: ExecuteRequest, decision: RouteDecision): void {
+    if (decision.fallback && request.requiredLsn !== undefined) {
+      const since = this.primaryWatch.unavailableSinceMs;
+      if (since !== undefined) throw new StaleReadRefusedError(formatLsn(request.requiredLsn), since);
+    }
+    if (request.isWrite && this.primaryWatch.primaryInRecovery) {
+      throw new DatabaseUnavailableError(PRIMARY_IN_RECOVERY(decision.pool.name, decision.pool.server), decision.pool.name);
+    }
+  }
+
+  /** Says what a primary failure means for the caller: a stale read refused, a failover, or the driver's error. */
+  private primaryFailure(error: unknown, request: ExecuteRequest, decision: RouteDecision): unknown {
+    if (decision.fallback && request.requiredLsn !== undefined && (error instanceof DatabaseUnavailableError || isConnectionError(error))) {
+      return new StaleReadRefusedError(formatLsn(request.requiredLsn), this.primaryWatch.unavailableSinceMs ?? Date.now(), { cause: error });
+    }
+    // 25006: the server refused a write as read-only, i.e. it is a standby now. Look for the new primary at once.
+    if (request.isWrite && (error as { code?: unknown } | undefined)?.code === '25006') {
+      void this.primaryWatch.check();
+      return new DatabaseUnavailableError(PRIMARY_IN_RECOVERY(decision.pool.name, decision.pool.server), decision.pool.name, { cause: error });
+    }
+    return error;
+  }
+
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     const client = await pool.acquire();
     let released = false;
@@ -125,7 +174,9 @@ export class QueryExecutor {
       released = true;
       const statements = perStatement(result);
       const last = statements[statements.length - 1] ?? { rows: [], rowCount: 0 };
-      const executed: ExecutedStatement<T> = { rows: last.rows as T[], rowCount: last.rowCount, pool, role, prepared, fallback, consistencyToken };
+      const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
+      if (degraded) this.faults?.recordDegradedRead();
+      const executed: ExecutedStatement<T> = { rows: last.rows as T[], rowCount: last.rowCount, pool, role, prepared, fallback, consistencyToken, degraded };
       if (request.multiStatement) executed.statements = statements;
       return executed;
     } catch (error) {

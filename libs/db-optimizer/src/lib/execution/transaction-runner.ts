@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { PoolClient } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
-import { INVALID_OPTION, TRANSACTION_ABORTED, TRANSACTION_ROLLED_BACK_AT_COMMIT } from '../core/errors/messages';
+import { INVALID_OPTION, PRIMARY_IN_RECOVERY, TRANSACTION_ABORTED, TRANSACTION_ROLLED_BACK_AT_COMMIT } from '../core/errors/messages';
 import { TransactionStatementError } from '../core/errors/transaction-statement.error';
 import type { CommittedWrite } from '../core/committed-write.interface';
 import { assertConsistencyInputs, assertSql } from '../core/argument-checks';
@@ -13,6 +13,7 @@ import { ClassificationService } from '../classify/classification.service';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
 import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { ReplicaHealthService } from '../routing/replica-health.service';
+import { PrimaryWatch } from '../routing/primary-watch.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
 import { ActiveTransaction, TransactionHandle } from './transaction-handle';
 import { resetSession } from './session-reset';
@@ -44,6 +45,7 @@ export class TransactionRunner {
     private readonly consistency: ConsistencyTracker,
     private readonly statements: StatementCacheService,
     private readonly health: ReplicaHealthService,
+    private readonly primaryWatch: PrimaryWatch,
   ) {}
 
   async run<R>(work: TransactionWork<R>, options: TransactionOptions, afterCommit: AfterCommit): Promise<TransactionResult<R>> {
@@ -64,6 +66,10 @@ export class TransactionRunner {
     const onReplica = options.readOnly === true && isolationLevel !== 'serializable';
     const requiredLsn = onReplica ? this.consistency.requiredLsn(options.sessionKey, options.consistencyToken) : undefined;
     const beginSql = `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolationLevel]}${options.readOnly ? ' READ ONLY' : ''}`;
+    if (!onReplica && !options.readOnly && this.primaryWatch.primaryInRecovery) {
+      const primary = this.pools.primary;
+      throw new DatabaseUnavailableError(PRIMARY_IN_RECOVERY(primary.name, primary.server), primary.name);
+    }
     const { decision, client } = await this.begin(onReplica ? 'read_replica' : 'primary', requiredLsn, beginSql);
     const tx = new ActiveTransaction(
       client,

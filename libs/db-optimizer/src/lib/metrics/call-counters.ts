@@ -41,6 +41,7 @@ export class CallCounters {
   private readonly consistencyBypasses = new Float64Array(CACHE_LEVELS.length);
   private slow = 0;
   private fallbacks = 0;
+  private degraded = 0;
 
   countQuery(combo: number, sample: QuerySample): void {
     const cached = sample.cached === false ? 0 : sample.cached === 'memory' ? 1 : 2;
@@ -62,6 +63,10 @@ export class CallCounters {
 
   countReplicaFallback(): void {
     this.fallbacks++;
+  }
+
+  countDegradedRead(): void {
+    this.degraded++;
   }
 
   registerIn(registry: Registry): void {
@@ -126,5 +131,6 @@ export class CallCounters {
       });
     scalar(METRIC_NAMES.slowQueries, 'Calls slower than slowQueryThresholdMs.', () => this.slow);
     scalar(METRIC_NAMES.replicaFallbacks, 'Reads sent to the primary because no replica was usable.', () => this.fallbacks);
+    scalar(METRIC_NAMES.degradedReads, 'Reads served by a replica while the primary was unreachable.', () => this.degraded);
   }
 }

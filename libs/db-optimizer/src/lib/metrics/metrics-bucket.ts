@@ -23,6 +23,7 @@ export interface BucketCounts {
   acquisitionsWithinTarget: number;
   suggestions: number;
   replicaFallbacks: number;
+  degradedReads: number;
 }
 
 const zeroCounts = (): BucketCounts => ({
@@ -44,6 +45,7 @@ const zeroCounts = (): BucketCounts => ({
   acquisitionsWithinTarget: 0,
   suggestions: 0,
   replicaFallbacks: 0,
+  degradedReads: 0,
 });
 
 const COUNT_KEYS = Object.keys(zeroCounts()) as Array<keyof BucketCounts>;

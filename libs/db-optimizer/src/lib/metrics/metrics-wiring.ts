@@ -16,7 +16,7 @@ export function wireMetrics(
   replicas: ReplicaHealthService,
   statements: StatementCacheService,
 ): void {
-  for (const pool of pools.pools) pool.addAcquisitionListener((source, durationMs) => metrics.recordAcquisition(source.name, durationMs));
+  for (const pool of pools.allPools) pool.addAcquisitionListener((source, durationMs) => metrics.recordAcquisition(source.name, durationMs));
   prometheus.setStateProvider({
     pools: () =>
       pools.pools.map((pool) => ({ name: pool.name, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.limit })),

@@ -43,5 +43,6 @@ export const METRIC_NAMES = {
   replicaLagSeconds: 'db_optimizer_replica_lag_seconds',
   replicaBanned: 'db_optimizer_replica_banned',
   replicaFallbacks: 'db_optimizer_replica_fallbacks_total',
+  degradedReads: 'db_optimizer_degraded_reads_total',
   preparedStatements: 'db_optimizer_prepared_statements_total',
 } as const;

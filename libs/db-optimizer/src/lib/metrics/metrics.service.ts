@@ -1,4 +1,5 @@
 import type { CacheMetricsSink } from '../core/cache-metrics-sink.interface';
+import type { FaultMetricsSink } from '../core/fault-metrics-sink.interface';
 import { Injectable } from '@nestjs/common';
 import type { PerformanceTargets } from '../options/db-optimizer-options.interface';
 import { FingerprintStats } from './fingerprint-stats';
@@ -52,7 +53,7 @@ const integerOption = (name: string, value: number | undefined, fallback: number
  * metrics.getPerformanceMetrics().window.p90QueryTimeMs;
  */
 @Injectable()
-export class MetricsService implements CacheMetricsSink {
+export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   private readonly now: () => number;
   private readonly slowQueryThresholdMs: number;
   private readonly targets: Required<PerformanceTargets>;
@@ -139,6 +140,12 @@ export class MetricsService implements CacheMetricsSink {
   recordReplicaFallback(): void {
     this.window.slotAt(this.now()).counts.replicaFallbacks++;
     this.prometheus?.countReplicaFallback();
+  }
+
+  /** Records a read served by a replica while the primary was unreachable (FaultMetricsSink). */
+  recordDegradedRead(): void {
+    this.window.slotAt(this.now()).counts.degradedReads++;
+    this.prometheus?.countDegradedRead();
   }
 
   /** Figures since start and over the rolling window, with the targets checked. */

@@ -68,6 +68,8 @@ export interface PerformanceSnapshot {
   optimizationSuggestionsMade: number;
   /** Reads sent to the primary because no replica was usable. */
   replicaFallbacks: number;
+  /** Reads served by a replica while the primary was unreachable (metadata.degraded). */
+  degradedReads: number;
   /** 99th percentile of connection-acquisition time. */
   acquisitionP99Ms: number;
   targetsMet: TargetsMet;

@@ -52,6 +52,7 @@ export function buildPerformanceSnapshot(
     slowQueriesDetected: c.slow,
     optimizationSuggestionsMade: c.suggestions,
     replicaFallbacks: c.replicaFallbacks,
+    degradedReads: c.degradedReads,
     acquisitionP99Ms: bucket.acquisitionLatency.percentileMs(99),
   };
 

@@ -49,6 +49,7 @@ const ALLOWED_LABELS: Record<string, string[]> = {
   [METRIC_NAMES.replicaLagSeconds]: ['replica'],
   [METRIC_NAMES.replicaBanned]: ['replica'],
   [METRIC_NAMES.replicaFallbacks]: [],
+  [METRIC_NAMES.degradedReads]: [],
   [METRIC_NAMES.preparedStatements]: ['event'],
 };
 
@@ -103,6 +104,8 @@ async function scrape(setProvider = true): Promise<{ text: string; samples: Samp
   service.recordCacheLookup('redis', false);
   service.recordCacheConsistencyBypass('memory');
   service.recordReplicaFallback();
+  service.recordDegradedRead();
+  service.recordDegradedRead();
   const text = await prometheus.metrics();
   return { text, samples: parseExposition(text) };
 }
@@ -154,6 +157,7 @@ describe('PrometheusMetrics', () => {
     expect(find(samples, METRIC_NAMES.queryErrors, { pool: 'primary', query_type: 'WRITE' })?.value).toBe(1);
     expect(find(samples, METRIC_NAMES.slowQueries)?.value).toBe(1);
     expect(find(samples, METRIC_NAMES.replicaFallbacks)?.value).toBe(1);
+    expect(find(samples, METRIC_NAMES.degradedReads)?.value).toBe(2);
     expect(find(samples, METRIC_NAMES.cacheRequests, { level: 'memory', result: 'miss' })?.value).toBe(1);
     expect(find(samples, METRIC_NAMES.cacheRequests, { level: 'redis', result: 'hit' })?.value).toBe(0);
     expect(find(samples, METRIC_NAMES.cacheConsistencyBypasses, { level: 'memory' })?.value).toBe(1);

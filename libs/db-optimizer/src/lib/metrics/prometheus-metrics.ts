@@ -117,6 +117,10 @@ export class PrometheusMetrics {
     this.counters.countReplicaFallback();
   }
 
+  countDegradedRead(): void {
+    this.counters.countDegradedRead();
+  }
+
   private createQuerySeries(combo: number): HistogramSeries {
     const { pool, query_type } = comboLabels(combo);
     const series = this.queryDuration.series([pool, query_type]);

@@ -28,6 +28,22 @@ export interface ReplicaLagOptions {
 }
 
 /**
+ * The per-server circuit breaker: after `failureThreshold` connection failures
+ * in a row, calls to that server fail at once with `DatabaseUnavailableError`
+ * instead of each waiting `acquireTimeoutMs`; one call at a time probes it again
+ * after a backoff that doubles from `probeBackoffMs` up to `probeBackoffMaxMs`.
+ * @publicApi
+ */
+export interface ConnectionBreakerOptions {
+  /** Consecutive failed connection attempts that open the breaker. @default 3 */
+  failureThreshold?: number;
+  /** First wait, in ms, before an open breaker lets one probe through. @default 250 */
+  probeBackoffMs?: number;
+  /** Longest wait between probes, in ms. @default 5000 */
+  probeBackoffMaxMs?: number;
+}
+
+/**
  * Targets `MetricsService.getPerformanceMetrics().targetsMet` compares against.
  * @publicApi
  */
@@ -57,8 +73,14 @@ export interface PerformanceTargets {
  * })
  */
 export interface DbOptimizerOptions {
-  /** The primary: all writes, and reads when no replica is usable. Required. */
-  primaryUrl: string;
+  /**
+   * The primary: all writes, and reads when no replica is usable. Several candidate hosts may be
+   * listed as libpq does (`postgres://app@db1:5432,db2:5432/app`): writes go to the one not in
+   * recovery, and move to another after a promotion. Required unless `primaryUrls` is given.
+   */
+  primaryUrl?: string;
+  /** Primary candidates as separate URLs (instead of a multi-host `primaryUrl`); same behaviour. @default undefined */
+  primaryUrls?: string[];
   /** Read replicas (0..n); reads are spread over the healthy ones. @default [] */
   readReplicaUrls?: string[];
   /** Replica for analytical reads. Falls back to the read replicas, then the primary. @default undefined */
@@ -85,6 +107,14 @@ export interface DbOptimizerOptions {
   ssl?: boolean | ConnectionOptions;
   /** Replication-lag thresholds. */
   replicaLag?: ReplicaLagOptions;
+  /**
+   * While the primary is unreachable, replicas keep serving plain reads (metadata.degraded) as long as
+   * what they last received from the primary is at most this old, in ms; reads needing a session's
+   * last write fail with `StaleReadRefusedError`. @default 30000
+   */
+  maxStalenessOnPrimaryLossMs?: number;
+  /** The per-server circuit breaker. */
+  connectionBreaker?: ConnectionBreakerOptions;
   /** How long a failing replica is banned at first; doubles on each failed health check up to `replicaBanMaxMs`. @default 1000 */
   replicaBanMs?: number;
   /** @default 30000 */

@@ -44,6 +44,15 @@ describe('dbOptimizerOptionsFromEnv', () => {
     expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, [name]: value })).toThrow(message);
   });
 
+  it('reads several primary hosts and the staleness bound', () => {
+    const options = dbOptimizerOptionsFromEnv({
+      DATABASE_PRIMARY_URL: 'postgres://app@db1:5432,db2:5432/app',
+      DB_MAX_STALENESS_ON_PRIMARY_LOSS_MS: '5000',
+    });
+    expect(options.primaryUrl).toBe('postgres://app@db1:5432,db2:5432/app');
+    expect(options.maxStalenessOnPrimaryLossMs).toBe(5000);
+  });
+
   it('rejects a minimum above the maximum', () => {
     expect(() => dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_POOL_MIN_SIZE: '9', DB_POOL_MAX_SIZE: '3' })).toThrow(
       /DB_POOL_MIN_SIZE="9" is invalid: expected at most DB_POOL_MAX_SIZE \(3\)/,

@@ -2,12 +2,15 @@ import type { DbOptimizerOptions } from './db-optimizer-options.interface';
 import { CONFLICTING_ENV, INVALID_ENV, MISSING_ENV } from '../core/errors/messages';
 import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import { redactUrl } from '../core/redact-url';
+import { splitHosts } from './primary-candidates';
 
 /**
  * Builds module options from the environment. Unset variables keep the
  * module defaults; a bad value throws, naming the variable and what it expects.
  * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` / `DB_POOL_MAX_QUERIES` apply to every role.
  * `ENABLE_PREDICTIVE_CACHE` (the seed's name) is another name for `ENABLE_CACHE`.
+ * `DATABASE_PRIMARY_URL` may list several candidate hosts; `DB_MAX_STALENESS_ON_PRIMARY_LOSS_MS`
+ * sets `maxStalenessOnPrimaryLossMs`.
  * @publicApi
  *
  * @example
@@ -16,8 +19,10 @@ import { redactUrl } from '../core/redact-url';
 export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DbOptimizerOptions {
   const primaryUrl = env['DATABASE_PRIMARY_URL'];
   if (!primaryUrl) throw new Error(MISSING_ENV('DATABASE_PRIMARY_URL'));
+  // Several candidate hosts are allowed, as libpq allows them (h1:5432,h2:5432): each is checked on its own.
+  for (const candidate of splitHosts(primaryUrl)) url(env, 'DATABASE_PRIMARY_URL', candidate);
   const options: DbOptimizerOptions = {
-    primaryUrl: url(env, 'DATABASE_PRIMARY_URL', primaryUrl),
+    primaryUrl,
     readReplicaUrls: list(env['DATABASE_READ_REPLICA_URL']).map((value) => url(env, 'DATABASE_READ_REPLICA_URL', value)),
   };
   if (env['DATABASE_ANALYTICS_URL']) options.analyticsReplicaUrl = url(env, 'DATABASE_ANALYTICS_URL', env['DATABASE_ANALYTICS_URL']);
@@ -33,6 +38,7 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     options.analyticsPool = sizes;
   }
   assign(options, 'slowQueryThresholdMs', integer(env, 'SLOW_QUERY_THRESHOLD_MS', 0));
+  assign(options, 'maxStalenessOnPrimaryLossMs', integer(env, 'DB_MAX_STALENESS_ON_PRIMARY_LOSS_MS', 0));
   assign(options, 'acquireTimeoutMs', integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 1));
   assign(options, 'statementTimeoutMs', integer(env, 'DB_STATEMENT_TIMEOUT_MS', 0));
   assign(options, 'enablePreparedStatements', boolean(env, 'ENABLE_PREPARED_STATEMENTS'));

@@ -45,4 +45,31 @@ describe('resolveOptions', () => {
   ])('rejects %p, naming the option and the fix', (given, message) => {
     expect(() => resolveOptions({ primaryUrl: 'postgres://db/app', ...given })).toThrow(message);
   });
+
+  it('defaults the fault options: 30 s of staleness on primary loss, a breaker of 3 failures probing from 250 ms to 5 s', () => {
+    const options = resolveOptions({ primaryUrl: 'postgres://app@db/app' });
+    expect(options.maxStalenessOnPrimaryLossMs).toBe(30_000);
+    expect(options.connectionBreaker).toEqual({ failureThreshold: 3, probeBackoffMs: 250, probeBackoffMaxMs: 5000 });
+    expect(options.primaryUrls).toEqual(['postgres://app@db/app']);
+  });
+
+  it('turns a multi-host primaryUrl or primaryUrls into one candidate URL per host', () => {
+    expect(resolveOptions({ primaryUrl: 'postgres://app@db1:5432,db2:5433/app' }).primaryUrls).toEqual([
+      'postgres://app@db1:5432/app',
+      'postgres://app@db2:5433/app',
+    ]);
+    const both = resolveOptions({ primaryUrls: ['postgres://app@db1/app', 'postgres://app@db2/app'] });
+    expect(both.primaryUrls).toHaveLength(2);
+    expect(both.primaryUrl).toBe('postgres://app@db1/app');
+  });
+
+  it.each([
+    [{ primaryUrl: 'postgres://db/app', primaryUrls: ['postgres://db/app'] }, /primaryUrls cannot be combined with primaryUrl/],
+    [{ primaryUrls: [] }, /primaryUrls must be a non-empty list of URLs/],
+    [{ primaryUrl: 'postgres://db/app', connectionBreaker: { probeBackoffMs: 900, probeBackoffMaxMs: 100 } }, /probeBackoffMaxMs \(100\) must be at least probeBackoffMs \(900\)/],
+    [{ primaryUrl: 'postgres://db/app', connectionBreaker: { failureThreshold: 1.5 } }, /failureThreshold must be a whole number/],
+    [{ primaryUrl: 'postgres://db/app', maxStalenessOnPrimaryLossMs: -1 }, /maxStalenessOnPrimaryLossMs must be zero or a positive number/],
+  ])('rejects bad fault options, naming them: %j', (given, message) => {
+    expect(() => resolveOptions(given as never)).toThrow(message);
+  });
 });

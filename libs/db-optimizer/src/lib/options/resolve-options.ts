@@ -10,18 +10,18 @@ import { INVALID_OPTION } from '../core/errors/messages';
 import { redactUrl } from '../core/redact-url';
 import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import type { ResolvedDbOptimizerOptions } from './resolved-options.interface';
+import { splitHosts } from './primary-candidates';
 
 /** Applies defaults and rejects impossible values, naming the option and the fix. */
 export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizerOptions {
-  if (!options || typeof options.primaryUrl !== 'string' || options.primaryUrl.length === 0) {
-    throw new Error(INVALID_OPTION('primaryUrl', 'is required: the URL of the primary, e.g. postgres://user@host:5432/db'));
-  }
-  for (const url of [options.primaryUrl, ...(options.readReplicaUrls ?? []), options.analyticsReplicaUrl]) {
+  const primaryUrls = primaryCandidates(options);
+  for (const url of [...primaryUrls, ...(options.readReplicaUrls ?? []), options.analyticsReplicaUrl]) {
     if (url !== undefined) assertPostgresUrl(url);
   }
   if (options.redisUrl !== undefined) assertRedisUrl(options.redisUrl);
   const resolved: ResolvedDbOptimizerOptions = {
-    primaryUrl: options.primaryUrl,
+    primaryUrl: primaryUrls[0],
+    primaryUrls,
     readReplicaUrls: [...(options.readReplicaUrls ?? [])],
     analyticsReplicaUrl: options.analyticsReplicaUrl,
     primaryPool: sizes('primaryPool', options.primaryPool, 5, 20),
@@ -38,6 +38,8 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
       checkIntervalMs: positive('replicaLag.checkIntervalMs', options.replicaLag?.checkIntervalMs, 1000),
       consecutiveChecks: positive('replicaLag.consecutiveChecks', options.replicaLag?.consecutiveChecks, 3),
     },
+    maxStalenessOnPrimaryLossMs: nonNegative('maxStalenessOnPrimaryLossMs', options.maxStalenessOnPrimaryLossMs, 30_000),
+    connectionBreaker: breaker(options),
     replicaBanMs: positive('replicaBanMs', options.replicaBanMs, 1000),
     replicaBanMaxMs: positive('replicaBanMaxMs', options.replicaBanMaxMs, 30_000),
     slowQueryThresholdMs: nonNegative('slowQueryThresholdMs', options.slowQueryThresholdMs, 100),
@@ -75,6 +77,39 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     applicationName: options.applicationName ?? 'db-optimizer',
   };
   return resolved;
+}
+
+/** One single-host URL per primary candidate, from `primaryUrls` or a multi-host `primaryUrl`. */
+function primaryCandidates(options: DbOptimizerOptions): string[] {
+  if (!options) throw new Error(INVALID_OPTION('primaryUrl', 'is required: the URL of the primary, e.g. postgres://user@host:5432/db'));
+  const { primaryUrl, primaryUrls } = options;
+  if (primaryUrl !== undefined && primaryUrls !== undefined) {
+    throw new Error(INVALID_OPTION('primaryUrls', 'cannot be combined with primaryUrl: list every candidate in one of them'));
+  }
+  if (primaryUrls !== undefined) {
+    if (!Array.isArray(primaryUrls) || primaryUrls.length === 0 || primaryUrls.some((url) => typeof url !== 'string' || url.length === 0)) {
+      throw new Error(INVALID_OPTION('primaryUrls', 'must be a non-empty list of URLs, e.g. [\'postgres://user@db1:5432/db\', \'postgres://user@db2:5432/db\']'));
+    }
+    return primaryUrls.flatMap(splitHosts);
+  }
+  if (typeof primaryUrl !== 'string' || primaryUrl.length === 0) {
+    throw new Error(INVALID_OPTION('primaryUrl', 'is required: the URL of the primary, e.g. postgres://user@host:5432/db'));
+  }
+  return splitHosts(primaryUrl);
+}
+
+function breaker(options: DbOptimizerOptions): ResolvedDbOptimizerOptions['connectionBreaker'] {
+  const given = options.connectionBreaker;
+  const probeBackoffMs = positive('connectionBreaker.probeBackoffMs', given?.probeBackoffMs, 250);
+  const probeBackoffMaxMs = positive('connectionBreaker.probeBackoffMaxMs', given?.probeBackoffMaxMs, Math.max(5000, probeBackoffMs));
+  if (probeBackoffMaxMs < probeBackoffMs) {
+    throw new Error(INVALID_OPTION('connectionBreaker.probeBackoffMaxMs', `(${probeBackoffMaxMs}) must be at least probeBackoffMs (${probeBackoffMs})`));
+  }
+  const failureThreshold = positive('connectionBreaker.failureThreshold', given?.failureThreshold, 3);
+  if (!Number.isInteger(failureThreshold)) {
+    throw new Error(INVALID_OPTION('connectionBreaker.failureThreshold', `must be a whole number of failures, got ${failureThreshold}`));
+  }
+  return { failureThreshold, probeBackoffMs, probeBackoffMaxMs };
 }
 
 function assertPostgresUrl(url: string): void {

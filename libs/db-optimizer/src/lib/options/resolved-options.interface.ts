@@ -8,9 +8,14 @@ export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      'primaryUrl' | 'primaryUrls' | 'connectionBreaker' | 'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
     >
   > {
+  /** The first primary candidate (a single-host URL): the database's identity for cache keys. */
+  primaryUrl: string;
+  /** Every primary candidate, one single-host URL each, in the order given. */
+  primaryUrls: string[];
+  connectionBreaker: { failureThreshold: number; probeBackoffMs: number; probeBackoffMaxMs: number };
   analyticsReplicaUrl?: string;
   redisUrl?: string;
   cacheNamespace?: string;

@@ -4,12 +4,13 @@ import type { ConnectionOptions } from 'node:tls';
 import { Pool, PoolClient } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
-import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../core/errors/messages';
+import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE } from '../core/errors/messages';
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
+import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
 
 /** Everything one pool needs to open connections. */
 export interface ManagedPoolConfig {
@@ -26,6 +27,7 @@ export interface ManagedPoolConfig {
   statementTimeoutMs: number;
   ssl?: boolean | ConnectionOptions;
   applicationName: string;
+  breaker: CircuitBreakerSettings;
 }
 
 /** Pool counters, pg-pool's vocabulary plus acquisition timing. */
@@ -45,6 +47,10 @@ export interface PoolStats {
   acquisitionP99Ms: number;
   /** Clients closed because they came back above the limit or inside a transaction. */
   destroyedOnRelease: number;
+  /** The server's circuit breaker: `open` while calls fail at once because it does not answer. */
+  circuit: CircuitState;
+  /** Since when the server has not answered (ms since epoch), while the breaker is not closed. */
+  unreachableSinceMs?: number;
 }
 
 // pg-pool's message when a queued connect() times out (the pool was full).
@@ -71,6 +77,7 @@ export class ManagedPool {
   private acquisitionCount = 0;
   private destroyedCount = 0;
   private endPromise: Promise<void> | undefined;
+  private readonly breaker: CircuitBreaker;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
@@ -81,6 +88,7 @@ export class ManagedPool {
     this.currentLimit = config.max;
     this.server = serverOf(config.url);
     this.logger = new Logger(`ManagedPool:${config.name}`);
+    this.breaker = new CircuitBreaker(config.breaker);
     this.pool = new Pool({
       connectionString: config.url,
       max: config.max,
@@ -95,6 +103,14 @@ export class ManagedPool {
     });
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
+    // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
+    // Attached once per client as it opens, not after `connect()` resolves: a server that shuts down right
+    // after accepting the login sends its FATAL in the same read, before that promise's continuation runs.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => {
+        if (this.leased.has(client)) this.logger.warn(`Checked-out connection failed: ${error.message}`);
+      }),
+    );
   }
 
   get totalCount(): number {
@@ -124,6 +140,16 @@ export class ManagedPool {
 
   get acquisitions(): number {
     return this.acquisitionCount;
+  }
+
+  /** The circuit breaker's state: `open` while calls fail at once. */
+  get circuit(): CircuitState {
+    return this.breaker.state;
+  }
+
+  /** Since when the server has not answered (ms since epoch), while the breaker is not closed. */
+  get unreachableSinceMs(): number | undefined {
+    return this.breaker.openSinceMs;
   }
 
   /**
@@ -160,9 +186,13 @@ export class ManagedPool {
     return bounded;
   }
 
-  /** Checks out a client, waiting at most `acquireTimeoutMs`. Pair with `release()`. */
+  /**
+   * Checks out a client, waiting at most `acquireTimeoutMs`. Pair with `release()`.
+   * While the server's breaker is open, fails at once with `DatabaseUnavailableError`.
+   */
   async acquire(): Promise<PoolClient> {
     if (this.endPromise) throw new Error(POOL_CLOSED(this.name));
+    if (!this.breaker.tryPass()) throw this.unreachable();
     const startedAt = performance.now();
     let client: PoolClient;
     try {
@@ -170,17 +200,22 @@ export class ManagedPool {
     } catch (error) {
       const waitedMs = performance.now() - startedAt;
       if (error instanceof Error && error.message.includes(QUEUE_TIMEOUT_MESSAGE)) {
+        // A full pool says nothing about the server: a probe that only queued ends without a verdict.
+        this.breaker.recordInconclusive();
         throw new PoolExhaustedError(this.name, this.currentLimit, waitedMs, { cause: error });
+      }
+      if (!isConnectionError(error)) this.breaker.recordInconclusive();
+      else if (this.breaker.recordFailure()) {
+        this.logger.warn(`${this.server} stopped answering (${this.breaker.consecutiveFailures} connection failures in a row): calls fail at once until a probe succeeds.`);
       }
       throw new DatabaseUnavailableError(CONNECT_FAILED(this.name, this.server), this.name, { cause: error });
     }
+    if (this.breaker.recordSuccess()) this.logger.log(`${this.server} answers again: the circuit breaker is closed.`);
     const durationMs = performance.now() - startedAt;
     this.acquisitionCount++;
     this.acquisitionHistogram.recordMs(durationMs);
     for (const listener of this.acquisitionListeners) listener(this, durationMs);
     this.leased.add(client);
-    // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
-    client.on('error', this.onLeasedClientError);
     return client;
   }
 
@@ -191,7 +226,6 @@ export class ManagedPool {
   release(client: PoolClient, error?: unknown): void {
     if (!this.leased.has(client)) throw new Error(CLIENT_RELEASED_TWICE(this.name));
     this.leased.delete(client);
-    client.removeListener('error', this.onLeasedClientError);
     const destroy =
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
@@ -242,6 +276,8 @@ export class ManagedPool {
       acquisitionP50Ms: this.acquisitionHistogram.percentileMs(50),
       acquisitionP99Ms: this.acquisitionHistogram.percentileMs(99),
       destroyedOnRelease: this.destroyedCount,
+      circuit: this.breaker.state,
+      ...(this.breaker.openSinceMs !== undefined && { unreachableSinceMs: this.breaker.openSinceMs }),
     };
   }
 
@@ -251,7 +287,11 @@ export class ManagedPool {
     return this.endPromise;
   }
 
-  private readonly onLeasedClientError = (error: Error): void => {
-    this.logger.warn(`Checked-out connection failed: ${error.message}`);
-  };
+  private unreachable(): DatabaseUnavailableError {
+    const since = this.breaker.openSinceMs ?? Date.now();
+    return new DatabaseUnavailableError(
+      SERVER_UNREACHABLE(this.name, this.server, since, this.breaker.consecutiveFailures, this.breaker.nextProbeInMs),
+      this.name,
+    );
+  }
 }

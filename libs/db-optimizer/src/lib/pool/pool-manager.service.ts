@@ -8,12 +8,16 @@ import type { PoolRole } from '../core/pool-role';
  * One `pg` pool per role and per server: the primary, each read replica, and
  * the analytics replica. Pools open lazily on first use and `min` connections
  * are warmed at start; all of them end exactly once at application shutdown.
+ * With several primary candidates there is one pool per candidate and
+ * `primary` is the one writes go to (routing/ moves it after a failover).
  * @publicApi
  */
 @Injectable()
 export class PoolManagerService implements OnApplicationShutdown {
   private readonly logger = new Logger(PoolManagerService.name);
-  readonly primary: ManagedPool;
+  private current: ManagedPool;
+  /** Every primary candidate, in the order configured (one unless several hosts were given). */
+  readonly primaryCandidates: readonly ManagedPool[];
   readonly readReplicas: readonly ManagedPool[];
   readonly analytics: ManagedPool | undefined;
 
@@ -25,8 +29,12 @@ export class PoolManagerService implements OnApplicationShutdown {
       statementTimeoutMs: options.statementTimeoutMs,
       ssl: options.ssl,
       applicationName: options.applicationName,
+      breaker: options.connectionBreaker,
     };
-    this.primary = new ManagedPool({ ...common, ...options.primaryPool, role: 'primary', name: 'primary', url: options.primaryUrl });
+    this.primaryCandidates = options.primaryUrls.map(
+      (url, index) => new ManagedPool({ ...common, ...options.primaryPool, role: 'primary', name: index === 0 ? 'primary' : `primary[${index}]`, url }),
+    );
+    this.current = this.primaryCandidates[0];
     this.readReplicas = options.readReplicaUrls.map(
       (url, index) =>
         new ManagedPool({ ...common, ...options.readReplicaPool, role: 'read_replica', name: `read_replica[${index}]`, url }),
@@ -36,9 +44,27 @@ export class PoolManagerService implements OnApplicationShutdown {
       : undefined;
   }
 
-  /** Every pool, primary first. */
+  /** The pool writes go to: the primary candidate last found not in recovery. */
+  get primary(): ManagedPool {
+    return this.current;
+  }
+
+  /** Makes `pool` (one of `primaryCandidates`) the primary. */
+  usePrimary(pool: ManagedPool): void {
+    if (!this.primaryCandidates.includes(pool)) throw new Error(`Pool "${pool.name}" is not a primary candidate.`);
+    if (pool === this.current) return;
+    this.logger.warn(`Primary moved from "${this.current.name}" (${this.current.server}) to "${pool.name}" (${pool.server}).`);
+    this.current = pool;
+  }
+
+  /** Every pool in use, primary first. */
   get pools(): ManagedPool[] {
     return [this.primary, ...this.readReplicas, ...(this.analytics ? [this.analytics] : [])];
+  }
+
+  /** Every pool, including primary candidates not in use now (shutdown, listeners). */
+  get allPools(): ManagedPool[] {
+    return [...this.primaryCandidates, ...this.readReplicas, ...(this.analytics ? [this.analytics] : [])];
   }
 
   /** Replica pools (read and analytics): the ones that can be banned or lag. */
@@ -90,6 +116,6 @@ export class PoolManagerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.pools.map((pool) => pool.end()));
+    await Promise.all(this.allPools.map((pool) => pool.end()));
   }
 }

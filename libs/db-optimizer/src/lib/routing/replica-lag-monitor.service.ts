@@ -1,23 +1,45 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
-import { PoolManagerService } from '../pool/pool-manager.service';
 import { parseLsn } from '../core/lsn';
 import { ReplicaHealthService } from './replica-health.service';
 import { ConsistencyTracker } from './consistency-tracker';
 import type { ReplicaState } from './replica-state';
+import { PrimaryWatch } from './primary-watch.service';
+import { REPLICA_PROMOTED } from '../core/errors/messages';
 
 // Time lag counts only while WAL waits to be replayed: an idle primary makes
 // pg_last_xact_replay_timestamp() old without the replica being behind.
-const REPLICA_POSITION_SQL = `SELECT pg_last_wal_replay_lsn()::text AS replay_lsn,
+// The rest is what a replica can say of itself when the primary cannot be asked:
+// its role, what it received but has not replayed, and when its WAL receiver
+// (while streaming) last heard from the primary.
+const REPLICA_POSITION_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
+  pg_last_wal_replay_lsn()::text AS replay_lsn,
+  pg_last_wal_receive_lsn()::text AS receive_lsn,
   CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-       ELSE GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp())) * 1000) END AS lag_ms`;
+       ELSE GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp())) * 1000) END AS lag_ms,
+  EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp())) * 1000 AS replay_age_ms,
+  (SELECT EXTRACT(EPOCH FROM (clock_timestamp() - last_msg_receipt_time)) * 1000
+     FROM pg_stat_wal_receiver WHERE status = 'streaming') AS receipt_age_ms`;
+
+type ReplicaRow = {
+  in_recovery: boolean;
+  replay_lsn: string | null;
+  receive_lsn: string | null;
+  lag_ms: string | number;
+  replay_age_ms: string | number | null;
+  receipt_age_ms: string | number | null;
+};
 
 /**
  * Measures every replica's lag each `checkIntervalMs`: bytes between the
  * primary's WAL position and the replica's replay position, and time. A replica
  * over `maxBytes` or `maxMs` for `consecutiveChecks` checks in a row gets no
  * reads until it is back under both for as many checks. Unknown lag counts as too much.
+ * When the primary cannot be reached, replicas are judged by what they say of
+ * themselves (bytes received but not replayed, when they last heard from the
+ * primary) and serve reads while that is within `maxStalenessOnPrimaryLossMs`.
+ * Each round also checks roles: a replica not in recovery is banned as promoted.
  * @publicApi
  */
 @Injectable()
@@ -27,14 +49,14 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly pools: PoolManagerService,
     private readonly health: ReplicaHealthService,
+    private readonly primaryWatch: PrimaryWatch,
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
     private readonly consistency: ConsistencyTracker,
   ) {}
 
   start(): void {
-    if (this.timer || this.health.replicas.length === 0) return;
+    if (this.timer || (this.health.replicas.length === 0 && !this.primaryWatch.hasCandidates)) return;
     this.timer = setInterval(() => void this.checkNow(), this.options.replicaLag.checkIntervalMs);
     this.timer.unref();
   }
@@ -46,38 +68,60 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
   }
 
   private async measureAll(): Promise<void> {
-    let primaryLsn: bigint | undefined;
     // Writes noted as unpositioned before this read committed before it: the position covers them.
     const unpositioned = this.consistency.pendingUnpositioned;
-    try {
-      const { rows } = await this.pools.primary.withClient((client) =>
-        client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
-      );
-      primaryLsn = parseLsn(rows[0].lsn);
-      if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, unpositioned);
-    } catch (error) {
-      this.logger.warn(`Could not read the primary's WAL position: ${(error as Error).message}`);
-    }
+    // Undefined when no primary answers: replicas are then judged by themselves.
+    const primaryLsn = await this.primaryWatch.check();
+    if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, unpositioned);
     await Promise.all(this.health.replicas.map((replica) => this.measure(replica, primaryLsn)));
   }
 
   private async measure(replica: ReplicaState, primaryLsn: bigint | undefined): Promise<void> {
     if (replica.ban) return;
     try {
-      const { rows } = await replica.pool.withClient((client) =>
-        client.query<{ replay_lsn: string | null; lag_ms: string | number }>(REPLICA_POSITION_SQL),
-      );
-      const replayLsn = rows[0].replay_lsn === null ? undefined : parseLsn(rows[0].replay_lsn);
+      const { rows } = await replica.pool.withClient((client) => client.query<ReplicaRow>(REPLICA_POSITION_SQL));
+      const row = rows[0];
+      if (!row.in_recovery) {
+        replica.freshAsOfMs = undefined;
+        this.health.ban(replica.pool, REPLICA_PROMOTED);
+        return;
+      }
+      const replayLsn = row.replay_lsn === null ? undefined : parseLsn(row.replay_lsn);
       replica.replayLsn = replayLsn ?? null;
       replica.replayCheckedAt = Date.now();
-      replica.lagMs = Number(rows[0].lag_ms);
-      replica.lagBytes =
-        primaryLsn === undefined || replayLsn === undefined ? null : Math.max(0, Number(primaryLsn - replayLsn));
+      replica.lagMs = Number(row.lag_ms);
+      if (primaryLsn !== undefined) {
+        replica.freshAsOfMs = undefined;
+        replica.lagBytes = replayLsn === undefined ? null : Math.max(0, Number(primaryLsn - replayLsn));
+      } else {
+        this.judgeBySelf(replica, row, replayLsn);
+      }
     } catch {
       replica.lagBytes = null;
       replica.lagMs = null;
     }
     this.judge(replica);
+  }
+
+  /**
+   * Without a primary to compare with: the bytes the replica received but has not
+   * replayed stand for its lag, and its data is complete up to when its WAL
+   * receiver last heard from the primary (or, with no receiver streaming, the later
+   * of when we last reached the primary and its last replayed commit), less any
+   * replay it still owes.
+   */
+  private judgeBySelf(replica: ReplicaState, row: ReplicaRow, replayLsn: bigint | undefined): void {
+    const receiveLsn = row.receive_lsn === null ? undefined : parseLsn(row.receive_lsn);
+    const pendingBytes = receiveLsn === undefined || replayLsn === undefined ? 0 : Math.max(0, Number(receiveLsn - replayLsn));
+    replica.lagBytes = pendingBytes;
+    const now = Date.now();
+    const lastReplayedAt = row.replay_age_ms === null ? 0 : now - Number(row.replay_age_ms);
+    const heardAt = row.receipt_age_ms === null ? Math.max(this.primaryWatch.lastContactMs, lastReplayedAt) : now - Number(row.receipt_age_ms);
+    const freshAsOf = pendingBytes > 0 ? Math.min(heardAt, now - (replica.lagMs ?? 0)) : heardAt;
+    if (replica.freshAsOfMs === undefined) {
+      this.logger.warn(`Replica ${replica.name} serves reads without the primary (degraded), its data complete as of ${new Date(freshAsOf).toISOString()}.`);
+    }
+    replica.freshAsOfMs = freshAsOf;
   }
 
   private judge(replica: ReplicaState): void {

@@ -26,18 +26,37 @@ export class ReplicaState {
   replayProbeFailures = 0;
   /** No replay probe before this time (ms since epoch): failed probes back off instead of slowing every read. */
   replayProbeRetryAt = 0;
+  /**
+   * While the primary is unreachable: the time (ms since epoch) up to which this
+   * replica's data is known complete, from what it says of itself. Undefined
+   * while the primary answers (lag is then measured against it).
+   */
+  freshAsOfMs: number | undefined;
   badLagChecks = 0;
   goodLagChecks = 0;
   banCount = 0;
 
-  constructor(readonly pool: ManagedPool) {}
+  /** @param maxStalenessMs how old `freshAsOfMs` may get before the replica stops serving reads */
+  constructor(
+    readonly pool: ManagedPool,
+    private readonly maxStalenessMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   get name(): string {
     return this.pool.name;
   }
 
   get usable(): boolean {
-    return this.ban === undefined && !this.lagExcluded && !this.pool.ended;
+    return this.ban === undefined && !this.lagExcluded && !this.pool.ended && this.withinStaleness();
+  }
+
+  /** Serving reads without the primary to compare with: metadata.degraded. */
+  get degraded(): boolean {
+    return this.freshAsOfMs !== undefined;
+  }
+
+  private withinStaleness(): boolean {
+    return this.freshAsOfMs === undefined || Date.now() - this.freshAsOfMs <= this.maxStalenessMs;
   }
 
   /** Whether this replica has replayed at least up to `lsn`. */

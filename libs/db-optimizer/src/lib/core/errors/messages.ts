@@ -83,3 +83,22 @@ export const INVALID_CONSISTENCY_TOKEN = (token: unknown): string =>
 export const INVALID_SESSION_KEY = (maxLength: number): string =>
   `sessionKey must be a non-empty string of at most ${maxLength} characters (e.g. a user id). ` +
   'Hash longer identifiers before passing them.';
+export const SERVER_UNREACHABLE = (pool: string, server: string, sinceMs: number, failures: number, nextCheckInMs: number): string =>
+  `${pool === 'primary' || pool.startsWith('primary[') ? `The primary "${pool}"` : `Pool "${pool}"`} (${server}) is unreachable since ` +
+  `${new Date(sinceMs).toISOString()} (${failures} connection failures in a row), so this call failed at once instead of waiting ` +
+  `for a connection. It is checked again in ${Math.max(0, Math.round(nextCheckInMs))} ms and used again as soon as it answers. The statement was not run.`;
+
+export const PRIMARY_IN_RECOVERY = (pool: string, server: string): string =>
+  `A failover happened: the server configured as primary "${pool}" (${server}) is in recovery (a standby now) and cannot take writes. ` +
+  'List the new primary in primaryUrl/primaryUrls so the module can follow it; the write was not run.';
+
+export const STALE_READ_REFUSED = (requiredLsn: string, sinceMs: number): string =>
+  `The primary is unreachable since ${new Date(sinceMs).toISOString()} and no reachable replica has replayed this session's ` +
+  `last write (WAL position ${requiredLsn}), so the read was refused rather than answered with older data. ` +
+  'Retry once the primary is back, or read without sessionKey/consistencyToken if older data is acceptable.';
+
+/** The ban reason of a replica that answers pg_is_in_recovery() = false: it was promoted and must not get reads as a replica. */
+export const REPLICA_PROMOTED = 'promoted: not in recovery';
+
+export const PRIMARY_MOVED = (from: string, to: string, toServer: string): string =>
+  `The primary moved: "${from}" is unreachable or in recovery, "${to}" (${toServer}) is not in recovery; writes go there now.`;

@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { parseLsn } from '../core/lsn';
+import type { ManagedPool } from '../pool/managed-pool';
+import { PoolManagerService } from '../pool/pool-manager.service';
+
+/** Longest a role check may take before the server counts as unreachable. */
+const ROLE_CHECK_TIMEOUT_MS = 2000;
+
+// pg_current_wal_lsn() fails during recovery: ask it only of a server that is not in recovery.
+const PRIMARY_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn`;
+
+type PrimaryRow = { in_recovery: boolean; lsn: string | null };
+
+/**
+ * Knows whether the primary can take writes: it answers, and
+ * `pg_is_in_recovery()` says it is not a standby. With several primary
+ * candidates it picks the one not in recovery (as libpq's
+ * `target_session_attrs=read-write`) and moves to another after a promotion.
+ * The lag monitor runs `check()` on every round.
+ */
+@Injectable()
+export class PrimaryWatch {
+  private readonly logger = new Logger(PrimaryWatch.name);
+  private lostSince: number | undefined;
+  private lastContact = 0;
+  private inRecovery = false;
+  private running: Promise<bigint | undefined> | undefined;
+
+  constructor(private readonly pools: PoolManagerService) {}
+
+  /**
+   * Since when (ms since epoch) the primary has not been usable for writes, by the last
+   * check or by its circuit breaker; undefined while it is.
+   */
+  get unavailableSinceMs(): number | undefined {
+    return this.lostSince ?? this.pools.primary.unreachableSinceMs;
+  }
+
+  /** When the primary last answered a check as a primary (ms since epoch); 0 if it never did. */
+  get lastContactMs(): number {
+    return this.lastContact;
+  }
+
+  /** The server we write to answered as a standby: a failover happened without us. */
+  get primaryInRecovery(): boolean {
+    return this.inRecovery;
+  }
+
+  /** Whether there is anything to follow: more than one primary candidate. */
+  get hasCandidates(): boolean {
+    return this.pools.primaryCandidates.length > 1;
+  }
+
+  /** At start, with several candidates: writes go to the first one not in recovery. */
+  async choose(): Promise<void> {
+    if (!this.hasCandidates) return;
+    for (const pool of this.pools.primaryCandidates) {
+      if ((await this.roleOf(pool)) === false) {
+        this.pools.usePrimary(pool);
+        return;
+      }
+    }
+    this.logger.warn(`No primary candidate answered as a primary; writes go to "${this.pools.primary.name}" until one does.`);
+  }
+
+  /**
+   * Checks the primary's role and reads its WAL position; when it is unreachable or
+   * in recovery, moves to a candidate that is not. Returns the primary's WAL
+   * position, or undefined when no primary could be reached. Checks never overlap.
+   */
+  check(): Promise<bigint | undefined> {
+    this.running ??= this.checkOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async checkOnce(): Promise<bigint | undefined> {
+    const primary = this.pools.primary;
+    const row = await this.read(primary);
+    if (row && !row.in_recovery) return this.answered(row);
+    if (row && !this.inRecovery) this.logger.warn(`"${primary.name}" (${primary.server}) is in recovery: a failover happened; writes are refused until a primary is found.`);
+    if (row) this.inRecovery = true;
+    if (this.lostSince === undefined) {
+      this.lostSince = Date.now();
+      if (!row) this.logger.warn(`The primary "${primary.name}" (${primary.server}) does not answer; replicas serve reads by what they know of themselves.`);
+    }
+    for (const candidate of this.pools.primaryCandidates) {
+      if (candidate === primary) continue;
+      const other = await this.read(candidate);
+      if (!other || other.in_recovery) continue;
+      this.pools.usePrimary(candidate);
+      return this.answered(other);
+    }
+    return undefined;
+  }
+
+  private answered(row: PrimaryRow): bigint | undefined {
+    if (this.lostSince !== undefined) this.logger.log(`The primary "${this.pools.primary.name}" (${this.pools.primary.server}) answers as a primary again.`);
+    this.lostSince = undefined;
+    this.inRecovery = false;
+    this.lastContact = Date.now();
+    return row.lsn === null ? undefined : parseLsn(row.lsn);
+  }
+
+  private async read(pool: ManagedPool): Promise<PrimaryRow | undefined> {
+    try {
+      const { rows } = await pool.withClient((client) =>
+        client.query<PrimaryRow>({ text: PRIMARY_SQL, query_timeout: ROLE_CHECK_TIMEOUT_MS } as never),
+      );
+      return rows[0];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async roleOf(pool: ManagedPool): Promise<boolean | undefined> {
+    return (await this.read(pool))?.in_recovery;
+  }
+}
