@@ -35,7 +35,8 @@ async function bootstrap(): Promise<void> {
     app = await NestFactory.create(AppModule, { bufferLogs: false });
     const port = Number(process.env['PORT'] ?? 3000);
     await app.listen(port);
-    logger.log(`Demo API listening on http://localhost:${port} (try GET /health, /metrics, /products/1)`);
+    logger.log(`Demo API listening on http://localhost:${port} (try GET /leads?city=Lisbon, /agents/stats, /health, /metrics)`);
+    logger.log(`Dashboard: http://localhost:${port}/dashboard`);
   } catch (error) {
     logger.error(`Could not start: ${(error as Error).message}`);
     await shutdown('startup failure', 1);
