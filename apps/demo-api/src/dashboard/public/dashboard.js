@@ -63,6 +63,8 @@
         series: replicas.map((name) => ({ label: name })),
         values: (s) => replicas.map((name) => (name in s.lagBytes ? s.lagBytes[name] : null)),
         format: (v) => bytes(v),
+        // A replica in step shows 0: keep a visible scale instead of fractions of a byte.
+        minTop: 1024,
       },
     };
   }
@@ -82,8 +84,8 @@
       width: Math.max(element.clientWidth, 200),
       height: 220,
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: definition.range ? { range: definition.range } : { range: (u, min, max) => [0, Math.max(max * 1.1, 1)] } },
-      axes: [axis, { ...axis, size: 56, values: (u, ticks) => ticks.map((v) => definition.format(v)) }],
+      scales: { x: { time: true }, y: definition.range ? { range: definition.range } : { range: (u, min, max) => [0, Math.max(max * 1.1, definition.minTop || 1)] } },
+      axes: [axis, { ...axis, size: 72, values: (u, ticks) => ticks.map((v) => definition.format(v)) }],
       series: [{}].concat(
         definition.series.map((series, i) => ({
           label: series.label,
@@ -113,6 +115,9 @@
         existing.definition = definition;
         existing.chart.setData(dataOf(definition));
       }
+      const chart = dashboard.charts[name].chart;
+      // Not hovering: the legend shows the latest values rather than dashes.
+      if (chart.cursor.left < 0 || chart.cursor.idx === null) chart.setLegend({ idx: chart.data[0].length - 1 });
       const data = dashboard.charts[name].chart.data;
       // How many points carry a value: the browser test reads it.
       const points = data.slice(1).reduce((sum, column) => sum + column.filter((v) => v !== null && v !== undefined).length, 0);
@@ -147,8 +152,15 @@
       state.slowQueries.length === 0
         ? '<tr><td colspan="4" class="empty">none yet</td></tr>'
         : state.slowQueries
-            .map((q) => `<tr><td>${q.durationMs.toFixed(1)}</td><td>${escape(q.pool)}</td><td class="sql">${escape(q.normalizedSql.slice(0, 300))}</td><td>${escape(new Date(q.at).toLocaleTimeString())}</td></tr>`)
+            .map((q) => `<tr><td>${q.durationMs.toFixed(1)}</td><td>${escape(q.pool)}</td><td class="sql" title="${escape(q.normalizedSql)}">${escape(shortSql(q.normalizedSql))}</td><td>${escape(new Date(q.at).toLocaleTimeString())}</td></tr>`)
             .join('');
+  }
+
+  /** A long select list hides what matters (FROM, WHERE): shorten it; the full text is the cell's tooltip. */
+  function shortSql(sql) {
+    const compact = sql.replace(/\s+/g, ' ');
+    const shortened = compact.replace(/^SELECT (.{40,}?) FROM /i, 'SELECT … FROM ');
+    return shortened.length > 240 ? shortened.slice(0, 240) + '…' : shortened;
   }
 
   function renderAdvice(advice) {
@@ -157,7 +169,7 @@
       advice.recommendations.length === 0
         ? `<tr><td colspan="3" class="empty">no index would help the statements seen so far${advice.skipped.length ? ` (${advice.skipped.length} skipped)` : ''}</td></tr>`
         : advice.recommendations
-            .map((r) => `<tr><td class="sql">${escape(r.statement)}</td><td>${r.improvement === undefined ? '–' : (r.improvement * 100).toFixed(0) + '% cheaper'}</td><td class="sql">${escape((r.queries[0] || '').slice(0, 200))}</td></tr>`)
+            .map((r) => `<tr><td class="sql">${escape(r.statement)}</td><td>${r.improvement === undefined ? '–' : (r.improvement * 100).toFixed(0) + '% cheaper'}</td><td class="sql" title="${escape(r.queries[0] || '')}">${escape(shortSql(r.queries[0] || ''))}</td></tr>`)
             .join('');
   }
 
