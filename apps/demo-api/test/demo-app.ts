@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
 import { DEMO_CONFIG, DemoConfig, demoConfigFromEnv } from '../src/config/demo-config';
+import { setupOpenApi } from '../src/docs/openapi';
 
 /** The e2e suite seeds a small database: enough rows for every query shape, seeded in about a second. */
 export const E2E_SEED_LEADS = 2000;
@@ -14,6 +15,8 @@ export async function bootDemoApp(config: Partial<DemoConfig> = {}): Promise<INe
     .useValue({ ...demoConfigFromEnv(), ...config })
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  // As main.ts does.
+  setupOpenApi(app);
   await app.init();
   return app;
 }

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { testEnv } from '@db-optimizer/cluster';
 import { bootDemoApp } from './demo-app';
 
-describe('GET /health and /stats (end to end, real cluster)', () => {
+describe('GET /health, /stats and /docs (end to end, real cluster)', () => {
   const env = testEnv();
   let app: INestApplication;
 
@@ -27,5 +27,13 @@ describe('GET /health and /stats (end to end, real cluster)', () => {
     const response = await request(app.getHttpServer()).get('/stats').expect(200);
     expect(response.body.performance.totalQueries).toBeGreaterThan(0);
     expect(response.body.pools.map((pool: { name: string }) => pool.name)).toEqual(['primary', 'read_replica[0]', 'analytics']);
+  });
+
+  it('serves OpenAPI at /docs-json listing the leads, agents and /db routes, and its UI at /docs', async () => {
+    const spec = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(spec.body.info.title).toBe('db-optimizer leads demo');
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/leads', '/leads/{id}', '/leads/{id}/convert', '/agents/stats', '/db/explain/{name}']));
+    const ui = await request(app.getHttpServer()).get('/docs').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger');
   });
 });

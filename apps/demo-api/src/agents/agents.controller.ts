@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { QueryOptions } from '@db-optimizer/core';
 import { ReadYourWrites } from '../consistency/read-your-writes.decorator';
 import { FieldReader } from '../validation/field-reader';
 import { routeId } from '../validation/route-id';
 import { AgentStatsRepository } from './agent-stats.repository';
 
+@ApiTags('agents')
 @Controller('agents')
 export class AgentsController {
   constructor(private readonly agents: AgentStatsRepository) {}

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, MessageEvent, NotFoundException, Param, Res, Sse, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable, concat, map, of } from 'rxjs';
 import { AdminTokenGuard } from '../db-admin/admin-token.guard';
@@ -11,6 +12,7 @@ import { dashboardFile, DASHBOARD_FILES } from './dashboard-files';
  * compact snapshot a second. The page is public; its data is behind the
  * admin token like `/db/*`.
  */
+@ApiTags('dashboard')
 @Controller('dashboard')
 export class DashboardController {
   constructor(private readonly sampler: DashboardSamplerService) {}

@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DbOptimizerService, FingerprintOrder, MetricsService, PoolResizeJob, QueryOptimizerService, ReplicaHealthService, ResultCacheService } from '@db-optimizer/core';
 import { FieldReader } from '../validation/field-reader';
 import { AdminTokenGuard } from './admin-token.guard';
@@ -8,6 +9,8 @@ import { replicaSummaries } from './replica-summary';
 const ORDERS: readonly FingerprintOrder[] = ['totalTime', 'calls', 'mean'];
 
 /** What the database is doing and why, for people who run the app. Behind DB_ADMIN_TOKEN when it is set. */
+@ApiTags('db admin')
+@ApiBearerAuth()
 @Controller('db')
 @UseGuards(AdminTokenGuard)
 export class DbAdminController {

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { QueryOptions } from '@db-optimizer/core';
 import { ReadYourWrites } from '../consistency/read-your-writes.decorator';
 import { ACTIVITY_KINDS } from '../schema/schema.sql';
@@ -16,6 +17,7 @@ import { LeadsRepository } from './leads.repository';
  * `{ data, metadata }`; a write's `metadata.consistencyToken` also goes out as
  * the `x-consistency-token` header (ConsistencyTokenInterceptor).
  */
+@ApiTags('leads')
 @Controller('leads')
 export class LeadsController {
   constructor(

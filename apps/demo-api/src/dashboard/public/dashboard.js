@@ -163,13 +163,20 @@
     return shortened.length > 240 ? shortened.slice(0, 240) + '…' : shortened;
   }
 
+  /** HypoPG measured the plan's cost; pg_stats only estimates how few rows one value matches. */
+  function gainOf(recommendation) {
+    if (recommendation.improvement !== undefined) return (recommendation.improvement * 100).toFixed(0) + '% cheaper';
+    if (recommendation.estimatedSelectivity !== undefined) return 'one value ≈ ' + (recommendation.estimatedSelectivity * 100).toPrecision(2) + '% of rows';
+    return '–';
+  }
+
   function renderAdvice(advice) {
     $('advice-mode').textContent = advice.mode === 'hypopg' ? 'verified with HypoPG' : 'from pg_stats (HypoPG not installed)';
     $('advice-table').tBodies[0].innerHTML =
       advice.recommendations.length === 0
         ? `<tr><td colspan="3" class="empty">no index would help the statements seen so far${advice.skipped.length ? ` (${advice.skipped.length} skipped)` : ''}</td></tr>`
         : advice.recommendations
-            .map((r) => `<tr><td class="sql">${escape(r.statement)}</td><td>${r.improvement === undefined ? '–' : (r.improvement * 100).toFixed(0) + '% cheaper'}</td><td class="sql" title="${escape(r.queries[0] || '')}">${escape(shortSql(r.queries[0] || ''))}</td></tr>`)
+            .map((r) => `<tr><td class="sql">${escape(r.statement)}</td><td>${gainOf(r)}</td><td class="sql" title="${escape(r.queries[0] || '')}">${escape(shortSql(r.queries[0] || ''))}</td></tr>`)
             .join('');
   }
 
