@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
-import { AnalysisController } from './analysis/analysis.controller';
+import { AgentsModule } from './agents/agents.module';
+import { DemoConfigModule } from './config/demo-config.module';
+import { ConsistencyTokenInterceptor } from './consistency/consistency-token.interceptor';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DbAdminModule } from './db-admin/db-admin.module';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
+import { LeadsModule } from './leads/leads.module';
 import { MetricsController } from './metrics/metrics.controller';
-import { OrdersModule } from './orders/orders.module';
-import { ProductsModule } from './products/products.module';
-import { ReportsController } from './reports/reports.controller';
+import { SchemaModule } from './schema/schema.module';
 import { StatsController } from './stats/stats.controller';
 
 @Module({
@@ -20,11 +23,18 @@ import { StatsController } from './stats/stats.controller';
       // The demo caches results by default (memory only without REDIS_URL); ENABLE_CACHE=false turns it off.
       useFactory: () => ({ enableCache: true, ...dbOptimizerOptionsFromEnv() }),
     }),
+    DemoConfigModule,
+    SchemaModule,
     HealthModule,
-    ProductsModule,
-    OrdersModule,
+    LeadsModule,
+    AgentsModule,
+    DbAdminModule,
+    DashboardModule,
   ],
-  controllers: [ReportsController, StatsController, MetricsController, AnalysisController],
-  providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
+  controllers: [StatsController, MetricsController],
+  providers: [
+    { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
+    { provide: APP_INTERCEPTOR, useClass: ConsistencyTokenInterceptor },
+  ],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './docs/openapi';
 import { startEmbeddedDatabaseIfNeeded } from './embedded/embedded-database';
 import { describeDotEnv, loadDotEnv } from './env/load-dot-env';
 
@@ -37,9 +38,11 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   try {
     app = await NestFactory.create(AppModule, { bufferLogs: false });
+    setupOpenApi(app);
     const port = Number(process.env['PORT'] ?? 3000);
     await app.listen(port);
-    logger.log(`Demo API listening on http://localhost:${port} (try GET /health, /metrics, /products/1)`);
+    logger.log(`Demo API listening on http://localhost:${port} (try GET /leads?city=Lisbon, /agents/stats, /health, /metrics; OpenAPI at /docs)`);
+    logger.log(`Dashboard: http://localhost:${port}/dashboard`);
   } catch (error) {
     logger.error(`Could not start: ${(error as Error).message}`);
     await shutdown('startup failure', 1);

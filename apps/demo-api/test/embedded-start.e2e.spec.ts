@@ -8,7 +8,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 describe('npm start with no database URL (the embedded default)', () => {
   it('starts its own primary and two standbys, serves /health, and leaves nothing behind on Ctrl-C', async () => {
     const port = await findFreePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+    // A small seed: this test is about starting and stopping, not about the data.
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO_SEED_LEADS: '1000' };
     for (const name of ['DATABASE_PRIMARY_URL', 'DATABASE_READ_REPLICA_URL', 'DATABASE_ANALYTICS_URL', 'REDIS_URL']) delete env[name];
     const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/demo-api/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -26,6 +27,8 @@ describe('npm start with no database URL (the embedded default)', () => {
       expect(Object.values(health.details.database.pools).map((pool) => pool.status)).toEqual(['up', 'up', 'up']);
       expect(output).toMatch(/starting an embedded PostgreSQL primary and two standbys/);
       expect(output).toMatch(/REDIS_URL is not set: the result cache runs in memory only/);
+      expect(output).toMatch(/Seeding leads: 1000\/1000 \(100%\)/);
+      expect(output).toContain(`Dashboard: http://localhost:${port}/dashboard`);
     } finally {
       child.kill('SIGINT');
     }

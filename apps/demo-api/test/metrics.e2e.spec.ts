@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../src/app.module';
+import { bootDemoApp } from './demo-app';
 
 // One exposition line: a sample `name{labels} value`, or a # HELP / # TYPE comment.
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?([0-9.e+-]+|NaN|\+Inf|-Inf)$/;
@@ -10,16 +9,14 @@ describe('GET /metrics (end to end)', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication();
-    await app.init();
+    app = await bootDemoApp();
   });
 
   afterAll(() => app?.close());
 
   it('serves Prometheus text with query, pool, replica and statement series, and no literal values', async () => {
-    await request(app.getHttpServer()).get('/products/7').expect(200);
-    await request(app.getHttpServer()).get('/products?category=secret-category-42').expect(200);
+    await request(app.getHttpServer()).get('/leads/7').expect(200);
+    await request(app.getHttpServer()).get('/leads?city=secret-city-42').expect(200);
     const response = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/text\/plain/);
     const lines = response.text.split('\n').filter((line) => line.length > 0 && !line.startsWith('#'));
@@ -35,7 +32,7 @@ describe('GET /metrics (end to end)', () => {
     ]) {
       expect(lines.some((line) => line.startsWith(series))).toBe(true);
     }
-    expect(response.text).not.toContain('secret-category-42');
+    expect(response.text).not.toContain('secret-city-42');
     expect(response.text).not.toContain('SELECT');
   });
 });
