@@ -16,6 +16,14 @@ export const CACHE_LOCAL_BOUNDED = (instances: number, maxAgeMs: number): string
   `The result cache has no redisUrl and instances is ${instances}: other instances' writes cannot be heard, so cached ` +
   `results are served only while younger than ${maxAgeMs} ms (cacheOutageMaxAgeMs). Set redisUrl to share entries and invalidations.`;
 
+export const LISTENING_WITHOUT_REDIS = (tables: readonly string[]): string =>
+  `Change notifications are installed on ${tables.length} table(s) (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}): ` +
+  'listening, so writes to them by other instances or outside the module invalidate here without Redis.';
+
+export const NOT_LISTENING_AT_START = (reason: string): string =>
+  `Could not look up or listen to installed change notifications at start (${reason}); other instances' writes are seen ` +
+  'here only after the TTL. Call installChangeNotifications() on this instance to listen.';
+
 export const REDIS_DOWN = (reason: string): string =>
   `Redis for the result cache is unavailable (${reason}); serving from memory and the database, ` +
   'with in-memory entries capped in age until Redis is back. Check that Redis is running and reachable at redisUrl.';

@@ -13,10 +13,11 @@ import { ReplicaHealthService } from '../routing/replica-health.service';
 import { parseLsn } from '../core/lsn';
 import { buildCacheParts, CacheParts } from './cache-parts';
 import { OutsideChanges } from './coherence/outside-changes';
+import { notifyingTables } from './coherence/change-notifications';
 import { planRead, ReadPlan, ttlMsOf } from './read-plan';
 import { RedisSide } from './redis-side';
 import { ResultCacheCounters } from './result-cache-counters';
-import { CACHE_LOCAL_BOUNDED, CACHE_LOCAL_ONLY, CHANGE_NOTIFICATIONS_NEED_CACHE } from './result-cache.messages';
+import { CACHE_LOCAL_BOUNDED, CACHE_LOCAL_ONLY, CHANGE_NOTIFICATIONS_NEED_CACHE, LISTENING_WITHOUT_REDIS, NOT_LISTENING_AT_START } from './result-cache.messages';
 import type { ResultCacheMode, ResultCacheStats } from './result-cache-stats.interface';
 import { ResultCacheTuning, resolveCacheTuning } from './result-cache-tuning';
 
@@ -102,15 +103,22 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     return this.redis?.link.healthy === true;
   }
 
-  /** Connects Redis when configured. Never fails the start: without Redis the cache runs on memory. */
+  /**
+   * Connects Redis when configured. Without it, says once what the cache can and cannot see,
+   * and listens to change notifications already installed. Never fails the start.
+   */
   async onModuleInit(): Promise<void> {
     const parts = this.parts;
     if (!parts) return;
-    if (parts.mode === 'local') this.logger.log(CACHE_LOCAL_ONLY(this.options.cacheTtlSeconds));
-    if (parts.mode === 'local-bounded') this.logger.log(CACHE_LOCAL_BOUNDED(this.options.instances, this.tuning.outageMaxAgeMs));
-    if (this.options.redisUrl === undefined) return;
+    const url = this.options.redisUrl;
+    if (url === undefined) {
+      if (parts.mode === 'local') this.logger.log(CACHE_LOCAL_ONLY(this.options.cacheTtlSeconds));
+      else this.logger.log(CACHE_LOCAL_BOUNDED(this.options.instances, this.tuning.outageMaxAgeMs));
+      await this.listenToInstalledNotifications(parts);
+      return;
+    }
     this.redis = await RedisSide.create({
-      url: this.options.redisUrl,
+      url,
       prefix: parts.prefix,
       origin: parts.origin,
       timeoutMs: this.tuning.redisTimeoutMs,
@@ -170,12 +178,33 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
   async installChangeNotifications(tables: string[]): Promise<string[]> {
     const parts = this.parts;
     if (!parts) throw new Error(CHANGE_NOTIFICATIONS_NEED_CACHE());
+    return this.outsideChanges(parts).install(tables);
+  }
+
+  private outsideChanges(parts: CacheParts): OutsideChanges {
     this.outside ??= new OutsideChanges(this.options.primaryUrl, parts.query, async (changed) => {
       // Without the position (primary unreachable) the entries still go now; reloads then trust the lag monitor.
       const lsn = await this.primaryLsn().catch(() => undefined);
       await parts.invalidator.apply({ flushAll: false, tables: changed.map((table) => ({ table })), lsn });
     }, () => parts.counters.droppedNotifications++);
-    return this.outside.install(tables);
+    return this.outside;
+  }
+
+  /**
+   * Without Redis, an instance hears another instance's or an outside write only through
+   * its own LISTEN. Tables some instance equipped with change notifications before this
+   * one started are listened to at once, so every instance started afterwards invalidates
+   * without calling installChangeNotifications() itself. Never fails the start.
+   */
+  private async listenToInstalledNotifications(parts: CacheParts): Promise<void> {
+    try {
+      const tables = await notifyingTables(parts.query);
+      if (tables.length === 0) return;
+      await this.outsideChanges(parts).listen(tables);
+      this.logger.log(LISTENING_WITHOUT_REDIS(tables));
+    } catch (error) {
+      this.logger.warn(NOT_LISTENING_AT_START((error as Error).message));
+    }
   }
 
   /**

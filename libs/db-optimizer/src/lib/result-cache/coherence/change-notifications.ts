@@ -69,6 +69,22 @@ export async function installChangeNotifications(query: CatalogQuery, tables: st
   return [...new Set(targets.map((target) => target.canonical))];
 }
 
+// The payload is the trigger's first argument: tgargs holds the arguments, each ending in a NUL byte.
+const NOTIFYING_TABLES_SQL = `
+SELECT DISTINCT pg_catalog.convert_from(substring(t.tgargs FROM 1 FOR position('\\x00'::bytea IN t.tgargs) - 1), 'UTF8') AS payload
+FROM pg_catalog.pg_trigger t
+WHERE t.tgname = $1 AND NOT t.tgisinternal AND t.tgnargs = 1
+ORDER BY 1`;
+
+/**
+ * The tables installChangeNotifications() equipped (by any instance, at any time before):
+ * canonical names, as their notifications carry them.
+ */
+export async function notifyingTables(query: CatalogQuery): Promise<string[]> {
+  const { rows } = await query(NOTIFYING_TABLES_SQL, [CHANGE_TRIGGER_NAME]);
+  return (rows as Array<{ payload: string }>).map((row) => row.payload);
+}
+
 /**
  * Removes what installChangeNotifications() installed on these tables, and
  * the trigger function of each schema once no trigger uses it. Tables that

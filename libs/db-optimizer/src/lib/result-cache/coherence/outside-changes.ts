@@ -41,17 +41,22 @@ export class OutsideChanges {
   /** Installs the triggers and (once) starts listening; resolves with the tables now notifying. */
   async install(tables: string[]): Promise<string[]> {
     // Listening first: a write between the trigger's creation and LISTEN would go unheard.
-    if (!this.listener) {
-      const listener = new ChangeNotificationListener(this.primaryUrl, (payload) => void this.admit(payload), {
-        // Notifications sent while the listener was disconnected are lost: every table it watches may have changed.
-        onReconnect: () => this.installed.forEach((table) => this.heard(table)),
-      });
-      await listener.start();
-      this.listener = listener;
-    }
+    await this.listen([]);
     const notifying = await installChangeNotifications(this.query, tables);
     notifying.forEach((table) => this.installed.add(table));
     return notifying;
+  }
+
+  /** Listens (once) for tables whose triggers exist already, e.g. installed by another instance. */
+  async listen(tables: readonly string[]): Promise<void> {
+    tables.forEach((table) => this.installed.add(table));
+    if (this.listener) return;
+    const listener = new ChangeNotificationListener(this.primaryUrl, (payload) => void this.admit(payload), {
+      // Notifications sent while the listener was disconnected are lost: every table it watches may have changed.
+      onReconnect: () => this.installed.forEach((table) => this.heard(table)),
+    });
+    await listener.start();
+    this.listener = listener;
   }
 
   async stop(): Promise<void> {
