@@ -1,6 +1,7 @@
 import type { DbOptimizerOptions } from './db-optimizer-options.interface';
 import { INVALID_ENV, MISSING_ENV } from '../core/errors/messages';
 import { redactUrl } from './resolve-options';
+import { parseRedisTarget, redactCredentials } from './redis-target';
 
 /**
  * Builds module options from the environment. Unset variables keep the
@@ -40,7 +41,8 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
   assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
   assign(options, 'reservedConnections', integer(env, 'DB_RESERVED_CONNECTIONS', 0));
-  if (env['REDIS_URL']) options.redisUrl = url(env, 'REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:']);
+  assign(options, 'fleetMetricsIntervalMs', integer(env, 'FLEET_METRICS_INTERVAL_MS', 0));
+  if (env['REDIS_URL']) options.redisUrl = redisUrl(env['REDIS_URL']);
   return options;
 }
 
@@ -63,6 +65,16 @@ function url(env: NodeJS.ProcessEnv, name: string, value: string, protocols = ['
     throw new Error(INVALID_ENV(name, redactUrl(value), `a URL such as ${protocols[0]}//user@host:port/…`));
   }
   if (!protocols.includes(parsed.protocol)) throw new Error(INVALID_ENV(name, redactUrl(value), `a URL starting with ${protocols.join(' or ')}//`));
+  return value;
+}
+
+/** The three URL forms of a Redis deployment (the cluster and sentinel forms list several hosts). */
+function redisUrl(value: string): string {
+  try {
+    parseRedisTarget(value);
+  } catch (error) {
+    throw new Error(INVALID_ENV('REDIS_URL', redactCredentials(value), (error as Error).message.replace(/^.*?; use /, '').replace(/\.$/, '')), { cause: error });
+  }
   return value;
 }
 

@@ -8,10 +8,11 @@ export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      'analyticsReplicaUrl' | 'redisUrl' | 'redisCluster' | 'redisSentinel' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
     >
   > {
   analyticsReplicaUrl?: string;
+  /** The one Redis of the module in URL form, whichever option named it (`parseRedisTarget` reads it). */
   redisUrl?: string;
   cacheNamespace?: string;
   ssl?: boolean | ConnectionOptions;
