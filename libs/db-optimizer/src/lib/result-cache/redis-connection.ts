@@ -92,8 +92,8 @@ export function createRedisClient(target: RedisTarget, timeoutMs: number, onErro
         shardedSubscribers: role.subscriber === true,
         retryDelayOnFailover: CLUSTER_RETRY_DELAY_MS,
         retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
-        // The slot map is refreshed on MOVED and node loss; a periodic refresh catches quiet reshards too.
-        slotsRefreshInterval: 5000,
+        // No periodic slot refresh (ioredis' real default): MOVED and node loss refresh the map, and a
+        // refresh in flight at quit() re-arms its timer, which kept the process alive after close.
         clusterRetryStrategy: (attempt) => Math.min(attempt * 50, 500),
       };
       client = new Cluster(target.nodes, options);

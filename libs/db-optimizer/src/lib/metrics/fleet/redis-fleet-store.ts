@@ -4,14 +4,15 @@ import { withTimeout } from '../../core/with-timeout';
 
 /**
  * Stores a snapshot under this instance's field and stamps it with its expiry, on Redis'
- * clock (instances' clocks need not agree). The hash itself expires with the last snapshot.
+ * clock (instances' clocks need not agree). The hash itself expires with the last snapshot:
+ * its TTL only ever grows, or an instance with a short interval would expire the others.
  * KEYS[1] the fleet hash. ARGV[1] instance id, ARGV[2] TTL in ms, ARGV[3] snapshot.
  */
 const PUBLISH_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', now + tonumber(ARGV[2])) .. '|' .. ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1
 `;
 
