@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
 import { DbOptimizerModule, DbOptimizerService, FleetMetricsPublisher, MetricsService, ResultCacheService } from '@db-optimizer/core';
 import type { DbOptimizerOptions } from '@db-optimizer/core';
-import type { ParentMessage, WorkerMessage, WorkerSettings } from './fleet-protocol';
+import type { Observation, ParentMessage, WorkerMessage, WorkerSettings } from './fleet-protocol';
 
 const now = (): number => performance.timeOrigin + performance.now();
 const send = (message: WorkerMessage): void => void process.send?.(message);
@@ -40,31 +40,31 @@ async function main(): Promise<void> {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
-  const report: WorkerMessage & { type: 'done' } = { type: 'done', writes: [], reads: [], failures: [], own: undefined as never, window: undefined as never };
+  const writes: Observation[] = [];
+  const reads: Observation[] = [];
+  const failures: string[] = [];
   const stopAt = Date.now() + settings.durationMs;
   while (Date.now() < stopAt) {
     const id = 1 + random(settings.rows);
     try {
       if (random(10) < 3) {
         const result = await db.executeOptimizedQuery<{ v: number }>(`UPDATE ${settings.table} SET v = v + 1 WHERE id = $1 RETURNING v`, [id]);
-        report.writes.push([id, result.rows[0].v, now()]);
+        writes.push([id, result.rows[0].v, now()]);
       } else {
         const startedAt = now();
         const result = await db.executeOptimizedQuery<{ v: number }>(`SELECT v FROM ${settings.table} WHERE id = $1`, [id]);
-        report.reads.push([id, result.rows[0].v, startedAt]);
+        reads.push([id, result.rows[0].v, startedAt]);
       }
     } catch (error) {
-      report.failures.push((error as Error).message);
+      failures.push((error as Error).message);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   // Load stopped: what is published now is what this process reports as its own.
   await app.get(FleetMetricsPublisher).publishNow();
-  report.own = app.get(MetricsService).getPerformanceMetrics().performance;
-  report.window = cache.stats().crossInstanceWindowMs;
-  report.outages = cache.stats().outages;
-  send(report);
+  const { crossInstanceWindowMs: window, outages } = cache.stats();
+  send({ type: 'done', writes, reads, failures, own: app.get(MetricsService).getPerformanceMetrics().performance, window, outages });
 
   for (;;) {
     const message = await new Promise<ParentMessage>((resolve) => process.once('message', resolve));
