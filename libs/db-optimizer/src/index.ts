@@ -10,9 +10,12 @@ export type {
   DbOptimizerOptions,
   PerformanceTargets,
   PoolSizeOptions,
+  RedisClusterOptions,
+  RedisSentinelOptions,
   ReplicaLagOptions,
 } from './lib/options/db-optimizer-options.interface';
 export type { UnknownTriggerPolicy } from './lib/core/unknown-trigger-policy';
+export type { RedisNodeAddress } from './lib/options/redis-target';
 export type { DbOptimizerOptionsFactory } from './lib/options/db-optimizer-options-factory.interface';
 export type { ResolvedDbOptimizerOptions } from './lib/options/resolved-options.interface';
 export { dbOptimizerOptionsFromEnv } from './lib/options/options-from-env';
@@ -64,6 +67,8 @@ export type { PerformanceMetrics, PerformanceSnapshot, TargetsMet } from './lib/
 export type { FingerprintStatsQuery, FingerprintStatsSnapshot, FingerprintOrder } from './lib/metrics/fingerprint-stats.interface';
 export type { SlowQueryEntry, SlowQueryListener } from './lib/core/slow-query-entry.interface';
 export type { CacheLevel } from './lib/core/query-sample.interface';
+export { FleetMetricsPublisher } from './lib/metrics/fleet/fleet-metrics.publisher';
+export type { FleetInstance, FleetMetrics } from './lib/metrics/fleet/fleet-metrics.interface';
 
 // Query analysis.
 export { QueryOptimizerService } from './lib/analysis/query-optimizer.service';

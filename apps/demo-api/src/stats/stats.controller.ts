@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { DbOptimizerService, MetricsService } from '@db-optimizer/core';
+import { DbOptimizerService, FleetMetrics, MetricsService } from '@db-optimizer/core';
 
 /** Where time goes: the module's performance metrics and pool counters. */
 @Controller('stats')
@@ -12,5 +12,11 @@ export class StatsController {
   @Get()
   stats() {
     return { ...this.metrics.getPerformanceMetrics(), pools: this.db.poolStats() };
+  }
+
+  /** Every instance publishing to the same Redis, merged (this one alone without Redis). */
+  @Get('fleet')
+  fleet(): Promise<FleetMetrics> {
+    return this.metrics.getFleetMetrics();
   }
 }

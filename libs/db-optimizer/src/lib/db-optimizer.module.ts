@@ -7,6 +7,7 @@ import { DbOptimizerService } from './db-optimizer.service';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { FleetMetricsPublisher } from './metrics/fleet/fleet-metrics.publisher';
 import { PoolManagerService } from './pool/pool-manager.service';
 import { loadSqlParser } from './sql/parser';
 import { QueryOptimizerService } from './analysis/query-optimizer.service';
@@ -79,6 +80,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     TransactionRunner,
     DbOptimizerService,
     PoolResizeJob,
+    FleetMetricsPublisher,
   ],
   exports: [
     DbOptimizerService,
@@ -91,6 +93,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     ReplicaHealthService,
     ReplicaLagMonitor,
     PoolResizeJob,
+    FleetMetricsPublisher,
     DB_OPTIMIZER_RESOLVED_OPTIONS,
   ],
 })

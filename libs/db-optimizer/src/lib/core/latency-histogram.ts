@@ -1,4 +1,4 @@
-import { build, Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, Histogram } from 'hdr-histogram-js';
 
 /** Highest recordable latency: one hour, in microseconds. Larger values are clamped. */
 const HIGHEST_TRACKABLE_US = 3_600_000_000;
@@ -65,6 +65,25 @@ export class LatencyHistogram {
   /** Adds every value of `other` to this histogram (merging rolling-window slots). */
   add(other: LatencyHistogram): void {
     if (other.count > 0) this.histogram.add(other.histogram);
+  }
+
+  /** The counts in HdrHistogram's compressed base64 form, for another process to `addEncoded`. */
+  encode(): string {
+    return encodeIntoCompressedBase64(this.histogram);
+  }
+
+  /**
+   * Adds the counts of an `encode()`d histogram: counts add bucket by bucket, so the sum
+   * of several instances' histograms answers percentiles as one histogram of all their
+   * samples would (never an average of percentiles). Throws on text that is not one.
+   */
+  addEncoded(text: string): void {
+    const other = decodeFromCompressedBase64(text, 64);
+    try {
+      if (other.totalCount > 0) this.histogram.add(other);
+    } finally {
+      other.destroy();
+    }
   }
 
   reset(): void {

@@ -1,6 +1,7 @@
 import type { FingerprintStatsSnapshot } from './fingerprint-stats.interface';
 import { LatencyHistogram } from '../core/latency-histogram';
 import type { QuerySample } from '../core/query-sample.interface';
+import type { FleetFingerprint } from './fleet/fleet-snapshot';
 
 /**
  * Running totals of one statement shape. Mutable on purpose: recording
@@ -65,6 +66,33 @@ export class FingerprintEntry {
   /** A percentile of execution time; exact while there has been a single execution. */
   private percentileMs(percentile: number): number {
     return this.latency?.percentileMs(percentile) ?? this.maxMs;
+  }
+
+  /** The summable figures and the encoded histogram, for a fleet snapshot. */
+  toFleet(): FleetFingerprint {
+    let latency = this.latency;
+    if (latency === undefined && this.executions === 1) {
+      // One execution has no histogram yet (see `latency`): its duration is the whole distribution.
+      latency = new LatencyHistogram({ significantDigits: 1 });
+      latency.recordMs(this.totalMs);
+    }
+    return {
+      fingerprint: this.fingerprint,
+      normalizedSql: this.normalizedSql,
+      calls: this.calls,
+      executions: this.executions,
+      failures: this.failures,
+      cacheHits: this.cacheHits,
+      preparedCalls: this.preparedCalls,
+      rows: this.rows,
+      totalMs: this.totalMs,
+      minMs: this.executions === 0 ? 0 : this.minMs,
+      maxMs: this.maxMs,
+      pools: { primary: this.onPrimary, read_replica: this.onReadReplica, analytics: this.onAnalytics },
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+      latency: latency?.encode(),
+    };
   }
 
   toSnapshot(): FingerprintStatsSnapshot {

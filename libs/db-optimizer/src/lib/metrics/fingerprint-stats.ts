@@ -2,6 +2,7 @@ import { FingerprintEntry } from './fingerprint-entry';
 import type { FingerprintOrder, FingerprintStatsQuery, FingerprintStatsSnapshot } from './fingerprint-stats.interface';
 import type { QuerySample } from '../core/query-sample.interface';
 import { toStoredSql } from './redact-sql';
+import type { FleetFingerprint } from './fleet/fleet-snapshot';
 
 /** Key and text of calls whose SQL did not parse: their texts differ, so none of them stands for the group. */
 const UNPARSED_KEY = '';
@@ -72,6 +73,14 @@ export class FingerprintStats {
       .sort((a, b) => key(b) - key(a) || b.calls - a.calls)
       .slice(0, limit)
       .map((entry) => entry.toSnapshot());
+  }
+
+  /** The `limit` heaviest (total time) entries in fleet-snapshot form. */
+  topForFleet(limit: number): FleetFingerprint[] {
+    return [...this.entries.values()]
+      .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls)
+      .slice(0, limit)
+      .map((entry) => entry.toFleet());
   }
 
   get(fingerprint: string): FingerprintStatsSnapshot | undefined {

@@ -106,6 +106,21 @@ export class MetricsBucket {
     }
   }
 
+  /** Counts and encoded histograms: this bucket's share of a fleet snapshot. */
+  toFleetPart(): { counts: BucketCounts; queryLatency: string; acquisitionLatency: string } {
+    return { counts: { ...this.counts }, queryLatency: this.queryLatency.encode(), acquisitionLatency: this.acquisitionLatency.encode() };
+  }
+
+  /** Adds another instance's `toFleetPart()`; throws (adding nothing countable) when a histogram does not decode. */
+  addFleetPart(part: { counts: Partial<BucketCounts>; queryLatency: string; acquisitionLatency: string }): void {
+    this.queryLatency.addEncoded(part.queryLatency);
+    this.acquisitionLatency.addEncoded(part.acquisitionLatency);
+    for (const key of COUNT_KEYS) {
+      const value = part.counts[key];
+      if (typeof value === 'number' && Number.isFinite(value)) this.counts[key] += value;
+    }
+  }
+
   /** Adds `other` into this bucket. */
   merge(other: MetricsBucket): void {
     for (const key of COUNT_KEYS) this.counts[key] += other.counts[key];

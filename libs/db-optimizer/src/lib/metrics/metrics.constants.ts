@@ -46,3 +46,12 @@ export const METRIC_NAMES = {
   degradedReads: 'db_optimizer_degraded_reads_total',
   preparedStatements: 'db_optimizer_prepared_statements_total',
 } as const;
+
+/** Statements each instance puts in its fleet snapshot (heaviest by total time), and the fleet view lists. */
+export const FLEET_TOP_FINGERPRINTS = 50;
+
+/** A fleet snapshot expires after this many publishing intervals without a new one. */
+export const FLEET_SNAPSHOT_TTL_INTERVALS = 3;
+
+/** Name of the publishing interval in `SchedulerRegistry`. */
+export const FLEET_METRICS_JOB_NAME = 'db-optimizer:fleet-metrics';

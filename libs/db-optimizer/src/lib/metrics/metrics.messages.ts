@@ -14,3 +14,7 @@ export const STATE_PROVIDER_FAILED = (what: string, reason: string): string =>
 
 export const INVALID_HISTOGRAM_BUCKETS = (metric: string): string =>
   `Histogram ${metric} needs finite, positive, strictly ascending bucket bounds (in seconds); pass e.g. [0.001, 0.01, 0.1, 1].`;
+
+export const FLEET_PUBLISH_FAILED = (reason: string): string =>
+  `Fleet metrics could not reach Redis (${reason}); getFleetMetrics() shows only the instances it can read, ` +
+  'this one always. Publishing resumes by itself when Redis answers; check redisUrl / redisCluster / redisSentinel if it does not.';

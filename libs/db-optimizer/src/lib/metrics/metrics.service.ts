@@ -20,6 +20,17 @@ import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 import { RollingWindow } from './rolling-window';
 import type { SlowQueryEntry, SlowQueryListener } from '../core/slow-query-entry.interface';
 import { SlowQueryLog } from './slow-query-log';
+import type { FleetMetrics } from './fleet/fleet-metrics.interface';
+import { mergeFleetSnapshots } from './fleet/fleet-merge';
+import { FLEET_SNAPSHOT_VERSION, FleetSnapshot } from './fleet/fleet-snapshot';
+import { FLEET_TOP_FINGERPRINTS } from './metrics.constants';
+
+/** Where the other instances' snapshots come from (Redis, through `FleetMetricsPublisher`). */
+export interface FleetSnapshotSource {
+  readonly instanceId: string;
+  /** Live snapshots of every instance that published (this one's included); never throws. */
+  readSnapshots(): Promise<FleetSnapshot[]>;
+}
 
 /** Longest duration recorded, in ms (the histograms' range): one hour. */
 const MAX_RECORDED_MS = 3_600_000;
@@ -68,6 +79,7 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   private readonly windowScratch = new MetricsBucket();
   private readonly fingerprints: FingerprintStats;
   private readonly slowLog: SlowQueryLog;
+  private fleet: FleetSnapshotSource | undefined;
 
   constructor(
     options: MetricsServiceOptions,
@@ -176,6 +188,46 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   /** Calls `listener` for each slow call, synchronously; returns an unsubscribe function. */
   onSlowQuery(listener: SlowQueryListener): () => void {
     return this.slowLog.onSlowQuery(listener);
+  }
+
+  /**
+   * This instance's totals since start, compact: what it publishes for the fleet.
+   * @param instanceId the id the snapshot is published under.
+   */
+  fleetSnapshot(instanceId: string): FleetSnapshot {
+    this.totalScratch.reset();
+    this.totalScratch.merge(this.retired);
+    this.window.addUnretiredTo(this.totalScratch);
+    return {
+      v: FLEET_SNAPSHOT_VERSION,
+      instanceId,
+      at: this.now(),
+      ...this.totalScratch.toFleetPart(),
+      fingerprints: this.fingerprints.topForFleet(FLEET_TOP_FINGERPRINTS),
+    };
+  }
+
+  /** Connects the source of other instances' snapshots (the module does it when Redis and `fleetMetricsIntervalMs` are set). */
+  connectFleet(source: FleetSnapshotSource | undefined): void {
+    this.fleet = source;
+  }
+
+  /**
+   * Figures of every instance publishing to the same Redis (and namespace), merged:
+   * counters summed, latency histograms added before percentiles are read, statements
+   * merged by fingerprint. This instance counts with its figures of now; the others with
+   * their latest snapshot (at most `fleetMetricsIntervalMs` old); an instance that stopped
+   * publishing drops out once its snapshot expires (3 intervals). Without Redis or with
+   * `fleetMetricsIntervalMs: 0`, the fleet is this instance alone.
+   *
+   * @example
+   * const fleet = await metrics.getFleetMetrics();
+   * fleet.instances.length; fleet.performance.totalQueries; fleet.performance.p99QueryTimeMs;
+   */
+  async getFleetMetrics(): Promise<FleetMetrics> {
+    const self = this.fleet?.instanceId ?? 'this-instance';
+    const others = ((await this.fleet?.readSnapshots()) ?? []).filter((snapshot) => snapshot.instanceId !== self);
+    return mergeFleetSnapshots(self, [this.fleetSnapshot(self), ...others], this.targets, FLEET_TOP_FINGERPRINTS);
   }
 
   /** Forgets everything recorded (Prometheus counters excepted: they must only go up). */

@@ -1,5 +1,35 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { UnknownTriggerPolicy } from '../core/unknown-trigger-policy';
+import type { RedisNodeAddress } from './redis-target';
+
+/**
+ * A Redis Cluster for the result cache and fleet metrics. Keys one script touches share a
+ * hash tag; invalidation travels over sharded pub/sub (`SSUBSCRIBE`/`SPUBLISH`, Redis 7+).
+ * @publicApi
+ */
+export interface RedisClusterOptions {
+  /** Some of the cluster's nodes (any role): the client learns the rest. `'host:port'` or `{ host, port }`. */
+  nodes: Array<RedisNodeAddress | string>;
+  username?: string;
+  password?: string;
+}
+
+/**
+ * A Redis master watched by Sentinel: the client asks the sentinels where the master is and
+ * follows it after a failover.
+ * @publicApi
+ */
+export interface RedisSentinelOptions {
+  /** The sentinels' addresses, `'host:port'` or `{ host, port }`. */
+  sentinels: Array<RedisNodeAddress | string>;
+  /** The master's name, as in the sentinels' `sentinel monitor <name> ...`. */
+  name: string;
+  /** Credentials of the master (not of the sentinels). */
+  username?: string;
+  password?: string;
+  /** @default 0 */
+  db?: number;
+}
 
 /**
  * Size limits of one pool role.
@@ -147,8 +177,24 @@ export interface DbOptimizerOptions {
   enableCache?: boolean;
   /** Default TTL of cached results. @default 3600 */
   cacheTtlSeconds?: number;
-  /** Redis for the L2 cache and cross-instance invalidation; without it, L1 only. @default undefined */
+  /**
+   * Redis for the L2 cache, cross-instance invalidation and fleet metrics; without it, L1 only.
+   * `redis://[user:password@]host:port/db` (`rediss://` for TLS), or the URL forms of
+   * `redisCluster` and `redisSentinel`: `redis+cluster://host1:port1,host2:port2` and
+   * `redis+sentinel://sentinel1:port1,sentinel2:port2/masterName[/db]`.
+   * Set at most one of `redisUrl`, `redisCluster`, `redisSentinel`. @default undefined
+   */
   redisUrl?: string;
+  /** A Redis Cluster instead of `redisUrl`. @default undefined */
+  redisCluster?: RedisClusterOptions;
+  /** A Sentinel-managed Redis instead of `redisUrl`. @default undefined */
+  redisSentinel?: RedisSentinelOptions;
+  /**
+   * How often this instance publishes its metrics snapshot to Redis for
+   * `MetricsService.getFleetMetrics()`; snapshots expire after 3 intervals. 0 disables. Needs Redis.
+   * @default 5000
+   */
+  fleetMetricsIntervalMs?: number;
   /** Entries of the in-process cache. @default 10000 */
   cacheMaxEntries?: number;
   /** Bytes of the in-process cache (JSON size of the rows). @default 67108864 (64 MiB) */

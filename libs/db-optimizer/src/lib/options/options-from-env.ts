@@ -3,6 +3,7 @@ import { CONFLICTING_ENV, INVALID_ENV, MISSING_ENV } from '../core/errors/messag
 import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import { redactUrl } from '../core/redact-url';
 import { splitHosts } from './primary-candidates';
+import { parseRedisTarget } from './redis-target';
 
 /**
  * Builds module options from the environment. Unset variables keep the
@@ -51,7 +52,8 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));
   assign(options, 'instances', integer(env, 'DB_OPTIMIZER_INSTANCES', 1));
   assign(options, 'reservedConnections', integer(env, 'DB_RESERVED_CONNECTIONS', 0));
-  if (env['REDIS_URL']) options.redisUrl = url(env, 'REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:']);
+  assign(options, 'fleetMetricsIntervalMs', integer(env, 'FLEET_METRICS_INTERVAL_MS', 0));
+  if (env['REDIS_URL']) options.redisUrl = redisUrl(env['REDIS_URL']);
   return options;
 }
 
@@ -74,6 +76,16 @@ function url(env: NodeJS.ProcessEnv, name: string, value: string, protocols = ['
     throw new Error(INVALID_ENV(name, redactUrl(value), `a URL such as ${protocols[0]}//user@host:port/…`));
   }
   if (!protocols.includes(parsed.protocol)) throw new Error(INVALID_ENV(name, redactUrl(value), `a URL starting with ${protocols.join(' or ')}//`));
+  return value;
+}
+
+/** The three URL forms of a Redis deployment (the cluster and sentinel forms list several hosts). */
+function redisUrl(value: string): string {
+  try {
+    parseRedisTarget(value);
+  } catch (error) {
+    throw new Error(INVALID_ENV('REDIS_URL', redactUrl(value), (error as Error).message.replace(/^.*?; use /, '').replace(/\.$/, '')), { cause: error });
+  }
   return value;
 }
 

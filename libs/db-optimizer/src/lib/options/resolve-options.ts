@@ -11,6 +11,7 @@ import { redactUrl } from '../core/redact-url';
 import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import type { ResolvedDbOptimizerOptions } from './resolved-options.interface';
 import { splitHosts } from './primary-candidates';
+import { clusterUrl, parseRedisTarget, sentinelUrl } from './redis-target';
 
 /** Applies defaults and rejects impossible values, naming the option and the fix. */
 export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizerOptions {
@@ -54,7 +55,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     installHypopg: options.installHypopg ?? false,
     enableCache: options.enableCache ?? false,
     cacheTtlSeconds: positive('cacheTtlSeconds', options.cacheTtlSeconds, 3600),
-    redisUrl: options.redisUrl,
+    redisUrl: redisUrlOf(options),
     cacheMaxEntries: positive('cacheMaxEntries', options.cacheMaxEntries, 10_000),
     cacheMaxBytes: positive('cacheMaxBytes', options.cacheMaxBytes, 64 * 1024 * 1024),
     cacheRefreshAheadRatio: ratioBelowOne('cacheRefreshAheadRatio', options.cacheRefreshAheadRatio, DEFAULT_REFRESH_AHEAD_RATIO),
@@ -75,6 +76,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
       connectionPoolEfficiency: fraction('targets.connectionPoolEfficiency', options.targets?.connectionPoolEfficiency, 0.95),
     },
     applicationName: options.applicationName ?? 'db-optimizer',
+    fleetMetricsIntervalMs: nonNegative('fleetMetricsIntervalMs', options.fleetMetricsIntervalMs, 5000),
   };
   return resolved;
 }
@@ -110,6 +112,29 @@ function breaker(options: DbOptimizerOptions): ResolvedDbOptimizerOptions['conne
     throw new Error(INVALID_OPTION('connectionBreaker.failureThreshold', `must be a whole number of failures, got ${failureThreshold}`));
   }
   return { failureThreshold, probeBackoffMs, probeBackoffMaxMs };
+}
+
+/** The single Redis named by `redisUrl`, `redisCluster` or `redisSentinel`, as a checked URL. */
+function redisUrlOf(options: DbOptimizerOptions): string | undefined {
+  const given = (['redisUrl', 'redisCluster', 'redisSentinel'] as const).filter((name) => options[name] !== undefined);
+  if (given.length > 1) throw new Error(INVALID_OPTION(given.join(' and '), 'are both set; name one Redis deployment: redisUrl, redisCluster or redisSentinel'));
+  let url = options.redisUrl;
+  const { redisCluster: cluster, redisSentinel: sentinel } = options;
+  if (cluster !== undefined) {
+    if (!Array.isArray(cluster.nodes) || cluster.nodes.length === 0) throw new Error(INVALID_OPTION('redisCluster.nodes', "must list at least one node, e.g. ['10.0.0.1:7000']"));
+    url = clusterUrl(cluster.nodes, cluster);
+  }
+  if (sentinel !== undefined) {
+    if (!Array.isArray(sentinel.sentinels) || sentinel.sentinels.length === 0) {
+      throw new Error(INVALID_OPTION('redisSentinel.sentinels', "must list at least one sentinel, e.g. ['10.0.0.1:26379']"));
+    }
+    if (typeof sentinel.name !== 'string' || sentinel.name.length === 0) throw new Error(INVALID_OPTION('redisSentinel.name', "is required: the master's name in the sentinels' configuration"));
+    url = sentinelUrl(sentinel.sentinels, sentinel.name, sentinel);
+  }
+  if (url === undefined) return undefined;
+  // Parsed here so a bad address fails at start, naming the option, not at the first connect.
+  parseRedisTarget(url);
+  return url;
 }
 
 function assertPostgresUrl(url: string): void {

@@ -8,7 +8,7 @@ export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'primaryUrl' | 'primaryUrls' | 'connectionBreaker' | 'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      'primaryUrl' | 'primaryUrls' | 'connectionBreaker' | 'analyticsReplicaUrl' | 'redisUrl' | 'redisCluster' | 'redisSentinel' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
     >
   > {
   /** The first primary candidate (a single-host URL): the database's identity for cache keys. */
@@ -17,6 +17,7 @@ export interface ResolvedDbOptimizerOptions
   primaryUrls: string[];
   connectionBreaker: { failureThreshold: number; probeBackoffMs: number; probeBackoffMaxMs: number };
   analyticsReplicaUrl?: string;
+  /** The one Redis of the module in URL form, whichever option named it (`parseRedisTarget` reads it). */
   redisUrl?: string;
   cacheNamespace?: string;
   ssl?: boolean | ConnectionOptions;

@@ -1,21 +1,32 @@
 import { Cache, createCache, KeyvAdapter } from 'cache-manager';
-import { redisStore } from 'cache-manager-ioredis-yet';
-import Redis, { RedisOptions } from 'ioredis';
+import { redisInsStore } from 'cache-manager-ioredis-yet';
+import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import { Keyv } from 'keyv';
-import { redactUrl } from '../core/redact-url';
+import { parseRedisTarget, RedisTarget } from '../options/redis-target';
 import { RESULT_CACHE_KEYV_NAMESPACE } from './result-cache.constants';
-import { INVALID_REDIS_URL, REDIS_CLUSTER_UNSUPPORTED } from './result-cache.messages';
 import { assertLegacyRedisStore, RedisStoreAdapter } from './redis-store-adapter';
+
+/** A client of any of the three deployments: both kinds share the commands the cache uses. */
+export type RedisClient = Redis | Cluster;
 
 /** The Redis clients of the result cache: one for commands (and L2 through cache-manager), one subscribed. */
 export interface RedisConnection {
+  target: RedisTarget;
   /** Commands: version scripts, pings. The client under `cache`'s store. */
-  client: Redis;
-  /** Subscriber: a client in subscribe mode can run nothing else. */
-  subscriber: Redis;
+  client: RedisClient;
+  /** Subscriber: a client in subscribe mode can run nothing else. On a cluster, its sharded subscribers follow the slots. */
+  subscriber: RedisClient;
   /** L2 entries through cache-manager 7 → Keyv → `cache-manager-ioredis-yet`. */
   cache: Cache;
 }
+
+/**
+ * On a cluster, how long a command waits before retrying after a node died or the cluster
+ * said CLUSTERDOWN; ioredis retries up to `maxRedirections` (16) times, so 16 × 250 ms spans
+ * a failover of a few seconds. Callers never wait that long (`cacheRedisTimeoutMs`); this
+ * is for the recovery path and writes in flight.
+ */
+const CLUSTER_RETRY_DELAY_MS = 250;
 
 /**
  * Creates the clients without connecting (`connect()` them). Both fail fast instead of
@@ -23,22 +34,11 @@ export interface RedisConnection {
  * their own, and report errors to `onError`: an unhandled ioredis 'error' would crash the process.
  */
 export async function createRedisConnection(url: string, timeoutMs: number, onError: (error: Error) => void): Promise<RedisConnection> {
-  const options: RedisOptions = {
-    ...redisOptionsFromUrl(url),
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
-    connectTimeout: Math.max(timeoutMs * 5, 500),
-    // Keep trying, never more than half a second apart: recovery is noticed quickly.
-    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
-  };
-  const store = assertLegacyRedisStore(await redisStore(options));
-  if (!(store.client instanceof Redis)) throw new TypeError(REDIS_CLUSTER_UNSUPPORTED());
-  const client = store.client;
-  client.on('error', onError);
-  const subscriber = client.duplicate();
-  subscriber.on('error', onError);
+  const target = parseRedisTarget(url);
+  const client = createRedisClient(target, timeoutMs, onError);
+  const subscriber = createRedisClient(target, timeoutMs, onError, { subscriber: true });
+  // cache-manager-ioredis-yet takes a client made elsewhere, Cluster included (it only runs single-key GET/SET here).
+  const store = assertLegacyRedisStore(redisInsStore(client));
   // Keyv must throw, or cache-manager would see a Redis failure as a plain miss and nobody would know.
   const keyv = new Keyv({ store: new KeyvAdapter(new RedisStoreAdapter(store)), namespace: RESULT_CACHE_KEYV_NAMESPACE, throwOnErrors: true });
   keyv.on('error', onError);
@@ -47,32 +47,63 @@ export async function createRedisConnection(url: string, timeoutMs: number, onEr
   cache.on('get', ({ error }) => {
     if (error !== undefined) onError(error instanceof Error ? error : new Error(String(error)));
   });
-  return { client, subscriber, cache };
+  return { target, client, subscriber, cache };
 }
 
-/** The database number a Redis URL selects. */
-export function redisDatabaseOf(url: string): number {
-  return redisOptionsFromUrl(url).db ?? 0;
-}
-
-/** ioredis options from a `redis://user:password@host:port/db` URL (`rediss://` for TLS). */
-export function redisOptionsFromUrl(url: string): RedisOptions {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // Not rethrown: the parser's error carries the whole input, password included.
-    throw new TypeError(INVALID_REDIS_URL(`"${redactUrl(url)}" is not a URL`));
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new TypeError(INVALID_REDIS_URL('must start with redis:// or rediss://'));
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new TypeError(INVALID_REDIS_URL(`names database "${parsed.pathname.slice(1)}", which is not a number`));
-  return {
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : 6379,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+/**
+ * One lazily connecting client of `target`, with an 'error' listener. `subscriber` makes a
+ * cluster client route `SSUBSCRIBE` to one connection per master (ioredis' default sends
+ * it to one random node, which never delivers `smessage`).
+ */
+export function createRedisClient(target: RedisTarget, timeoutMs: number, onError: (error: Error) => void, role: { subscriber?: boolean } = {}): RedisClient {
+  const node: RedisOptions = {
+    username: target.username,
+    password: target.password,
+    tls: target.tls ? {} : undefined,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeoutMs,
+    connectTimeout: Math.max(timeoutMs * 5, 500),
+    // Keep trying, never more than half a second apart: recovery is noticed quickly.
+    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
   };
+  let client: RedisClient;
+  switch (target.kind) {
+    case 'standalone':
+      client = new Redis({ ...node, host: target.host, port: target.port, db: target.db, lazyConnect: true });
+      break;
+    case 'sentinel':
+      client = new Redis({
+        ...node,
+        sentinels: target.sentinels,
+        name: target.name,
+        db: target.db,
+        lazyConnect: true,
+        sentinelRetryStrategy: (attempt) => Math.min(attempt * 50, 500),
+        // A manual failover leaves the old master up as a replica: without this the client keeps using it.
+        failoverDetector: true,
+      });
+      break;
+    case 'cluster': {
+      const options: ClusterOptions = {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        redisOptions: node,
+        shardedSubscribers: role.subscriber === true,
+        retryDelayOnFailover: CLUSTER_RETRY_DELAY_MS,
+        retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
+        // No periodic slot refresh (ioredis' real default): MOVED and node loss refresh the map, and a
+        // refresh in flight at quit() re-arms its timer, which kept the process alive after close.
+        clusterRetryStrategy: (attempt) => Math.min(attempt * 50, 500),
+      };
+      client = new Cluster(target.nodes, options);
+      break;
+    }
+    default: {
+      const never: never = target;
+      throw new Error(`Unknown Redis target ${JSON.stringify(never)}`);
+    }
+  }
+  client.on('error', onError);
+  return client;
 }

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { ChangeFeed } from './coherence/change-feed';
 import type { ChangeMessage } from './coherence/change-message';
 import type { MemoryCache } from './memory-cache';
-import { createRedisConnection, RedisConnection, redisDatabaseOf } from './redis-connection';
+import { ChangeChannel } from './coherence/change-channel';
+import { createRedisConnection, RedisConnection } from './redis-connection';
 import { RedisL2 } from './redis-l2';
 import { RedisLink } from './coherence/redis-link';
 import { RedisVersions, versionKeys } from './coherence/redis-versions';
@@ -44,23 +45,26 @@ export class RedisSide {
   /** `coordinator.appliedLocally` when this instance was last in line with Redis. */
   private localAtSync = 0;
   private incarnation: string | undefined;
+  /** Run id of the server that held the counters at the last sync: another one means a failover or restart. */
+  private serverId: string | undefined;
   private everUp = false;
+  private readonly channel: ChangeChannel;
 
   private constructor(
     private readonly connection: RedisConnection,
     private readonly options: RedisSideOptions,
   ) {
-    const keys = versionKeys(options.prefix, redisDatabaseOf(options.url));
-    this.versions = new RedisVersions(connection.client, keys, options.origin);
+    const { target } = connection;
+    const keys = versionKeys(options.prefix, target.kind === 'cluster' ? 0 : target.db);
+    this.channel = new ChangeChannel(connection.subscriber, keys.channel, target.kind === 'cluster');
+    this.versions = new RedisVersions(connection.client, keys, options.origin, this.channel.publishCommand);
     this.feed = new ChangeFeed((message) => this.receive(message));
-    connection.subscriber.on('message', (channel: string, text: string) => {
-      if (channel === keys.channel) this.feed.receive(text);
-    });
+    this.channel.onMessage((text) => this.feed.receive(text));
     this.link = new RedisLink(
       connection,
       { commandTimeoutMs: options.timeoutMs, healthCheckIntervalMs: options.healthCheckIntervalMs, connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS },
       {
-        onUp: () => this.bringInLine(keys.channel),
+        onUp: () => this.bringInLine(),
         // Changes applied locally between the sync and the link going up: published now that writes go through Redis.
         afterUp: () => options.coordinator.publishUnpublished(this.versionRedis),
         onDown: (reason) => this.onDown(reason),
@@ -92,20 +96,25 @@ export class RedisSide {
 
   /**
    * Subscribes, then reads every counter from Redis, which covers whatever messages were
-   * missed meanwhile (no flush needed for those). Two things it cannot cover: changes this
+   * missed meanwhile (no flush needed for those). Three things it cannot cover: changes this
    * instance applied with local stamps (never published, so other instances and L2 know
-   * nothing of them), and Redis having lost its data (counters gone). Either way the
-   * global epoch is bumped and memory cleared: nothing cached before or during the outage
-   * is served again, on any instance. Writes that commit while this runs (they still go
-   * local) are published as bumps at the end, so coming back under load does not loop.
+   * nothing of them), Redis having lost its data (counters gone), and another server
+   * holding the counters than at the last sync (a Sentinel or cluster failover, or a
+   * restart: the promoted replica may lack the last bumps, replication being asynchronous).
+   * Each time the global epoch is bumped and memory cleared: nothing cached before or
+   * during the outage is served again, on any instance. Writes that commit while this runs
+   * (they still go local) are published as bumps at the end, so coming back under load does
+   * not loop.
    */
-  private async bringInLine(channel: string): Promise<void> {
+  private async bringInLine(): Promise<void> {
     const { coordinator, memory, timeoutMs } = this.options;
     const localBefore = coordinator.appliedLocally;
-    await withTimeout(this.connection.subscriber.subscribe(channel), timeoutMs, 'Redis SUBSCRIBE');
+    await withTimeout(this.channel.subscribe(), timeoutMs, 'Redis SUBSCRIBE');
     const incarnation = await withTimeout(this.versions.incarnation(), timeoutMs, 'Redis SET');
+    const serverId = await withTimeout(this.versions.serverId(), timeoutMs, 'Redis INFO');
     const redisLostData = this.incarnation !== undefined && incarnation !== this.incarnation;
-    if (localBefore > this.localAtSync || redisLostData) await this.flushEverywhere();
+    const otherServer = this.serverId !== undefined && serverId !== this.serverId;
+    if (localBefore > this.localAtSync || redisLostData || otherServer) await this.flushEverywhere();
     const synced = await withTimeout(this.versions.readAll(), timeoutMs, 'Redis HGETALL');
     coordinator.map.applySynced(synced.epoch, synced.all, synced.wide);
     // A write that went local while this ran is unpublished: publish it before trusting Redis again.
@@ -114,6 +123,7 @@ export class RedisSide {
     if (!this.everUp) memory.clear();
     this.localAtSync = coordinator.appliedLocally;
     this.incarnation = incarnation;
+    this.serverId = serverId;
     this.everUp = true;
   }
 

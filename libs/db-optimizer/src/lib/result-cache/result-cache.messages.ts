@@ -39,13 +39,6 @@ export const NOT_A_LEGACY_REDIS_STORE = (missing: string[]): string =>
   `The store returned by cache-manager-ioredis-yet lacks ${missing.join(', ')}; ` +
   'install a cache-manager-ioredis-yet 2.x release (the cache-manager v5 store interface).';
 
-export const INVALID_REDIS_URL = (problem: string): string =>
-  `redisUrl ${problem}; use redis://[user:password@]host:port/database (rediss:// for TLS), e.g. redis://cache:6379/0.`;
-
-export const REDIS_CLUSTER_UNSUPPORTED = (): string =>
-  'The result cache needs a single Redis server (or a primary behind one address), not a Redis Cluster: ' +
-  'its version script touches several keys at once. Point redisUrl at a standalone Redis.';
-
 export const KEYS_REFUSED = (): string =>
   'The result cache never lists Redis keys (KEYS/SCAN block Redis); entries are found by versioned keys only.';
 

@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
-import type { RedisConnection } from '../redis-connection';
+import { Cluster } from 'ioredis';
+import type { RedisClient, RedisConnection } from '../redis-connection';
 import { REDIS_QUIT_TIMEOUT_MS } from '../result-cache.constants';
 import { withTimeout } from '../../core/with-timeout';
 
@@ -21,9 +21,17 @@ export interface RedisLinkTimings {
 }
 
 /**
+ * Events of a cluster client that mean a node or a sharded subscriber was lost: the
+ * cluster as a whole stays 'ready' (no 'close') when one master dies, yet messages on its
+ * shard are lost until the replica takes over, so the link must go down.
+ */
+const CLUSTER_LOSS_EVENTS = ['-node', 'node error', '-subscriber', 'nodeError'] as const;
+
+/**
  * Health of the result cache's Redis: up only once `onUp` has succeeded and until any
- * failure (a closed connection, an error, a timed-out call, a failed ping). While down, a
- * timer pings and retries `onUp` when both clients are connected again.
+ * failure (a closed connection, an error, a timed-out call, a failed ping, a cluster node
+ * or sharded subscriber lost). While down, a timer pings and retries `onUp` when both
+ * clients are connected again.
  */
 export class RedisLink {
   private state: 'starting' | 'up' | 'down' | 'stopped' = 'starting';
@@ -54,6 +62,7 @@ export class RedisLink {
       client.on('ready', () => {
         if (this.state === 'down') void this.bringUp();
       });
+      if (client instanceof Cluster) for (const event of CLUSTER_LOSS_EVENTS) client.on(event, () => this.markDown(`Redis Cluster ${event}`));
     }
     this.timer = setInterval(() => void this.check(), this.timings.healthCheckIntervalMs);
     this.timer.unref();
@@ -91,7 +100,7 @@ export class RedisLink {
     );
   }
 
-  private get clients(): Redis[] {
+  private get clients(): RedisClient[] {
     return [this.connection.client, this.connection.subscriber];
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis-connection';
 import { formatLsn, parseLsn } from '../../core/lsn';
 import { encodeChangeBody } from './change-message';
 import { EPOCH_FIELD, fieldsOf, VersionChange } from './version-change';
 import type { Stamp } from './version-stamp';
-import { BUMP_VERSIONS_SCRIPT } from './version-script';
+import { BUMP_VERSIONS_SCRIPT, SERVER_ID_SCRIPT } from './version-script';
 
 /** Redis names of one namespace. */
 export interface VersionKeys {
@@ -22,21 +22,27 @@ export interface SyncedVersions {
   wide: Map<string, Stamp>;
 }
 
-type BumpClient = Redis & {
+type BumpClient = RedisClient & {
   dboBumpVersions(clock: string, versions: string, ...args: string[]): Promise<string>;
+  dboServerId(versions: string): Promise<string | null>;
 };
 
 /**
  * Names of a namespace's keys and channel. Pub/sub ignores Redis database numbers, so the
  * channel names the database: instances on another database number have other counters
  * and another clock, and must not mix stamps with these.
+ *
+ * All of them carry the hash tag `{prefix}`, so on a Redis Cluster they live in one slot:
+ * the version script touches the clock and the hash and publishes on the channel in one
+ * call, which a cluster allows only within one slot (sharded channels count as keys).
  */
 export function versionKeys(prefix: string, redisDatabase: number): VersionKeys {
+  const tag = `{${prefix}}`;
   return {
-    clock: `${prefix}:clock`,
-    versions: `${prefix}:versions`,
-    channel: `${prefix}:changes:${redisDatabase}`,
-    incarnation: `${prefix}:incarnation`,
+    clock: `${tag}:clock`,
+    versions: `${tag}:versions`,
+    channel: `${tag}:changes:${redisDatabase}`,
+    incarnation: `${tag}:incarnation`,
   };
 }
 
@@ -49,11 +55,13 @@ export class RedisVersions {
   private readonly client: BumpClient;
 
   constructor(
-    client: Redis,
+    client: RedisClient,
     private readonly keys: VersionKeys,
     private readonly origin: string,
+    private readonly publishCommand: 'PUBLISH' | 'SPUBLISH' = 'PUBLISH',
   ) {
     client.defineCommand('dboBumpVersions', { numberOfKeys: 2, lua: BUMP_VERSIONS_SCRIPT });
+    client.defineCommand('dboServerId', { numberOfKeys: 1, lua: SERVER_ID_SCRIPT });
     this.client = client as BumpClient;
   }
 
@@ -68,6 +76,7 @@ export class RedisVersions {
       this.keys.channel,
       lsn,
       body,
+      this.publishCommand,
       ...fieldsOf(change),
     );
     return Number(stamp);
@@ -77,6 +86,15 @@ export class RedisVersions {
   async incarnation(): Promise<string> {
     const mine = randomUUID();
     return (await this.client.set(this.keys.incarnation, mine, 'NX', 'GET')) ?? mine;
+  }
+
+  /**
+   * The run id of the server holding the counters (on a cluster, the master of their slot).
+   * A new one means a failover or a restart: writes the old server acknowledged may be gone
+   * and messages may have been missed, so the cache cannot trust what it holds.
+   */
+  async serverId(): Promise<string> {
+    return (await this.client.dboServerId(this.keys.versions)) ?? '';
   }
 
   /** Every counter Redis holds. */

@@ -10,7 +10,8 @@
  * Each hash field holds `stamp@lsn`, keeping the later WAL position of all bumps.
  *
  * KEYS[1] clock, KEYS[2] versions hash.
- * ARGV[1] minimum stamp, ARGV[2] channel, ARGV[3] WAL position or '', ARGV[4] message body, ARGV[5..] fields.
+ * ARGV[1] minimum stamp, ARGV[2] channel, ARGV[3] WAL position or '', ARGV[4] message body,
+ * ARGV[5] PUBLISH or SPUBLISH (a cluster: the channel shares the keys' hash tag), ARGV[6..] fields.
  * Returns the stamp as a decimal string; publishes `stamp|body`.
  */
 export const BUMP_VERSIONS_SCRIPT = `
@@ -33,12 +34,22 @@ local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local stamp = math.max((tonumber(redis.call('GET', KEYS[1])) or 0) + 1, now, tonumber(ARGV[1]) or 0)
 local text = string.format('%.0f', stamp)
 redis.call('SET', KEYS[1], text)
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local old = redis.call('HGET', KEYS[2], ARGV[i])
   local oldLsn = nil
   if old then oldLsn = string.match(old, '@(.+)$') end
   redis.call('HSET', KEYS[2], ARGV[i], text .. '@' .. (laterLsn(oldLsn, ARGV[3]) or ''))
 end
-redis.call('PUBLISH', ARGV[2], text .. '|' .. ARGV[4])
+if ARGV[5] == 'SPUBLISH' then
+  redis.call('SPUBLISH', ARGV[2], text .. '|' .. ARGV[4])
+else
+  redis.call('PUBLISH', ARGV[2], text .. '|' .. ARGV[4])
+end
 return text
 `;
+
+/**
+ * The run id of the server that runs it. KEYS[1] (the versions hash) only routes the call,
+ * on a cluster, to the master holding the counters.
+ */
+export const SERVER_ID_SCRIPT = `return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')`;
