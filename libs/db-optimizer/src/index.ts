@@ -33,6 +33,16 @@ export type { PoolRole } from './lib/core/pool-role';
 export type { TransactionHandle } from './lib/execution/transaction-handle';
 export type { TransactionWork } from './lib/execution/transaction-runner';
 
+// Drop-in for query builders and ORMs (Kysely, Drizzle, TypeORM): a pg.Pool look-alike.
+export { RoutingPool } from './lib/drop-in/routing-pool';
+export { RoutingPoolClient } from './lib/drop-in/routing-pool-client';
+export { routingPgModule } from './lib/drop-in/routing-pg-module';
+export type { RoutingPgModule } from './lib/drop-in/routing-pg-module';
+
+// Read-your-writes per request, for every query made while handling it.
+export { runWithRequestContext, currentRequestContext } from './lib/core/request-context';
+export type { RequestConsistency } from './lib/core/request-context';
+
 // Errors callers may catch by class.
 export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';
 export { DatabaseUnavailableError } from './lib/core/errors/database-unavailable.error';

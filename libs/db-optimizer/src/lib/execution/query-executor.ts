@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { FieldDef } from 'pg';
+import type { ResultShape } from '../core/result-shape';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError, isRecoveryConflict } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
@@ -16,6 +18,9 @@ import { runStatement } from '../core/statement-runner';
 export interface ExecutedStatement<T> {
   rows: T[];
   rowCount: number;
+  /** pg's command tag (`SELECT`, `INSERT`...) and column descriptions, for callers that need pg's result shape. */
+  command: string;
+  fields: FieldDef[];
   pool: ManagedPool;
   role: PoolRole;
   prepared: boolean;
@@ -33,6 +38,8 @@ export interface ExecuteRequest {
   requiredLsn?: bigint;
   sessionKey?: string;
   timeoutMs?: number;
+  /** How pg returns rows; pg's defaults (objects, parsed values) when absent. */
+  shape?: ResultShape;
 }
 
 /**
@@ -93,8 +100,8 @@ export class QueryExecutor {
     try {
       const { result, prepared } =
         request.timeoutMs === undefined
-          ? await this.statements.execute(client, request.sql, request.params)
-          : await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
+          ? await this.statements.execute(client, request.sql, request.params, request.shape)
+          : await runStatement(this.statements, client, request.sql, request.params, request.timeoutMs, false, request.shape);
       // Without replicas every read is on the primary already: no position to track.
       const consistencyToken =
         request.isWrite && role === 'primary' && this.pools.replicas.length > 0
@@ -102,7 +109,17 @@ export class QueryExecutor {
           : undefined;
       pool.release(client);
       released = true;
-      return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length, pool, role, prepared, fallback, consistencyToken };
+      return {
+        rows: result.rows as T[],
+        rowCount: result.rowCount ?? result.rows.length,
+        command: result.command,
+        fields: result.fields,
+        pool,
+        role,
+        prepared,
+        fallback,
+        consistencyToken,
+      };
     } catch (error) {
       if (!released) pool.release(client, error);
       throw error;

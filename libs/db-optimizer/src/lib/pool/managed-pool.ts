@@ -175,13 +175,15 @@ export class ManagedPool {
 
   /**
    * Returns a client. It is closed instead of reused when it failed at the
-   * connection level, is still inside a transaction, or the pool is above its limit.
+   * connection level, is still inside a transaction, the pool is above its limit,
+   * or the caller says so (`discard`: it holds session state the next user must not inherit).
    */
-  release(client: PoolClient, error?: unknown): void {
+  release(client: PoolClient, error?: unknown, discard = false): void {
     if (!this.leased.has(client)) throw new Error(CLIENT_RELEASED_TWICE(this.name));
     this.leased.delete(client);
     client.removeListener('error', this.onLeasedClientError);
     const destroy =
+      discard ||
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
       this.pool.totalCount > this.currentLimit;

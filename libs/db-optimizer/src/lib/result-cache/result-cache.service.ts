@@ -104,7 +104,8 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Serves a read from L1, L2 or `load` (one load per key at a time). The facade calls
-   * it for reads outside transactions with `useCache` not false.
+   * it for reads outside transactions with `useCache` not false. `shape: 'raw'` keys
+   * results loaded in `RAW_ROWS` shape apart from the default ones.
    */
   async read<T>(
     classification: QueryClassification,
@@ -112,11 +113,12 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     target: RouteTarget,
     options: QueryOptions,
     load: (minLsn?: bigint) => Promise<OptimizedQueryResult<T>>,
+    shape?: 'raw',
   ): Promise<OptimizedQueryResult<T>> {
     const parts = this.parts;
     if (!parts) return load();
     const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
-    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, options);
+    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, options, shape);
     if (!plan) {
       parts.counters.bypassed++;
       return load();
@@ -176,9 +178,10 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     params: readonly unknown[],
     target: RouteTarget,
     options: QueryOptions,
+    shape: 'raw' | undefined,
   ): Promise<ReadPlan | undefined> {
     try {
-      return await planRead(parts.planner, classification, params, target, options);
+      return await planRead(parts.planner, classification, params, target, options, shape);
     } catch (error) {
       // The analysis is an optimization: when it fails the read simply runs uncached.
       this.logger.debug(`Read not cached: ${(error as Error).message}`);
