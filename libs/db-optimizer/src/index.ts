@@ -42,6 +42,8 @@ export type { RoutingPgModule } from './lib/drop-in/routing-pg-module';
 // Read-your-writes per request, for every query made while handling it.
 export { runWithRequestContext, currentRequestContext } from './lib/core/request-context';
 export type { RequestConsistency } from './lib/core/request-context';
+export { ReadYourWritesInterceptor } from './lib/request-context/read-your-writes.interceptor';
+export type { ReadYourWritesOptions, RequestLike } from './lib/request-context/read-your-writes-options.interface';
 
 // Errors callers may catch by class.
 export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { QueryArrayConfig, QueryArrayResult, QueryConfig, QueryResult, QueryResultRow, Submittable } from 'pg';
+import type { Pool, QueryArrayConfig, QueryArrayResult, QueryConfig, QueryResult, QueryResultRow, Submittable } from 'pg';
 import { POOL_ENDED, POOL_ENDED_TWICE } from './drop-in.messages';
 import { readQueryArgs, settle, type QueryCallback } from './query-args';
 import type { RoutingPoolBackend } from './routing-pool-backend.interface';
@@ -44,6 +44,17 @@ export class RoutingPool extends EventEmitter {
 
   get waitingCount(): number {
     return this.backend.stats().reduce((sum, pool) => sum + pool.waiting, 0);
+  }
+
+  /**
+   * This pool, typed as `pg.Pool` for libraries whose types ask for one (Drizzle's `client`).
+   * It has what they use (`query`, `connect`, `end`, events, counters), not all of pg's client
+   * API: no cursors, `COPY` streams or `LISTEN` notifications.
+   * @example
+   * const db = drizzle({ client: dbOptimizer.pool.asPgPool() });
+   */
+  asPgPool(): Pool {
+    return this as unknown as Pool;
   }
 
   /** Whether `end()` was called on this view. */
