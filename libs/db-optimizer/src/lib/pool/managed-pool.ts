@@ -40,7 +40,7 @@ export interface PoolStats {
   acquisitions: number;
   acquisitionP50Ms: number;
   acquisitionP99Ms: number;
-  /** Clients closed because they came back above the limit or inside a transaction. */
+  /** Clients closed because they came back above the limit, inside a transaction, or holding session state. */
   destroyedOnRelease: number;
 }
 
