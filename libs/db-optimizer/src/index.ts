@@ -8,6 +8,7 @@ export { DB_OPTIMIZER_RESOLVED_OPTIONS, POOL_RESIZE_JOB_NAME } from './lib/core/
 export type {
   DbOptimizerOptions,
   PerformanceTargets,
+  PgPoolConfig,
   PoolSizeOptions,
   ReplicaLagOptions,
 } from './lib/options/db-optimizer-options.interface';

@@ -14,3 +14,7 @@ export const STATE_PROVIDER_FAILED = (what: string, reason: string): string =>
 
 export const INVALID_HISTOGRAM_BUCKETS = (metric: string): string =>
   `Histogram ${metric} needs finite, positive, strictly ascending bucket bounds (in seconds); pass e.g. [0.001, 0.01, 0.1, 1].`;
+
+export const REGISTRY_TAKEN = (reason: string): string =>
+  `The prometheusRegistry given already holds the module's metrics (${reason}): give each module instance its own registry, ` +
+  'or leave prometheusRegistry unset.';

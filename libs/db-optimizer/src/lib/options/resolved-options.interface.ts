@@ -1,14 +1,26 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { DbOptimizerOptions, PerformanceTargets } from './db-optimizer-options.interface';
+import type { Registry } from 'prom-client';
+import type { DbOptimizerOptions, PerformanceTargets, PgPoolConfig } from './db-optimizer-options.interface';
 
-type Sizes = { min: number; max: number };
+/** One role's sizes, and its pg settings merged over the shared `poolConfig`. */
+type Sizes = { min: number; max: number; poolConfig: PgPoolConfig };
 
 /** Options with every default applied; what the services read. */
 export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'analyticsReplicaUrl' | 'redisUrl' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      | 'analyticsReplicaUrl'
+      | 'redisUrl'
+      | 'ssl'
+      | 'cacheNamespace'
+      | 'primaryPool'
+      | 'readReplicaPool'
+      | 'analyticsPool'
+      | 'replicaLag'
+      | 'targets'
+      | 'poolConfig'
+      | 'prometheusRegistry'
     >
   > {
   analyticsReplicaUrl?: string;
@@ -18,6 +30,7 @@ export interface ResolvedDbOptimizerOptions
   primaryPool: Sizes;
   readReplicaPool: Sizes;
   analyticsPool: Sizes;
+  prometheusRegistry?: Registry;
   replicaLag: { maxBytes: number; maxMs: number; checkIntervalMs: number; consecutiveChecks: number };
   targets: Required<PerformanceTargets>;
 }

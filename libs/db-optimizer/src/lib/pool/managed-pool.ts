@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, type PoolConfig } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
 import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED } from '../core/errors/messages';
@@ -9,6 +9,8 @@ import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import type { PgPoolConfig } from '../options/db-optimizer-options.interface';
 
 /** Everything one pool needs to open connections. */
 export interface ManagedPoolConfig {
@@ -23,6 +25,8 @@ export interface ManagedPoolConfig {
   statementTimeoutMs: number;
   ssl?: boolean | ConnectionOptions;
   applicationName: string;
+  /** pg settings passed through (`poolConfig`), over `ssl` and `applicationName`. */
+  poolConfig?: PgPoolConfig;
 }
 
 /** Pool counters, pg-pool's vocabulary plus acquisition timing. */
@@ -80,15 +84,17 @@ export class ManagedPool {
     this.server = `${url.hostname}:${url.port || '5432'}`;
     this.logger = new Logger(`ManagedPool:${config.name}`);
     this.pool = new Pool({
-      connectionString: config.url,
+      application_name: config.applicationName,
+      statement_timeout: config.statementTimeoutMs > 0 ? config.statementTimeoutMs : undefined,
+      ...(config.ssl !== undefined && { ssl: config.ssl }),
+      // After the defaults: the URL's own settings (sslmode, application_name) win, as in pg.
+      ...connectionTarget(config.url, config.poolConfig),
+      ...config.poolConfig,
       max: config.max,
       min: config.min,
       idleTimeoutMillis: config.idleTimeoutMs,
       // pg waits forever by default; this bounds both the queue wait and the connect.
       connectionTimeoutMillis: config.acquireTimeoutMs,
-      application_name: config.applicationName,
-      statement_timeout: config.statementTimeoutMs > 0 ? config.statementTimeoutMs : undefined,
-      ssl: config.ssl,
     });
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
@@ -245,4 +251,15 @@ export class ManagedPool {
   private readonly onLeasedClientError = (error: Error): void => {
     this.logger.warn(`Checked-out connection failed: ${error.message}`);
   };
+}
+
+/**
+ * Where to connect. pg lets a `connectionString` override the config's own fields (an
+ * absent password becomes ''), so when `poolConfig` brings a password (a function for IAM
+ * tokens) the URL is parsed here and the password left to `poolConfig`.
+ */
+function connectionTarget(url: string, poolConfig: PgPoolConfig | undefined): PoolConfig {
+  if (poolConfig?.password === undefined) return { connectionString: url };
+  const { password: _fromUrl, ...target } = parseIntoClientConfig(url);
+  return target;
 }
