@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
+import { DbOptimizerModule, dbOptimizerOptionsFromEnv, ReadYourWritesInterceptor } from '@db-optimizer/core';
 import { AnalysisController } from './analysis/analysis.controller';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
 import { HealthModule } from './health/health.module';
@@ -25,6 +25,10 @@ import { StatsController } from './stats/stats.controller';
     OrdersModule,
   ],
   controllers: [ReportsController, StatsController, MetricsController, AnalysisController],
-  providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
+    // Every query of a request reads its own writes (x-session-key / x-consistency-token); the newest token goes back in x-consistency-token.
+    { provide: APP_INTERCEPTOR, useFactory: () => new ReadYourWritesInterceptor() },
+  ],
 })
 export class AppModule {}

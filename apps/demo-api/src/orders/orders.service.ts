@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DbOptimizerService, QueryOptions, TransactionResult } from '@db-optimizer/core';
+import { DbOptimizerService, TransactionResult } from '@db-optimizer/core';
 
 export interface PlacedOrder {
   id: string;
@@ -13,7 +13,7 @@ export interface PlacedOrder {
 export class OrdersService {
   constructor(private readonly db: DbOptimizerService) {}
 
-  async place(productId: number, quantity: unknown, consistency: QueryOptions): Promise<TransactionResult<PlacedOrder>> {
+  async place(productId: number, quantity: unknown): Promise<TransactionResult<PlacedOrder>> {
     if (!Number.isInteger(quantity) || (quantity as number) <= 0) throw new BadRequestException('quantity must be a whole number > 0.');
     return this.db.executeTransactionOptimized<PlacedOrder>(
       async (tx) => {
@@ -27,15 +27,14 @@ export class OrdersService {
         await tx.query('UPDATE products SET updated_at = now() WHERE id = $1', [productId]);
         return order.rows[0];
       },
-      { isolationLevel: 'read_committed', sessionKey: consistency.sessionKey },
+      { isolationLevel: 'read_committed' },
     );
   }
 
   /** Several products in one call: the reads run in parallel on the replicas, results in input order. */
-  async summary(productIds: number[], consistency: QueryOptions) {
+  async summary(productIds: number[]) {
     const results = await this.db.executeBatchOptimized(
       productIds.map((id) => ['SELECT id, name, price_cents FROM products WHERE id = $1', [id]] as const),
-      consistency,
     );
     return results.map((result, index) => ({ productId: productIds[index], product: result.rows[0] ?? null, metadata: result.metadata }));
   }
