@@ -81,9 +81,6 @@ export type { Suggestion, SuggestionSeverity, SuggestionNodeRef } from './lib/an
 export type { IndexAdvice, IndexRecommendation, WorkloadStatement } from './lib/analysis/advisor/index-advice.interface';
 export type { SlowQueryAnalysis, SlowQueryExplainerStats } from './lib/analysis/slow/slow-query-analysis.interface';
 
-// Health and the pool resize job.
-export { DbOptimizerHealthModule } from './lib/health/db-optimizer-health.module';
-export { DbOptimizerHealthIndicator } from './lib/health/db-optimizer.health';
-export type { DbOptimizerHealthCheckOptions } from './lib/health/db-optimizer.health';
+// The pool resize job. (Health lives in '@db-optimizer/core/health': it needs @nestjs/terminus.)
 export { PoolResizeJob } from './lib/jobs/pool-resize.job';
 export type { PoolResizeDecision, PoolResizeStats } from './lib/jobs/pool-resize-stats.interface';
