@@ -1,5 +1,5 @@
 import { types, type PoolClient, type QueryResult } from 'pg';
-import type { RoutingPoolClient } from '@db-optimizer/core';
+import { runWithRequestContext, type RoutingPoolClient } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
 import { libraryFixture } from './support/orm-fixture';
 
@@ -63,6 +63,24 @@ describe('RoutingPool speaks pg.Pool', () => {
       expect((await client.query('SELECT title FROM books WHERE id = $1', [2])).rows).toEqual([{ title: 'Ficciones' }]);
       client.release();
       expect(destroyed()).toBe(destroyedBefore + 1);
+    });
+
+    it('invalidates at COMMIT the writes made before a ROLLBACK TO SAVEPOINT', async () => {
+      const authorName = `SELECT name FROM ${schema}.authors WHERE id = $1`;
+      await instance.db.pool.query(authorName, [1]);
+      expect((await instance.db.pool.query(authorName, [1])).rows).toEqual([{ name: 'Le Guin' }]);
+      const client = await instance.db.pool.connect();
+      await client.query('BEGIN');
+      await client.query(`UPDATE ${schema}.authors SET name = $1 WHERE id = $2`, ['Ursula K. Le Guin', 1]);
+      await client.query('SAVEPOINT before_mistake');
+      await client.query(`UPDATE ${schema}.authors SET name = $1 WHERE id = $2`, ['mistake', 1]);
+      // Its command tag is ROLLBACK, like a real rollback's: the earlier write must survive it.
+      await client.query('ROLLBACK TO SAVEPOINT before_mistake');
+      await client.query('COMMIT');
+      client.release();
+      await runWithRequestContext({ sessionKey: 'savepoint' }, async () => {
+        expect((await instance.db.pool.query(authorName, [1])).rows).toEqual([{ name: 'Ursula K. Le Guin' }]);
+      });
     });
 
     it('refuses a released client', async () => {

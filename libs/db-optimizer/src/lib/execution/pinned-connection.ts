@@ -50,14 +50,17 @@ export class PinnedConnection {
 
   async query(sql: string, params: unknown[], shape?: ResultShape): Promise<QueryResult> {
     const classification = this.deps.classify(sql);
-    const wasInTransaction = this.inTransaction;
     const { result } = await this.deps.runner.execute(this.client, sql, params, shape);
     if (classification.sessionState) this.sessionState = true;
     const isWrite = classification.queryType !== 'TRANSACTIONAL' && (await this.deps.mayChangeData(classification));
     if (isWrite) this.pendingWrites.push({ classification, params });
-    if (this.inTransaction) return result;
-    // Outside a transaction block now: an autocommit write, or the end of a transaction.
-    const committed = !wasInTransaction || result.command === 'COMMIT';
+    // Still inside (a statement, ROLLBACK TO, ROLLBACK AND CHAIN): keep the writes. At worst a
+    // rolled-back one invalidates later, which costs a reload and never serves stale data.
+    // COMMIT AND CHAIN commits although a new transaction is open.
+    if (this.inTransaction && result.command !== 'COMMIT') return result;
+    // Committed: an autocommit statement or COMMIT. A COMMIT of an aborted transaction answers
+    // ROLLBACK. (PREPARE TRANSACTION is treated as a commit: two-phase commit is not tracked.)
+    const committed = result.command !== 'ROLLBACK';
     const writes = this.pendingWrites;
     this.pendingWrites = [];
     if (committed && writes.length > 0) await this.deps.afterCommit(writes, await this.deps.tokenAfterCommit(this.client));
