@@ -16,6 +16,8 @@ const LAYERS = [
   'metrics',
   'analysis',
   'health|jobs',
+  'drop-in',
+  'request-context',
   'db-optimizer\\.[^/]+\\.ts$',
 ];
 

@@ -4,5 +4,11 @@ export default {
   globalSetup: '../../tools/jest/global-setup.ts',
   globalTeardown: '../../tools/jest/global-teardown.ts',
   preset: '../../jest.preset.js',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+    // Kysely 0.29 ships ES modules only, which Jest's CommonJS runtime cannot load: compile them for the drop-in tests.
+    '/node_modules/kysely/.+\\.js$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.esm-deps.json' }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!kysely/)'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
 };

@@ -9,6 +9,7 @@ export type {
   ConnectionBreakerOptions,
   DbOptimizerOptions,
   PerformanceTargets,
+  PgPoolConfig,
   PoolSizeOptions,
   RedisClusterOptions,
   RedisSentinelOptions,
@@ -37,6 +38,18 @@ export type { QueryClassification, QueryType, RouteTarget, TableRef } from './li
 export type { PoolRole } from './lib/core/pool-role';
 export type { TransactionHandle } from './lib/execution/transaction-handle';
 export type { TransactionWork } from './lib/execution/transaction-runner';
+
+// Drop-in for query builders and ORMs (Kysely, Drizzle, TypeORM): a pg.Pool look-alike.
+export { RoutingPool } from './lib/drop-in/routing-pool';
+export { RoutingPoolClient } from './lib/drop-in/routing-pool-client';
+export { routingPgModule } from './lib/drop-in/routing-pg-module';
+export type { RoutingPgModule } from './lib/drop-in/routing-pg-module';
+
+// Read-your-writes per request, for every query made while handling it.
+export { runWithRequestContext, currentRequestContext } from './lib/core/request-context';
+export type { RequestConsistency } from './lib/core/request-context';
+export { ReadYourWritesInterceptor } from './lib/request-context/read-your-writes.interceptor';
+export type { ReadYourWritesOptions, RequestLike } from './lib/request-context/read-your-writes-options.interface';
 
 // Errors callers may catch by class.
 export { PoolExhaustedError } from './lib/core/errors/pool-exhausted.error';
@@ -78,9 +91,6 @@ export type { Suggestion, SuggestionSeverity, SuggestionNodeRef } from './lib/an
 export type { IndexAdvice, IndexRecommendation, WorkloadStatement } from './lib/analysis/advisor/index-advice.interface';
 export type { SlowQueryAnalysis, SlowQueryExplainerStats } from './lib/analysis/slow/slow-query-analysis.interface';
 
-// Health and the pool resize job.
-export { DbOptimizerHealthModule } from './lib/health/db-optimizer-health.module';
-export { DbOptimizerHealthIndicator } from './lib/health/db-optimizer.health';
-export type { DbOptimizerHealthCheckOptions } from './lib/health/db-optimizer.health';
+// The pool resize job. (Health lives in '@db-optimizer/core/health': it needs @nestjs/terminus.)
 export { PoolResizeJob } from './lib/jobs/pool-resize.job';
 export type { PoolResizeDecision, PoolResizeStats } from './lib/jobs/pool-resize-stats.interface';

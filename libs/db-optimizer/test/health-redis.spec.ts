@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { DbOptimizerHealthIndicator } from '@db-optimizer/core';
+import type { DbOptimizerHealthIndicator } from '@db-optimizer/core/health';
 import { spawnRedis, testEnv, waitFor } from '@db-optimizer/cluster';
 import { startHealthInstance } from './support/health-instance';
 

@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
 import { Logger, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { DbOptimizerHealthIndicator, DbOptimizerHealthModule } from '@db-optimizer/core/health';
 import {
-  DbOptimizerHealthIndicator,
-  DbOptimizerHealthModule,
   DbOptimizerModule,
   DbOptimizerOptions,
   dbOptimizerOptionsFromEnv,

@@ -1,14 +1,8 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import {
-  DbOptimizerHealthIndicator,
-  DbOptimizerHealthModule,
-  DbOptimizerModule,
-  DbOptimizerService,
-  MetricsService,
-  QueryOptimizerService,
-} from '@db-optimizer/core';
+import { DbOptimizerModule, DbOptimizerService, MetricsService, QueryOptimizerService } from '@db-optimizer/core';
+import { DbOptimizerHealthIndicator, DbOptimizerHealthModule } from '@db-optimizer/core/health';
 import { findFreePort, testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { sql } from './support/test-module';
 

@@ -1,17 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  BatchQueryError,
-  DatabaseUnavailableError,
-  InvalidConsistencyTokenError,
-  PoolExhaustedError,
-  QueryRoutingError,
-  TransactionStatementError,
-} from '@db-optimizer/core';
+import { answerFor } from './database-error-status';
 
 /**
- * Turns library errors into HTTP answers (the library itself knows no HTTP):
- * busy or unreachable database → 503, misuse → 400, constraint violations → 409.
+ * Turns errors into HTTP answers (the library itself knows no HTTP): busy or unreachable
+ * database → 503, misuse → 400, constraint violations → 409, anything else → 500 with no
+ * detail (logged here instead).
  */
 @Catch()
 export class DatabaseExceptionFilter implements ExceptionFilter {
@@ -23,23 +17,8 @@ export class DatabaseExceptionFilter implements ExceptionFilter {
       response.status(error.getStatus()).json(error.getResponse());
       return;
     }
-    const [status, message] = this.describe(error);
-    if (status >= 500) this.logger.error((error as Error).message);
-    response.status(status).json({ statusCode: status, message, code: (error as { code?: string }).code });
-  }
-
-  private describe(error: unknown): [number, string] {
-    if (error instanceof PoolExhaustedError || error instanceof DatabaseUnavailableError) {
-      return [HttpStatus.SERVICE_UNAVAILABLE, error.message];
-    }
-    if (error instanceof QueryRoutingError || error instanceof InvalidConsistencyTokenError || error instanceof TypeError) {
-      return [HttpStatus.BAD_REQUEST, (error as Error).message];
-    }
-    const code = (error as { code?: unknown }).code;
-    if (error instanceof BatchQueryError || error instanceof TransactionStatementError || typeof code === 'string') {
-      if (typeof code === 'string' && code.startsWith('23')) return [HttpStatus.CONFLICT, (error as Error).message];
-      if (typeof code === 'string' && code.startsWith('22')) return [HttpStatus.BAD_REQUEST, (error as Error).message];
-    }
-    return [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'];
+    const { status, message, code } = answerFor(error);
+    if (status >= 500) this.logger.error((error as Error)?.stack ?? String(error));
+    response.status(status).json({ statusCode: status, message, ...(code !== undefined && { code }) });
   }
 }

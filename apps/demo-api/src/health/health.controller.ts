@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { DbOptimizerHealthIndicator } from '@db-optimizer/core';
+import { DbOptimizerHealthIndicator } from '@db-optimizer/core/health';
 
 @Controller('health')
 export class HealthController {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { DbOptimizerHealthModule } from '@db-optimizer/core';
+import { DbOptimizerHealthModule } from '@db-optimizer/core/health';
 import { HealthController } from './health.controller';
 
 @Module({

@@ -50,8 +50,12 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
         return true;
       },
     },
-    // Each module instance has its own registry: two instances in one process never clash.
-    { provide: PrometheusMetrics, useFactory: () => new PrometheusMetrics() },
+    // Each module instance has its own registry unless the app hands one in: two instances in one process never clash.
+    {
+      provide: PrometheusMetrics,
+      inject: [DB_OPTIMIZER_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedDbOptimizerOptions) => new PrometheusMetrics({ registry: options.prometheusRegistry }),
+    },
     {
       provide: MetricsService,
       inject: [DB_OPTIMIZER_RESOLVED_OPTIONS, PrometheusMetrics],

@@ -37,6 +37,10 @@ import { ReplicaLagMonitor } from './routing/replica-lag-monitor.service';
 import { PrimaryWatch } from './routing/primary-watch.service';
 import { ResultCacheService } from './result-cache/result-cache.service';
 import { TransactionRunner, TransactionWork } from './execution/transaction-runner';
+import { PinnedConnection } from './execution/pinned-connection';
+import { RAW_ROWS, type WithColumns } from './core/result-shape';
+import { currentRequestContext, noteRequestToken } from './core/request-context';
+import { RoutingPool } from './drop-in/routing-pool';
 
 /**
  * The facade: classify, serve from cache, route, run (prepared when it pays),
@@ -51,6 +55,7 @@ import { TransactionRunner, TransactionWork } from './execution/transaction-runn
 @Injectable()
 export class DbOptimizerService implements OnModuleInit {
   private readonly logger = new Logger(DbOptimizerService.name);
+  private defaultPool: RoutingPool | undefined;
 
   constructor(
     @Inject(DB_OPTIMIZER_RESOLVED_OPTIONS) private readonly options: ResolvedDbOptimizerOptions,
@@ -66,7 +71,7 @@ export class DbOptimizerService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly resultCache: ResultCacheService,
     private readonly prometheus: PrometheusMetrics,
-    statements: StatementCacheService,
+    private readonly statements: StatementCacheService,
   ) {
     wireMetrics(metrics, prometheus, pools, health, statements);
   }
@@ -108,12 +113,49 @@ export class DbOptimizerService implements OnModuleInit {
    * caller's writes, analytical reads on the analytics replica, everything
    * else on the primary. Values go in `params`, never in the text.
    */
-  async executeOptimizedQuery<T = Record<string, unknown>>(
+  executeOptimizedQuery<T = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
     options: QueryOptions = {},
   ): Promise<OptimizedQueryResult<T>> {
+    return this.run<T>(sql, params, options);
+  }
+
+  /**
+   * A `pg.Pool` look-alike for query builders and ORMs (Kysely, Drizzle, TypeORM): each
+   * `query()` is routed, prepared, cached and measured as `executeOptimizedQuery` is, and
+   * `connect()` gives a client whose `BEGIN` ... `COMMIT` runs on one primary connection.
+   * `end()` ends this view only; the module's pools close with the app.
+   *
+   * @example
+   * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dbOptimizer.pool }) });
+   */
+  get pool(): RoutingPool {
+    this.defaultPool ??= this.createPool();
+    return this.defaultPool;
+  }
+
+  /** A new `RoutingPool` view, for a library that ends the pool it is given (`pool` is shared). */
+  createPool(): RoutingPool {
+    return new RoutingPool({
+      query: (sql, params) => this.run<unknown[]>(sql, params, {}, 'raw'),
+      needsConnection: (sql) => {
+        const classification = this.classification.classify(sql);
+        return classification.queryType === 'TRANSACTIONAL' || classification.sessionState;
+      },
+      pin: () => this.pin(),
+      stats: () => this.pools.stats(),
+    });
+  }
+
+  private async run<T>(
+    sql: string,
+    params: readonly unknown[] | undefined,
+    callOptions: QueryOptions,
+    shape?: 'raw',
+  ): Promise<WithColumns<OptimizedQueryResult<T>>> {
     const startedAt = performance.now();
+    const options = withRequestContext(callOptions);
     assertSql(sql);
     const values = normalizeParams(params);
     assertConsistencyInputs(options);
@@ -149,6 +191,7 @@ export class DbOptimizerService implements OnModuleInit {
         multiStatement,
         resetSession: classification.opaqueCode || safety.mayKeepSessionState,
         onReplicaWrite: () => this.classification.rememberWriting(classification),
+        shape: shape === 'raw' ? RAW_ROWS : undefined,
       });
       if (executed.promotedToWrite) promotedToWrite = true;
       const metadata: QueryMetadata = {
@@ -168,15 +211,21 @@ export class DbOptimizerService implements OnModuleInit {
         metadata.statementResults = executed.statements;
       }
       if (executed.degraded) metadata.degraded = true;
-      return { rows: executed.rows, metadata };
+      const loaded: WithColumns<OptimizedQueryResult<T>> = { rows: executed.rows, metadata };
+      // pg's fields are class instances, which the cache refuses to encode: keep plain copies.
+      if (shape === 'raw') loaded.columns = { command: executed.command, fields: executed.fields.map((field) => ({ ...field })) };
+      return loaded;
     };
-    let result: OptimizedQueryResult<T>;
+    let result: WithColumns<OptimizedQueryResult<T>>;
     try {
       result =
         !isWrite && options.useCache !== false && this.resultCache.enabled
-          ? await this.resultCache.read(classification, values, target, options, load)
+          ? await this.resultCache.read(classification, values, target, options, load, shape)
           : await load();
-      if (isWrite || promotedToWrite) await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
+      if (isWrite || promotedToWrite) {
+        noteRequestToken(result.metadata.consistencyToken);
+        await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
+      }
     } catch (error) {
       this.recordFailure(classification, startedAt);
       throw error;
@@ -229,7 +278,10 @@ export class DbOptimizerService implements OnModuleInit {
    * }, { isolationLevel: 'serializable' });
    */
   executeTransactionOptimized<R = unknown>(work: TransactionWork<R>, options: TransactionOptions = {}): Promise<TransactionResult<R>> {
-    return this.transactions.run(work, options, (writes, consistencyToken) => this.afterCommit(writes, consistencyToken));
+    return this.transactions.run(work, withRequestContext(options), (writes, consistencyToken) => {
+      noteRequestToken(consistencyToken);
+      return this.afterCommit(writes, consistencyToken);
+    });
   }
 
   /**
@@ -240,6 +292,23 @@ export class DbOptimizerService implements OnModuleInit {
   async waitForReplicas(consistencyToken: string, timeoutMs = 10_000): Promise<void> {
     const lsn = this.consistency.requiredLsn(undefined, consistencyToken);
     if (lsn !== undefined) await this.lagMonitor.waitForReplay(lsn, timeoutMs);
+  }
+
+  /** A primary connection for a routing-pool client that opened a transaction or set session state. */
+  private async pin(): Promise<PinnedConnection> {
+    const pool = this.pools.primary;
+    const client = await pool.acquire();
+    return new PinnedConnection(pool, client, {
+      runner: this.statements,
+      classify: (sql) => this.classification.classify(sql),
+      mayChangeData: (classification) => this.classification.mayChangeData(classification),
+      tokenAfterCommit: (pinned) =>
+        this.pools.replicas.length > 0 ? this.consistency.tokenAfterCommit(pinned, currentRequestContext()?.sessionKey) : Promise.resolve(undefined),
+      afterCommit: (writes, consistencyToken) => {
+        noteRequestToken(consistencyToken);
+        return this.afterCommit(writes, consistencyToken);
+      },
+    });
   }
 
   private readParallelism(): number {
@@ -262,4 +331,15 @@ export class DbOptimizerService implements OnModuleInit {
   private recordFailure(classification: QueryClassification, startedAt: number): void {
     this.metrics.recordQuery(failureSampleOf(classification, performance.now() - startedAt));
   }
+}
+
+/** The call's options, with the ambient request's session key and token where the call gives none. */
+function withRequestContext<O extends { sessionKey?: string; consistencyToken?: string }>(options: O): O {
+  const ambient = currentRequestContext();
+  if (ambient === undefined) return options;
+  return {
+    ...options,
+    sessionKey: options.sessionKey ?? ambient.sessionKey,
+    consistencyToken: options.consistencyToken ?? ambient.consistencyToken,
+  };
 }

@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DbOptimizerHealthIndicator, DbOptimizerHealthModule, DbOptimizerModule, DbOptimizerOptions } from '@db-optimizer/core';
+import { DbOptimizerModule, DbOptimizerOptions } from '@db-optimizer/core';
+import { DbOptimizerHealthIndicator, DbOptimizerHealthModule } from '@db-optimizer/core/health';
 
 /** The module (global, as apps register it) plus the health module, and the indicator to check. */
 export async function startHealthInstance(

@@ -1,11 +1,12 @@
 import type { PoolClient, QueryResult } from 'pg';
+import type { ResultShape } from './result-shape';
 
 /** Rows as pg returns them; the facade casts to the caller's row type at the edge. */
 export type StatementResult = { result: QueryResult; prepared: boolean };
 
 /** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
 export interface StatementRunner {
-  execute(client: PoolClient, sql: string, params: unknown[]): Promise<StatementResult>;
+  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape): Promise<StatementResult>;
 }
 
 /**
@@ -20,12 +21,13 @@ export async function runStatement(
   params: unknown[],
   timeoutMs: number | undefined,
   inTransaction = false,
+  shape?: ResultShape,
 ): Promise<StatementResult> {
-  if (timeoutMs === undefined) return runner.execute(client, sql, params);
+  if (timeoutMs === undefined) return runner.execute(client, sql, params, shape);
   const millis = Math.max(1, Math.floor(timeoutMs));
   await client.query(`SET ${inTransaction ? 'LOCAL ' : ''}statement_timeout = ${millis}`);
   try {
-    return await runner.execute(client, sql, params);
+    return await runner.execute(client, sql, params, shape);
   } finally {
     if (!inTransaction) await client.query('RESET statement_timeout');
   }

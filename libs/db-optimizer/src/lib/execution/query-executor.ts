@@ -1,4 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { FieldDef } from 'pg';
+import type { ResultShape } from '../core/result-shape';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError, isReadOnlyViolation, isRecoveryConflict, isTerminatedConnection } from '../core/errors/connection-errors';
 import { PRIMARY_IN_RECOVERY } from '../core/errors/messages';
@@ -16,7 +18,7 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { PerStatementResult, perStatement, runStatement, StatementResult } from '../core/statement-runner';
+import { PerStatementResult, perStatement, resultsOf, runStatement, StatementResult } from '../core/statement-runner';
 import type { PoolClient } from 'pg';
 import { resetSession } from './session-reset';
 import { runAsOneTransaction } from './one-transaction';
@@ -25,6 +27,9 @@ import { runAsOneTransaction } from './one-transaction';
 export interface ExecutedStatement<T> {
   rows: T[];
   rowCount: number;
+  /** pg's command tag (`SELECT`, `INSERT`...) and column descriptions, for callers that need pg's result shape. */
+  command: string;
+  fields: FieldDef[];
   pool: ManagedPool;
   role: PoolRole;
   prepared: boolean;
@@ -54,6 +59,8 @@ export interface ExecuteRequest {
   resetSession?: boolean;
   /** Called when a replica refused the read as a write (25006), before it runs again on the primary. */
   onReplicaWrite?: () => void;
+  /** How pg returns rows; pg's defaults (objects, parsed values) when absent. */
+  shape?: ResultShape;
 }
 
 /**
@@ -172,11 +179,24 @@ export class QueryExecutor {
       const resetFailure = request.resetSession ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
       pool.release(client, resetFailure);
       released = true;
+      const results = resultsOf(result);
+      const lastResult = results[results.length - 1];
       const statements = perStatement(result);
       const last = statements[statements.length - 1] ?? { rows: [], rowCount: 0 };
       const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
       if (degraded) this.faults?.recordDegradedRead();
-      const executed: ExecutedStatement<T> = { rows: last.rows as T[], rowCount: last.rowCount, pool, role, prepared, fallback, consistencyToken, degraded };
+      const executed: ExecutedStatement<T> = {
+        rows: last.rows as T[],
+        rowCount: last.rowCount,
+        command: lastResult?.command ?? '',
+        fields: lastResult?.fields ?? [],
+        pool,
+        role,
+        prepared,
+        fallback,
+        consistencyToken,
+        degraded,
+      };
       if (request.multiStatement) executed.statements = statements;
       return executed;
     } catch (error) {
@@ -187,7 +207,7 @@ export class QueryExecutor {
 
   private run(client: PoolClient, request: ExecuteRequest): Promise<StatementResult> {
     if (request.multiStatement) return runAsOneTransaction(this.statements, client, request.sql, request.timeoutMs);
-    if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params);
-    return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs);
+    if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params, request.shape);
+    return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs, false, request.shape);
   }
 }

@@ -18,3 +18,7 @@ export const INVALID_HISTOGRAM_BUCKETS = (metric: string): string =>
 export const FLEET_PUBLISH_FAILED = (reason: string): string =>
   `Fleet metrics could not reach Redis (${reason}); getFleetMetrics() shows only the instances it can read, ` +
   'this one always. Publishing resumes by itself when Redis answers; check redisUrl / redisCluster / redisSentinel if it does not.';
+
+export const REGISTRY_TAKEN = (reason: string): string =>
+  `The prometheusRegistry given already holds the module's metrics (${reason}): give each module instance its own registry, ` +
+  'or leave prometheusRegistry unset.';

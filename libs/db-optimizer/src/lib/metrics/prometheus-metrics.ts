@@ -12,6 +12,7 @@ import {
 import type { MetricsStateProvider } from './metrics-state-provider.interface';
 import type { CacheLevel, QuerySample } from '../core/query-sample.interface';
 import { registerStateCollectors } from './state-collectors';
+import { REGISTRY_TAKEN } from './metrics.messages';
 
 /**
  * Options of `PrometheusMetrics`.
@@ -22,6 +23,8 @@ export interface PrometheusMetricsOptions {
   queryDurationBucketsSeconds?: readonly number[];
   /** Upper bounds, in seconds, ascending. @default 0.1 ms to 5 s, 14 buckets */
   acquireDurationBucketsSeconds?: readonly number[];
+  /** Register in this registry (the app's) instead of one of its own. @default a new Registry */
+  registry?: Registry;
 }
 
 /**
@@ -43,18 +46,29 @@ export interface PrometheusMetricsOptions {
  * res.set('Content-Type', prometheus.contentType).send(await prometheus.metrics());
  */
 export class PrometheusMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly logger = new Logger(PrometheusMetrics.name);
   private stateProvider?: MetricsStateProvider;
   private readonly counters = new CallCounters();
-  private readonly queryDuration: FixedBucketHistogram;
+  private queryDuration!: FixedBucketHistogram;
   /** Series handles by (pool, type) combo, created on first use. */
   private readonly querySeries: Array<HistogramSeries | undefined> = [];
-  private readonly acquireDuration: FixedBucketHistogram;
+  private acquireDuration!: FixedBucketHistogram;
   private readonly acquireSeries = new Map<string, HistogramSeries>();
   private acquireOverflow?: HistogramSeries;
 
   constructor(options: PrometheusMetricsOptions = {}) {
+    this.registry = options.registry ?? new Registry();
+    try {
+      this.registerAll(options);
+    } catch (error) {
+      // prom-client refuses a second metric of the same name: say which option causes it.
+      if (options.registry === undefined) throw error;
+      throw new Error(REGISTRY_TAKEN((error as Error).message), { cause: error });
+    }
+  }
+
+  private registerAll(options: PrometheusMetricsOptions): void {
     this.queryDuration = new FixedBucketHistogram(
       METRIC_NAMES.queryDuration,
       'Time callers waited for a query (cache hits included), in seconds.',

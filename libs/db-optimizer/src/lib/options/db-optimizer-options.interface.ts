@@ -1,4 +1,19 @@
 import type { ConnectionOptions } from 'node:tls';
+import type { PoolConfig } from 'pg';
+import type { Registry } from 'prom-client';
+
+/**
+ * `pg` pool settings passed through to every connection of a pool: TLS, a password function
+ * (e.g. a cloud IAM token, called for each new connection), keepAlive, application_name,
+ * statement_timeout, types... The module owns the connection target and the sizing, so
+ * `connectionString`, `max`, `min`, `idleTimeoutMillis` and `connectionTimeoutMillis` are set
+ * through `*Url`, `*Pool.min/max`, `idleTimeoutMs` and `acquireTimeoutMs` instead.
+ * @publicApi
+ */
+export type PgPoolConfig = Omit<PoolConfig, (typeof MODULE_OWNED_POOL_FIELDS)[number]>;
+
+/** Fields of pg's PoolConfig the module sets itself. */
+export const MODULE_OWNED_POOL_FIELDS = ['connectionString', 'max', 'min', 'idleTimeoutMillis', 'connectionTimeoutMillis'] as const;
 import type { UnknownTriggerPolicy } from '../core/unknown-trigger-policy';
 import type { RedisNodeAddress } from './redis-target';
 
@@ -40,6 +55,12 @@ export interface PoolSizeOptions {
   min?: number;
   /** Hard ceiling of connections. @default 20 (primary, read replicas), 10 (analytics) */
   max?: number;
+  /**
+   * `pg` settings for this role's pools, over the shared `poolConfig` (e.g. another TLS
+   * certificate or password function for the replicas).
+   * @default undefined
+   */
+  poolConfig?: PgPoolConfig;
 }
 
 /**
@@ -228,4 +249,18 @@ export interface DbOptimizerOptions {
   targets?: PerformanceTargets;
   /** Name given to the module's connections (`application_name`). @default 'db-optimizer' */
   applicationName?: string;
+  /**
+   * `pg` settings for every pool (TLS, password function, keepAlive...); each role's
+   * `*Pool.poolConfig` goes over it, and it goes over `ssl` and `applicationName`.
+   * @default undefined
+   * @example
+   * poolConfig: { password: () => signer.getAuthToken(), keepAlive: true, ssl: { ca } }
+   */
+  poolConfig?: PgPoolConfig;
+  /**
+   * An existing prom-client registry for the module's metrics (e.g. the app's, or
+   * prom-client's global `register`), instead of one of its own.
+   * @default undefined (a registry per module instance)
+   */
+  prometheusRegistry?: Registry;
 }

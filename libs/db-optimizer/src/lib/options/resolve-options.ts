@@ -1,4 +1,4 @@
-import type { DbOptimizerOptions, PoolSizeOptions } from './db-optimizer-options.interface';
+import { MODULE_OWNED_POOL_FIELDS, type DbOptimizerOptions, type PgPoolConfig, type PoolSizeOptions } from './db-optimizer-options.interface';
 import {
   DEFAULT_HEALTH_CHECK_INTERVAL_MS,
   DEFAULT_MAX_ROW_VERSIONS,
@@ -20,14 +20,15 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     if (url !== undefined) assertPostgresUrl(url);
   }
   if (options.redisUrl !== undefined) assertRedisUrl(options.redisUrl);
+  const shared = poolConfig('poolConfig', options.poolConfig);
   const resolved: ResolvedDbOptimizerOptions = {
     primaryUrl: primaryUrls[0],
     primaryUrls,
     readReplicaUrls: [...(options.readReplicaUrls ?? [])],
     analyticsReplicaUrl: options.analyticsReplicaUrl,
-    primaryPool: sizes('primaryPool', options.primaryPool, 5, 20),
-    readReplicaPool: sizes('readReplicaPool', options.readReplicaPool, 5, 20),
-    analyticsPool: sizes('analyticsPool', options.analyticsPool, 5, 10),
+    primaryPool: sizes('primaryPool', options.primaryPool, 5, 20, shared),
+    readReplicaPool: sizes('readReplicaPool', options.readReplicaPool, 5, 20, shared),
+    analyticsPool: sizes('analyticsPool', options.analyticsPool, 5, 10, shared),
     acquireTimeoutMs: positive('acquireTimeoutMs', options.acquireTimeoutMs, 5000),
     statementTimeoutMs: nonNegative('statementTimeoutMs', options.statementTimeoutMs, 0),
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 30_000),
@@ -77,6 +78,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     },
     applicationName: options.applicationName ?? 'db-optimizer',
     fleetMetricsIntervalMs: nonNegative('fleetMetricsIntervalMs', options.fleetMetricsIntervalMs, 5000),
+    prometheusRegistry: options.prometheusRegistry,
   };
   return resolved;
 }
@@ -173,11 +175,30 @@ function oneOf<T extends string>(name: string, value: T | undefined, allowed: re
   return value;
 }
 
-function sizes(name: string, given: PoolSizeOptions | undefined, defaultMin: number, defaultMax: number): { min: number; max: number } {
+function sizes(
+  name: string,
+  given: PoolSizeOptions | undefined,
+  defaultMin: number,
+  defaultMax: number,
+  shared: PgPoolConfig,
+): { min: number; max: number; poolConfig: PgPoolConfig } {
   const max = positive(`${name}.max`, given?.max, defaultMax);
   const min = nonNegative(`${name}.min`, given?.min, Math.min(defaultMin, max));
   if (min > max) throw new Error(INVALID_OPTION(`${name}.min`, `(${min}) must not exceed ${name}.max (${max})`));
-  return { min, max };
+  return { min, max, poolConfig: { ...shared, ...poolConfig(`${name}.poolConfig`, given?.poolConfig) } };
+}
+
+/** pg settings, refusing the fields the module sets itself (a silent override would surprise). */
+function poolConfig(name: string, given: PgPoolConfig | undefined): PgPoolConfig {
+  if (given === undefined) return {};
+  if (typeof given !== 'object' || given === null) throw new Error(INVALID_OPTION(name, 'must be an object of pg PoolConfig settings'));
+  const owned = MODULE_OWNED_POOL_FIELDS.find((field) => field in given);
+  if (owned !== undefined) {
+    throw new Error(
+      INVALID_OPTION(`${name}.${owned}`, 'is set by the module: use the *Url options, *Pool.min/max, idleTimeoutMs and acquireTimeoutMs instead'),
+    );
+  }
+  return given;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

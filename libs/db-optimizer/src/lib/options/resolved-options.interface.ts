@@ -1,14 +1,17 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { DbOptimizerOptions, PerformanceTargets } from './db-optimizer-options.interface';
+import type { Registry } from 'prom-client';
+import type { DbOptimizerOptions, PerformanceTargets, PgPoolConfig } from './db-optimizer-options.interface';
 
-type Sizes = { min: number; max: number };
+/** One role's sizes, and its pg settings merged over the shared `poolConfig`. */
+type Sizes = { min: number; max: number; poolConfig: PgPoolConfig };
 
 /** Options with every default applied; what the services read. */
 export interface ResolvedDbOptimizerOptions
   extends Required<
     Omit<
       DbOptimizerOptions,
-      'primaryUrl' | 'primaryUrls' | 'connectionBreaker' | 'analyticsReplicaUrl' | 'redisUrl' | 'redisCluster' | 'redisSentinel' | 'ssl' | 'cacheNamespace' | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets'
+      'primaryUrl' | 'primaryUrls' | 'connectionBreaker' | 'analyticsReplicaUrl' | 'redisUrl' | 'redisCluster' | 'redisSentinel' | 'ssl' | 'cacheNamespace'
+      | 'primaryPool' | 'readReplicaPool' | 'analyticsPool' | 'replicaLag' | 'targets' | 'poolConfig' | 'prometheusRegistry'
     >
   > {
   /** The first primary candidate (a single-host URL): the database's identity for cache keys. */
@@ -24,6 +27,7 @@ export interface ResolvedDbOptimizerOptions
   primaryPool: Sizes;
   readReplicaPool: Sizes;
   analyticsPool: Sizes;
+  prometheusRegistry?: Registry;
   replicaLag: { maxBytes: number; maxMs: number; checkIntervalMs: number; consecutiveChecks: number };
   targets: Required<PerformanceTargets>;
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, type PoolConfig } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
 import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE } from '../core/errors/messages';
@@ -11,6 +11,8 @@ import { serverOf } from '../core/redact-url';
 import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
 import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import type { PgPoolConfig } from '../options/db-optimizer-options.interface';
 
 /** Everything one pool needs to open connections. */
 export interface ManagedPoolConfig {
@@ -28,6 +30,8 @@ export interface ManagedPoolConfig {
   ssl?: boolean | ConnectionOptions;
   applicationName: string;
   breaker: CircuitBreakerSettings;
+  /** pg settings passed through (`poolConfig`), over `ssl` and `applicationName`. */
+  poolConfig?: PgPoolConfig;
 }
 
 /** Pool counters, pg-pool's vocabulary plus acquisition timing. */
@@ -45,7 +49,7 @@ export interface PoolStats {
   acquisitions: number;
   acquisitionP50Ms: number;
   acquisitionP99Ms: number;
-  /** Clients closed because they came back above the limit or inside a transaction. */
+  /** Clients closed because they came back above the limit, inside a transaction, or holding session state. */
   destroyedOnRelease: number;
   /** The server's circuit breaker: `open` while calls fail at once because it does not answer. */
   circuit: CircuitState;
@@ -90,16 +94,18 @@ export class ManagedPool {
     this.logger = new Logger(`ManagedPool:${config.name}`);
     this.breaker = new CircuitBreaker(config.breaker);
     this.pool = new Pool({
-      connectionString: config.url,
+      application_name: config.applicationName,
+      statement_timeout: config.statementTimeoutMs > 0 ? config.statementTimeoutMs : undefined,
+      ...(config.ssl !== undefined && { ssl: config.ssl }),
+      // After the defaults: the URL's own settings (sslmode, application_name) win, as in pg.
+      ...connectionTarget(config.url, config.poolConfig),
+      ...config.poolConfig,
       max: config.max,
       min: config.min,
       idleTimeoutMillis: config.idleTimeoutMs,
       maxUses: config.maxUses > 0 ? config.maxUses : undefined,
       // pg waits forever by default; this bounds both the queue wait and the connect.
       connectionTimeoutMillis: config.acquireTimeoutMs,
-      application_name: config.applicationName,
-      statement_timeout: config.statementTimeoutMs > 0 ? config.statementTimeoutMs : undefined,
-      ssl: config.ssl,
     });
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
@@ -221,12 +227,14 @@ export class ManagedPool {
 
   /**
    * Returns a client. It is closed instead of reused when it failed at the
-   * connection level, is still inside a transaction, or the pool is above its limit.
+   * connection level, is still inside a transaction, the pool is above its limit,
+   * or the caller says so (`discard`: it holds session state the next user must not inherit).
    */
-  release(client: PoolClient, error?: unknown): void {
+  release(client: PoolClient, error?: unknown, discard = false): void {
     if (!this.leased.has(client)) throw new Error(CLIENT_RELEASED_TWICE(this.name));
     this.leased.delete(client);
     const destroy =
+      discard ||
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
       this.pool.totalCount > this.currentLimit;
@@ -294,4 +302,15 @@ export class ManagedPool {
       this.name,
     );
   }
+}
+
+/**
+ * Where to connect. pg lets a `connectionString` override the config's own fields (an
+ * absent password becomes ''), so when `poolConfig` brings a password (a function for IAM
+ * tokens) the URL is parsed here and the password left to `poolConfig`.
+ */
+function connectionTarget(url: string, poolConfig: PgPoolConfig | undefined): PoolConfig {
+  if (poolConfig?.password === undefined) return { connectionString: url };
+  const { password: _fromUrl, ...target } = parseIntoClientConfig(url);
+  return target;
 }

@@ -49,6 +49,7 @@ export async function planRead(
   params: readonly unknown[],
   target: RouteTarget,
   requiredLsn: bigint | undefined,
+  shape?: 'raw',
 ): Promise<ReadPlan | undefined> {
   if (!classification.cacheable) return undefined;
   // A parameter 'now' / 'today' bound to a date/time becomes the time of the run, not a constant.
@@ -62,7 +63,9 @@ export async function planRead(
   if (!dependencies) return undefined;
   // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
   const capture = planner.capture(dependencies.tables);
-  const key = cacheKey({ identity: planner.identity, target, sql: statement, params: paramsText, versions: capture.signature });
+  // Raw rows (the routing pool's) are another result of the same statement: NUL cannot occur in SQL text, so no clash.
+  const sql = shape === undefined ? statement : `${statement}\u0000${shape}`;
+  const key = cacheKey({ identity: planner.identity, target, sql, params: paramsText, versions: capture.signature });
   return requiredLsn === undefined ? { key, capture } : { key, capture, requiredLsn };
 }
 

@@ -138,7 +138,8 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Serves a read from L1, L2 or `load` (one load per key at a time). The facade calls
-   * it for reads outside transactions with `useCache` not false.
+   * it for reads outside transactions with `useCache` not false. `shape: 'raw'` keys
+   * results loaded in `RAW_ROWS` shape apart from the default ones.
    */
   async read<T>(
     classification: QueryClassification,
@@ -146,13 +147,14 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     target: RouteTarget,
     options: QueryOptions,
     load: (minLsn?: bigint) => Promise<OptimizedQueryResult<T>>,
+    shape?: 'raw',
   ): Promise<OptimizedQueryResult<T>> {
     const parts = this.parts;
     if (!parts) return load();
     const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
     // The facade checked the token already; this is the same position its load is routed by.
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
-    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, requiredLsn);
+    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, requiredLsn, shape);
     if (!plan) {
       parts.counters.bypassed++;
       return load();
@@ -234,9 +236,10 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     params: readonly unknown[],
     target: RouteTarget,
     requiredLsn: bigint | undefined,
+    shape: 'raw' | undefined,
   ): Promise<ReadPlan | undefined> {
     try {
-      return await planRead(parts.planner, classification, params, target, requiredLsn);
+      return await planRead(parts.planner, classification, params, target, requiredLsn, shape);
     } catch (error) {
       // The analysis is an optimization: when it fails the read simply runs uncached.
       this.logger.debug(`Read not cached: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import type { CacheLevel } from '../core/query-sample.interface';
 import type { OptimizedQueryResult, QueryMetadata } from '../core/query-options.interface';
+import type { ResultColumns, WithColumns } from '../core/result-shape';
 
 /** Key of a tagged value; jsonb cannot hold U+0000, so no row value has it. */
 const TAG = '\u0000';
@@ -32,12 +33,13 @@ type StoredMetadata = Pick<QueryMetadata, 'poolUsed' | 'server' | 'queryType' | 
  * const text = encodeResult(result);
  * if (text) decodeResult(text, 'memory').rows; // deep copy, Dates restored
  */
-export function encodeResult<T>(result: OptimizedQueryResult<T>): string | undefined {
+export function encodeResult<T>(result: WithColumns<OptimizedQueryResult<T>>): string | undefined {
   const { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount } = result.metadata;
   const metadata: StoredMetadata = { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount };
   tagged = false;
   try {
-    const json = JSON.stringify({ rows: result.rows, metadata }, replacer);
+    // `columns` is undefined (and left out) for results in pg's default shape.
+    const json = JSON.stringify({ rows: result.rows, metadata, columns: result.columns }, replacer);
     return (tagged ? TAGGED : PLAIN) + json;
   } catch {
     // UnsupportedValue, or anything else JSON refuses (a cycle): such a result is not cached.
@@ -46,10 +48,12 @@ export function encodeResult<T>(result: OptimizedQueryResult<T>): string | undef
 }
 
 /** A fresh copy of an encoded result, with `metadata.cached` set to the level that served it. */
-export function decodeResult<T>(payload: string, level: CacheLevel): OptimizedQueryResult<T> {
+export function decodeResult<T>(payload: string, level: CacheLevel): WithColumns<OptimizedQueryResult<T>> {
   const json = payload.slice(1);
-  const parsed = (payload[0] === TAGGED ? JSON.parse(json, reviver) : JSON.parse(json)) as { rows: T[]; metadata: StoredMetadata };
-  return { rows: parsed.rows, metadata: { ...parsed.metadata, executionTimeMs: 0, cached: level } };
+  const parsed = (payload[0] === TAGGED ? JSON.parse(json, reviver) : JSON.parse(json)) as { rows: T[]; metadata: StoredMetadata; columns?: ResultColumns };
+  const result: WithColumns<OptimizedQueryResult<T>> = { rows: parsed.rows, metadata: { ...parsed.metadata, executionTimeMs: 0, cached: level } };
+  if (parsed.columns !== undefined) result.columns = parsed.columns;
+  return result;
 }
 
 /** `decodeResult()`, or undefined for a payload this version cannot read (damaged, or written by another format). */

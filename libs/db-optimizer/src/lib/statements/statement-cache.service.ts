@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import type { StatementResult, StatementRunner } from '../core/statement-runner';
+import type { ResultShape } from '../core/result-shape';
 import { StatementCache } from './statement-cache';
 import { PoolManagerService } from '../pool/pool-manager.service';
 
@@ -30,8 +31,8 @@ export class StatementCacheService implements StatementRunner {
     return this.cache.preparedCount(client);
   }
 
-  execute(client: PoolClient, sql: string, params: unknown[]): Promise<StatementResult> {
-    return this.cache.execute(client, sql, params);
+  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape): Promise<StatementResult> {
+    return this.cache.execute(client, sql, params, shape);
   }
 
   /** The client was reset with `DISCARD ALL`: its prepared statements are gone. */

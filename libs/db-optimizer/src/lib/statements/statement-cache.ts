@@ -11,6 +11,7 @@ import type { StatementCacheOptions, StatementClient, StatementExecution } from 
 import { classifyStatementFailure } from './statement-failure';
 import { chooseRecovery } from './statement-recovery';
 import { assertNever } from '../core/assert-never';
+import type { ResultShape } from '../core/result-shape';
 
 /**
  * Prepares repeated parameterized statements automatically, per connection.
@@ -63,27 +64,28 @@ export class StatementCache extends StatementCacheCounters {
     client: StatementClient,
     sql: string,
     params: unknown[],
+    shape?: ResultShape,
   ): Promise<StatementExecution<T>> {
     if (!Array.isArray(params)) return Promise.reject(new TypeError(STATEMENT_PARAMS_NOT_ARRAY()));
-    if (!this.options.enabled || params.length === 0) return runUnnamed<T>(client, sql, params);
+    if (!this.options.enabled || params.length === 0) return runUnnamed<T>(client, sql, params, shape);
     const name = this.seen.sight(sql);
     const statements = name === undefined ? undefined : this.statementsOf(client);
     if (name === undefined || statements === undefined) {
       this.missCount++;
-      return runUnnamed<T>(client, sql, params);
+      return runUnnamed<T>(client, sql, params, shape);
     }
     const preparedText = statements.use(name);
     if (preparedText === sql) {
       this.hitCount++;
-      return (client as ClientBase).query<T>({ name, text: sql, values: params }).then(
+      return (client as ClientBase).query<T>({ name, text: sql, values: params, ...shape }).then(
         (result) => ({ result, prepared: true }),
-        (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true),
+        (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true, shape),
       );
     }
     this.missCount++;
     // Another text under the same name on this connection: a hash collision. Never share a name.
-    if (preparedText !== undefined) return runUnnamed<T>(client, sql, params);
-    return this.prepareAndRun<T>(client, statements, name, sql, params);
+    if (preparedText !== undefined) return runUnnamed<T>(client, sql, params, shape);
+    return this.prepareAndRun<T>(client, statements, name, sql, params, shape);
   }
 
   /**
@@ -122,6 +124,7 @@ export class StatementCache extends StatementCacheCounters {
     name: string,
     sql: string,
     params: unknown[],
+    shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
     const records = pgStatementRecords(client);
     const recorded = records === undefined ? undefined : recordedText(records, name);
@@ -129,13 +132,13 @@ export class StatementCache extends StatementCacheCounters {
     // A name pg holds for another text is a collision (pg would refuse it). In a failed
     // transaction the statement fails anyway and no DEALLOCATE could run.
     if (records === undefined || (recorded !== undefined && recorded !== sql) || status === 'E') {
-      return runUnnamed<T>(client, sql, params);
+      return runUnnamed<T>(client, sql, params, shape);
     }
     if (statements.unsettledCount > 0 && mayDeallocate(status)) await this.settleAll(client, statements, records);
     // Still waiting for its DEALLOCATE (inside a transaction block, where it cannot run safely), or
     // one is on its way (a concurrent call on a pipelined connection): run it unnamed meanwhile.
-    if (statements.isBlocked(name)) return runUnnamed<T>(client, sql, params);
-    return this.admitAndRun<T>(client, statements, records, name, sql, params, true);
+    if (statements.isBlocked(name)) return runUnnamed<T>(client, sql, params, shape);
+    return this.admitAndRun<T>(client, statements, records, name, sql, params, true, shape);
   }
 
   private async runNamed<T extends QueryResultRow>(
@@ -145,12 +148,13 @@ export class StatementCache extends StatementCacheCounters {
     sql: string,
     params: unknown[],
     mayRetry: boolean,
+    shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
     try {
-      const result = await (client as ClientBase).query<T>({ name, text: sql, values: params });
+      const result = await (client as ClientBase).query<T>({ name, text: sql, values: params, ...shape });
       return { result, prepared: true };
     } catch (error) {
-      return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry);
+      return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry, shape);
     }
   }
 
@@ -163,11 +167,12 @@ export class StatementCache extends StatementCacheCounters {
     params: unknown[],
     error: unknown,
     mayRetry: boolean,
+    shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
     const records = pgStatementRecords(client);
     if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
     this.reprepareCount++;
-    return this.admitAndRun<T>(client, statements, records, name, sql, params, false);
+    return this.admitAndRun<T>(client, statements, records, name, sql, params, false, shape);
   }
 
   /**
@@ -223,6 +228,7 @@ export class StatementCache extends StatementCacheCounters {
     sql: string,
     params: unknown[],
     mayRetry: boolean,
+    shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
     this.preparationCount++;
     const displaced = statements.admit(name, sql);
@@ -234,7 +240,7 @@ export class StatementCache extends StatementCacheCounters {
       else statements.markUnsettled(displaced);
     }
     // Both awaited together, so a failing execution is never left without a handler (deallocation never rejects).
-    const [, execution] = await Promise.all([deallocation, this.runNamed<T>(client, statements, name, sql, params, mayRetry)]);
+    const [, execution] = await Promise.all([deallocation, this.runNamed<T>(client, statements, name, sql, params, mayRetry, shape)]);
     return execution;
   }
 
@@ -260,8 +266,14 @@ export class StatementCache extends StatementCacheCounters {
   }
 }
 
-function runUnnamed<T extends QueryResultRow>(client: StatementClient, sql: string, params: unknown[]): Promise<StatementExecution<T>> {
-  return (client as ClientBase).query<T>(sql, params).then((result) => ({ result, prepared: false }));
+function runUnnamed<T extends QueryResultRow>(
+  client: StatementClient,
+  sql: string,
+  params: unknown[],
+  shape: ResultShape | undefined,
+): Promise<StatementExecution<T>> {
+  const query = shape === undefined ? (client as ClientBase).query<T>(sql, params) : (client as ClientBase).query<T>({ text: sql, values: params, ...shape });
+  return query.then((result) => ({ result, prepared: false }));
 }
 
 /**
