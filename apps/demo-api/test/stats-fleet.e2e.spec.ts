@@ -15,7 +15,7 @@ describe('GET /stats/fleet (end to end)', () => {
   afterAll(() => app?.close());
 
   it('serves the merged figures of every live instance, this one included', async () => {
-    await request(app.getHttpServer()).get('/products/7').expect(200);
+    await request(app.getHttpServer()).get('/leads?page=1').expect(200);
     const response = await request(app.getHttpServer()).get('/stats/fleet').expect(200);
     expect(response.body.instances.map((instance: { instanceId: string }) => instance.instanceId)).toContain(response.body.self);
     expect(response.body.performance.totalQueries).toBeGreaterThanOrEqual(1);

@@ -9,6 +9,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { FleetMetricsPublisher } from './metrics/fleet/fleet-metrics.publisher';
 import { PoolManagerService } from './pool/pool-manager.service';
+import { catalogQueryOnPools } from './pool/catalog-query-on-pools';
 import { loadSqlParser } from './sql/parser';
 import { QueryOptimizerService } from './analysis/query-optimizer.service';
 import { ClassificationService } from './classify/classification.service';
@@ -68,8 +69,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     {
       provide: DB_OPTIMIZER_CATALOG_QUERY,
       inject: [PoolManagerService],
-      useFactory: (pools: PoolManagerService): CatalogQuery => (sql, params) =>
-        pools.primary.withClient((client) => client.query(sql, params as unknown[])),
+      useFactory: (pools: PoolManagerService): CatalogQuery => catalogQueryOnPools(pools),
     },
     ClassificationService,
     ReplicaHealthService,

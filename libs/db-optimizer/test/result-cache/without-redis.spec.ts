@@ -26,12 +26,12 @@ describe('the cache without Redis, and switched off', () => {
     }
   });
 
-  it('constructs with enableCache: false, caches nothing and never connects to Redis', async () => {
+  it('constructs with enableCache: false (fleet metrics off), caches nothing and never connects to Redis', async () => {
     const redis = await spawnRedis();
     const probe = new Redis(redis.url);
     probe.on('error', () => undefined);
     try {
-      const app = await startInstance(cacheOptions({ enableCache: false, redisUrl: redis.url }));
+      const app = await startInstance(cacheOptions({ enableCache: false, redisUrl: redis.url, fleetMetricsIntervalMs: 0 }));
       try {
         const cache = app.get(ResultCacheService);
         const read = () => app.db.executeOptimizedQuery(`SELECT v FROM ${T} WHERE id = $1`, [2]);

@@ -19,7 +19,6 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
   for (const url of [...primaryUrls, ...(options.readReplicaUrls ?? []), options.analyticsReplicaUrl]) {
     if (url !== undefined) assertPostgresUrl(url);
   }
-  if (options.redisUrl !== undefined) assertRedisUrl(options.redisUrl);
   const shared = poolConfig('poolConfig', options.poolConfig);
   const resolved: ResolvedDbOptimizerOptions = {
     primaryUrl: primaryUrls[0],
@@ -148,18 +147,6 @@ function assertPostgresUrl(url: string): void {
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new Error(INVALID_OPTION('database URL', `"${redactUrl(url)}" must start with postgres:// or postgresql://`));
-  }
-}
-
-function assertRedisUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed?.protocol !== 'redis:' && parsed?.protocol !== 'rediss:') {
-    throw new Error(INVALID_OPTION('redisUrl', `"${redactUrl(url)}" is not a Redis URL; use redis://[user:password@]host:port/database (rediss:// for TLS)`));
   }
 }
 
