@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DbOptimizerModule, dbOptimizerOptionsFromEnv } from '@db-optimizer/core';
+import { DbOptimizerModule, dbOptimizerOptionsFromEnv, ReadYourWritesInterceptor } from '@db-optimizer/core';
 import { AgentsModule } from './agents/agents.module';
 import { DemoConfigModule } from './config/demo-config.module';
-import { ConsistencyTokenInterceptor } from './consistency/consistency-token.interceptor';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DbAdminModule } from './db-admin/db-admin.module';
 import { DatabaseExceptionFilter } from './errors/database-exception.filter';
@@ -34,7 +33,14 @@ import { StatsController } from './stats/stats.controller';
   controllers: [StatsController, MetricsController],
   providers: [
     { provide: APP_FILTER, useClass: DatabaseExceptionFilter },
-    { provide: APP_INTERCEPTOR, useClass: ConsistencyTokenInterceptor },
+    // Read-your-writes for every query a request makes (executeOptimizedQuery, batches,
+    // transactions, Kysely on the routing pool): the session in `x-session-key`, a token from an
+    // earlier write (maybe served by another instance) in `x-consistency-token`, and a write's
+    // new token sent back in `x-consistency-token`. These are the defaults, named because clients rely on them.
+    {
+      provide: APP_INTERCEPTOR,
+      useFactory: () => new ReadYourWritesInterceptor({ sessionKeyHeader: 'x-session-key', tokenHeader: 'x-consistency-token' }),
+    },
   ],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { MetricsService, type PoolRole } from '@db-optimizer/core';
 import { bootDemoApp, newLead, unique } from './demo-app';
 
 const TOKEN = /^[0-9A-F]+\/[0-9A-F]+$/;
@@ -13,6 +14,16 @@ describe('leads API (end to end, real cluster)', () => {
   });
 
   afterAll(() => app?.close());
+
+  /** Calls per pool of the statements whose normalized text matches `pattern` (this app's metrics). */
+  function poolsUsed(pattern: RegExp): Record<PoolRole, number> {
+    const totals: Record<PoolRole, number> = { primary: 0, read_replica: 0, analytics: 0 };
+    for (const entry of app.get(MetricsService).getFingerprintStats({ limit: 1000 })) {
+      if (!pattern.test(entry.normalizedSql)) continue;
+      for (const role of Object.keys(totals) as PoolRole[]) totals[role] += entry.pools[role] ?? 0;
+    }
+    return totals;
+  }
 
   describe('CRUD', () => {
     it('creates a lead on the primary, hands back a consistency token, and the same session reads it at once', async () => {
@@ -85,6 +96,14 @@ describe('leads API (end to end, real cluster)', () => {
       const budgets = byBudget.body.data.map((lead: { budgetCents: number }) => lead.budgetCents);
       expect(budgets.every((budget: number) => budget >= 100_000_000)).toBe(true);
       expect([...budgets].sort((a, b) => b - a)).toEqual(budgets);
+    });
+
+    it('runs through Kysely on the routing pool: the search reads go to a replica, never the primary', async () => {
+      await http().get('/leads?city=Madrid&propertyType=house&pageSize=3').expect(200);
+      await http().get('/leads?city=Madrid&propertyType=house&pageSize=3&page=2').expect(200);
+      const calls = poolsUsed(/^select "id", .* from "leads" where "city" = \$1 and "property_type" = \$2 order by/);
+      expect(calls.read_replica).toBeGreaterThanOrEqual(2);
+      expect(calls.primary).toBe(0);
     });
 
     it('finds by part of the name, any case, and treats % and _ as plain characters', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DbOptimizerService, OptimizedQueryResult, QueryMetadata, QueryOptions } from '@db-optimizer/core';
+import { DbOptimizerService, OptimizedQueryResult, QueryMetadata } from '@db-optimizer/core';
 
 export interface AgentRanking {
   id: number;
@@ -39,23 +39,20 @@ export const AGENT_BY_ID_SQL = 'SELECT id, name, email, region FROM agents WHERE
 export class AgentStatsRepository {
   constructor(private readonly db: DbOptimizerService) {}
 
-  list(consistency: QueryOptions): Promise<OptimizedQueryResult<{ id: number; name: string; email: string; region: string }>> {
-    return this.db.executeOptimizedQuery('SELECT id, name, email, region FROM agents ORDER BY id LIMIT 500', [], consistency);
+  list(): Promise<OptimizedQueryResult<{ id: number; name: string; email: string; region: string }>> {
+    return this.db.executeOptimizedQuery('SELECT id, name, email, region FROM agents ORDER BY id LIMIT 500', []);
   }
 
-  leaderboard(limit: number, consistency: QueryOptions): Promise<OptimizedQueryResult<AgentRanking>> {
-    return this.db.executeOptimizedQuery<AgentRanking>(AGENT_LEADERBOARD_SQL, [limit], consistency);
+  leaderboard(limit: number): Promise<OptimizedQueryResult<AgentRanking>> {
+    return this.db.executeOptimizedQuery<AgentRanking>(AGENT_LEADERBOARD_SQL, [limit]);
   }
 
   /** The agent and its leads by status, both reads in one batch; a 404 for an unknown agent. */
-  async byStatus(agentId: number, consistency: QueryOptions): Promise<{ agent: Record<string, unknown>; byStatus: AgentStatusCount[]; metadata: QueryMetadata }> {
-    const [agent, stats] = await this.db.executeBatchOptimized<Record<string, unknown>>(
-      [
-        [AGENT_BY_ID_SQL, [agentId]],
-        [AGENT_STATUS_SQL, [agentId]],
-      ],
-      consistency,
-    );
+  async byStatus(agentId: number): Promise<{ agent: Record<string, unknown>; byStatus: AgentStatusCount[]; metadata: QueryMetadata }> {
+    const [agent, stats] = await this.db.executeBatchOptimized<Record<string, unknown>>([
+      [AGENT_BY_ID_SQL, [agentId]],
+      [AGENT_STATUS_SQL, [agentId]],
+    ]);
     if (agent.rows.length === 0) throw new NotFoundException(`Agent ${agentId} does not exist.`);
     return { agent: agent.rows[0], byStatus: stats.rows as unknown as AgentStatusCount[], metadata: stats.metadata };
   }

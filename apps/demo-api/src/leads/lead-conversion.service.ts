@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DbOptimizerService, QueryOptions, TransactionHandle, TransactionResult } from '@db-optimizer/core';
+import { DbOptimizerService, TransactionHandle, TransactionResult } from '@db-optimizer/core';
 import { FieldReader } from '../validation/field-reader';
 import { LEAD_COLUMNS, Lead } from './lead.interface';
 
@@ -26,12 +26,9 @@ interface ConversionRequest {
 export class LeadConversionService {
   constructor(private readonly db: DbOptimizerService) {}
 
-  convert(id: number, body: unknown, consistency: QueryOptions): Promise<TransactionResult<Conversion>> {
+  convert(id: number, body: unknown): Promise<TransactionResult<Conversion>> {
     const request = parseConversion(body);
-    return this.db.executeTransactionOptimized<Conversion>((tx) => this.run(tx, id, request), {
-      isolationLevel: 'read_committed',
-      ...(consistency.sessionKey && { sessionKey: consistency.sessionKey }),
-    });
+    return this.db.executeTransactionOptimized<Conversion>((tx) => this.run(tx, id, request), { isolationLevel: 'read_committed' });
   }
 
   private async run(tx: TransactionHandle, id: number, request: ConversionRequest): Promise<Conversion> {

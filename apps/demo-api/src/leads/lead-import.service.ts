@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DbOptimizerService, QueryOptions, SqlStatement } from '@db-optimizer/core';
+import { DbOptimizerService, SqlStatement } from '@db-optimizer/core';
 import { invalidField } from '../validation/invalid-field';
 import { parseLeadInput } from './lead-input';
 import type { LeadInput } from './lead.interface';
@@ -23,13 +23,13 @@ RETURNING id`;
 export class LeadImportService {
   constructor(private readonly db: DbOptimizerService) {}
 
-  async import(body: unknown, consistency: QueryOptions): Promise<{ ids: string[]; statements: number; consistencyToken?: string }> {
+  async import(body: unknown): Promise<{ ids: string[]; statements: number; consistencyToken?: string }> {
     const leads = parseImport(body);
     const statements: SqlStatement[] = [];
     for (let start = 0; start < leads.length; start += ROWS_PER_STATEMENT) {
       statements.push([IMPORT_CHUNK_SQL, columnsOf(leads.slice(start, start + ROWS_PER_STATEMENT))]);
     }
-    const results = await this.db.executeBatchOptimized<{ id: string }>(statements, { ...consistency, atomic: true });
+    const results = await this.db.executeBatchOptimized<{ id: string }>(statements, { atomic: true });
     const consistencyToken = results.map((result) => result.metadata.consistencyToken).find((token) => token !== undefined);
     return { ids: results.flatMap((result) => result.rows.map((row) => row.id)), statements: statements.length, ...(consistencyToken && { consistencyToken }) };
   }

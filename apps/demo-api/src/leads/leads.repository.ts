@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DbOptimizerService, OptimizedQueryResult, QueryOptions } from '@db-optimizer/core';
+import { DbOptimizerService, OptimizedQueryResult } from '@db-optimizer/core';
 import { ACTIVITY_COLUMNS, Activity, LEAD_COLUMNS, Lead, LeadInput, LeadPatch } from './lead.interface';
 
 /** The SQL column behind each field a client may set. */
@@ -28,54 +28,48 @@ export const LEAD_ACTIVITIES_SQL = `SELECT ${ACTIVITY_COLUMNS} FROM activities W
 export class LeadsRepository {
   constructor(private readonly db: DbOptimizerService) {}
 
-  async findById(id: number, consistency: QueryOptions): Promise<OptimizedQueryResult<Lead>> {
-    return found(await this.db.executeOptimizedQuery<Lead>(LEAD_BY_ID_SQL, [id], consistency), id);
+  async findById(id: number): Promise<OptimizedQueryResult<Lead>> {
+    return found(await this.db.executeOptimizedQuery<Lead>(LEAD_BY_ID_SQL, [id]), id);
   }
 
-  create(input: LeadInput, consistency: QueryOptions): Promise<OptimizedQueryResult<Lead>> {
+  create(input: LeadInput): Promise<OptimizedQueryResult<Lead>> {
     const fields = Object.keys(input) as Array<keyof LeadInput>;
     return this.db.executeOptimizedQuery<Lead>(
       `INSERT INTO leads (${fields.map((field) => COLUMN_OF[field]).join(', ')})
        VALUES (${fields.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${LEAD_COLUMNS}`,
       fields.map((field) => input[field]),
-      consistency,
     );
   }
 
-  async update(id: number, patch: LeadPatch, consistency: QueryOptions): Promise<OptimizedQueryResult<Lead>> {
+  async update(id: number, patch: LeadPatch): Promise<OptimizedQueryResult<Lead>> {
     const fields = Object.keys(patch) as Array<keyof LeadInput>;
     const result = await this.db.executeOptimizedQuery<Lead>(
       `UPDATE leads SET ${fields.map((field, index) => `${COLUMN_OF[field]} = $${index + 2}`).join(', ')}, updated_at = now()
        WHERE id = $1 RETURNING ${LEAD_COLUMNS}`,
       [id, ...fields.map((field) => patch[field])],
-      consistency,
     );
     return found(result, id);
   }
 
-  async remove(id: number, consistency: QueryOptions): Promise<OptimizedQueryResult<{ id: string }>> {
-    return found(await this.db.executeOptimizedQuery<{ id: string }>('DELETE FROM leads WHERE id = $1 RETURNING id', [id], consistency), id);
+  async remove(id: number): Promise<OptimizedQueryResult<{ id: string }>> {
+    return found(await this.db.executeOptimizedQuery<{ id: string }>('DELETE FROM leads WHERE id = $1 RETURNING id', [id]), id);
   }
 
   /** The lead's latest activities; a 404 when the lead does not exist (both reads in one batch, in parallel). */
-  async activities(id: number, limit: number, consistency: QueryOptions): Promise<OptimizedQueryResult<Activity>> {
-    const [lead, activities] = await this.db.executeBatchOptimized<Activity>(
-      [
-        ['SELECT id FROM leads WHERE id = $1', [id]],
-        [LEAD_ACTIVITIES_SQL, [id, limit]],
-      ],
-      consistency,
-    );
+  async activities(id: number, limit: number): Promise<OptimizedQueryResult<Activity>> {
+    const [lead, activities] = await this.db.executeBatchOptimized<Activity>([
+      ['SELECT id FROM leads WHERE id = $1', [id]],
+      [LEAD_ACTIVITIES_SQL, [id, limit]],
+    ]);
     found(lead, id);
     return activities;
   }
 
-  async addActivity(id: number, kind: string, notes: string | undefined, consistency: QueryOptions): Promise<OptimizedQueryResult<Activity>> {
+  async addActivity(id: number, kind: string, notes: string | undefined): Promise<OptimizedQueryResult<Activity>> {
     const result = await this.db.executeOptimizedQuery<Activity>(
       `INSERT INTO activities (lead_id, agent_id, kind, notes)
        SELECT id, agent_id, $2, $3 FROM leads WHERE id = $1 RETURNING ${ACTIVITY_COLUMNS}`,
       [id, kind, notes ?? null],
-      consistency,
     );
     return found(result, id);
   }
