@@ -86,6 +86,7 @@ export type { FleetInstance, FleetMetrics } from './lib/metrics/fleet/fleet-metr
 // Query analysis.
 export { QueryOptimizerService } from './lib/analysis/query-optimizer.service';
 export type { PlanAnalysis, PlanAnalysisOptions } from './lib/analysis/plan/plan-analysis.interface';
+export { PLANNER_SETTINGS } from './lib/analysis/plan/explain-settings';
 export type { PlanNodeSummary } from './lib/analysis/plan/plan-node-summary.interface';
 export type { Suggestion, SuggestionSeverity, SuggestionNodeRef } from './lib/analysis/rules/suggestion.interface';
 export type { IndexAdvice, IndexRecommendation, WorkloadStatement } from './lib/analysis/advisor/index-advice.interface';

@@ -239,6 +239,7 @@ export class DbOptimizerService implements OnModuleInit {
         params: values,
         durationMs: result.metadata.executionTimeMs,
         pool: result.metadata.poolUsed,
+        isWrite: isWrite || promotedToWrite,
       });
     }
     return result;

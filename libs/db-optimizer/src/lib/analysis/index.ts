@@ -3,6 +3,7 @@
 export { PlanAnalyzer } from './plan/plan-analyzer';
 export type { PlanAnalyzerOptions } from './plan/plan-analyzer';
 export type { PlanAnalysis, PlanAnalysisOptions } from './plan/plan-analysis.interface';
+export { PLANNER_SETTINGS } from './plan/explain-settings';
 export type { PlanNodeSummary, PlanSummary } from './plan/plan-node-summary.interface';
 export type { RawExplainEntry, RawExplainOutput, RawPlanNode } from './plan/raw-plan.interface';
 export type { ExplainRunner, SqlClassifier } from './explain-runner.interface';

@@ -13,11 +13,13 @@ export class PoolExplainRunner implements ExplainRunner {
     private readonly router: QueryRouter,
   ) {}
 
-  onReplica<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.router.route('read_replica').pool.withClient(work);
+  onReplica<T>(work: (client: PoolClient, ranOn?: 'replica' | 'primary') => Promise<T>): Promise<T> {
+    const decision = this.router.route('read_replica');
+    const ranOn = decision.role === 'primary' ? 'primary' : 'replica';
+    return decision.pool.withClient((client) => work(client, ranOn));
   }
 
-  onPrimary<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.pools.primary.withClient(work);
+  onPrimary<T>(work: (client: PoolClient, ranOn?: 'replica' | 'primary') => Promise<T>): Promise<T> {
+    return this.pools.primary.withClient((client) => work(client, 'primary'));
   }
 }

@@ -12,26 +12,33 @@ import { loadSqlParser } from '../../../src/lib/sql/parser';
 export class PoolExplainRunner implements ExplainRunner {
   readonly calls: Array<'replica' | 'primary'> = [];
 
+  /** When false, onReplica falls back to the primary, as the library's runner does with no usable replica. */
+  replicaUsable = true;
+
   constructor(
     private readonly primary: Pool,
     private readonly replica: Pool,
   ) {}
 
-  onReplica<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  onReplica<T>(work: (client: PoolClient, ranOn?: 'replica' | 'primary') => Promise<T>): Promise<T> {
     this.calls.push('replica');
-    return withClient(this.replica, work);
+    return this.replicaUsable ? withClient(this.replica, 'replica', work) : withClient(this.primary, 'primary', work);
   }
 
-  onPrimary<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  onPrimary<T>(work: (client: PoolClient, ranOn?: 'replica' | 'primary') => Promise<T>): Promise<T> {
     this.calls.push('primary');
-    return withClient(this.primary, work);
+    return withClient(this.primary, 'primary', work);
   }
 }
 
-async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  pool: Pool,
+  ranOn: 'replica' | 'primary',
+  work: (client: PoolClient, ranOn?: 'replica' | 'primary') => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
-    const result = await work(client);
+    const result = await work(client, ranOn);
     client.release();
     return result;
   } catch (error) {

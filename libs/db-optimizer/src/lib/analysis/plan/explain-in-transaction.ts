@@ -1,9 +1,7 @@
-import type { PoolClient } from 'pg';
-import { FORBIDDEN_SETTING, INVALID_SETTING, INVALID_TIMEOUT } from '../analysis.messages';
+import type { PoolClient, QueryConfig } from 'pg';
+import { INVALID_TIMEOUT } from '../analysis.messages';
+import type { ExplainSettings } from './explain-settings';
 import type { RawExplainOutput } from './raw-plan.interface';
-
-/** Settings an EXPLAIN may change for itself (SET LOCAL), as text. */
-export type ExplainSettings = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** One EXPLAIN to run. `statement` is a single statement already checked by the parser. */
 export interface ExplainRequest {
@@ -14,26 +12,18 @@ export interface ExplainRequest {
   settings: ExplainSettings;
   /** BEGIN READ ONLY: for reads, which a standby accepts too. */
   readOnly: boolean;
+  /**
+   * Asked inside the transaction, on the EXPLAIN's own connection, before an ANALYZE:
+   * a reason not to run the statement (plan it only), or undefined to run it.
+   */
+  planOnlyBecause?: (client: PoolClient) => Promise<string | undefined>;
 }
 
-const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-// These guard the run: the timeout has its own option, the rest would escape the read-only or rolled-back frame.
-const FORBIDDEN_SETTINGS = new Set([
-  'statement_timeout',
-  'transaction_read_only',
-  'default_transaction_read_only',
-  'transaction_isolation',
-  'role',
-  'session_authorization',
-]);
-
-/** Validates caller settings and turns values into the text `set_config` takes. */
-export function explainSettings(settings: Readonly<Record<string, string | number | boolean>> | undefined): ExplainSettings {
-  return Object.entries(settings ?? {}).map(([name, value]) => {
-    if (!SETTING_NAME.test(name)) throw new RangeError(INVALID_SETTING(name));
-    if (FORBIDDEN_SETTINGS.has(name.toLowerCase())) throw new RangeError(FORBIDDEN_SETTING(name));
-    return [name, String(value)] as const;
-  });
+/** What ran: the plan, whatever `more` returned, and why it was only planned when ANALYZE was asked for but not used. */
+export interface ExplainOutcome<T> {
+  output: RawExplainOutput;
+  extra: T;
+  plannedOnlyBecause?: string;
 }
 
 export function assertTimeout(timeoutMs: number): void {
@@ -58,18 +48,20 @@ export async function explainInTransaction<T>(
   client: PoolClient,
   request: ExplainRequest,
   more: (client: PoolClient, output: RawExplainOutput) => Promise<T>,
-): Promise<{ output: RawExplainOutput; extra: T }> {
+): Promise<ExplainOutcome<T>> {
   await client.query(request.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-  let result: { output: RawExplainOutput; extra: T };
+  let result: ExplainOutcome<T>;
   try {
     // set_config(..., true) is SET LOCAL with bind parameters: no value is spliced into SQL.
     await client.query("SELECT set_config('statement_timeout', $1, true)", [String(request.timeoutMs)]);
     for (const [name, value] of request.settings) await client.query('SELECT set_config($1, $2, true)', [name, value]);
-    const { rows } = await client.query<{ 'QUERY PLAN': RawExplainOutput }>(explainSql(request.statement, request.analyze), [
-      ...request.params,
-    ]);
+    const plannedOnlyBecause = request.analyze ? await request.planOnlyBecause?.(client) : undefined;
+    const { rows } = await client.query<{ 'QUERY PLAN': RawExplainOutput }>(
+      extendedProtocol(explainSql(request.statement, request.analyze && plannedOnlyBecause === undefined), request.params),
+    );
     const output = rows[0]['QUERY PLAN'];
     result = { output, extra: await more(client, output) };
+    if (plannedOnlyBecause !== undefined) result.plannedOnlyBecause = plannedOnlyBecause;
   } catch (error) {
     // The original error matters more than a failed rollback; the runner closes a client left in a transaction.
     await client.query('ROLLBACK').catch(() => undefined);
@@ -77,4 +69,17 @@ export async function explainInTransaction<T>(
   }
   await client.query('ROLLBACK');
   return result;
+}
+
+/**
+ * The EXPLAIN always goes over the extended protocol, even without parameters: its Parse
+ * message holds one statement, and the server refuses a text it reads as several ("cannot
+ * insert multiple commands into a prepared statement"). Over the simple protocol the server
+ * splits the text by its own reading, which can differ from the parser's (a backslash before
+ * a quote with standard_conforming_strings off), and would run the rest outside the rolled-back
+ * frame. pg 8.23 forces it with `queryMode: 'extended'`; unnamed, so nothing stays prepared.
+ */
+function extendedProtocol(text: string, params: readonly unknown[]): QueryConfig {
+  const config: QueryConfig & { queryMode: 'extended' } = { text, values: [...params], queryMode: 'extended' };
+  return config;
 }

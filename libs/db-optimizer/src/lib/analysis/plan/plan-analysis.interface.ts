@@ -16,9 +16,18 @@ export interface PlanAnalysisOptions {
   /** statement_timeout of the EXPLAIN, in ms (SET LOCAL). @default 10000 */
   timeoutMs?: number;
   /**
-   * Settings for this EXPLAIN only, applied with SET LOCAL, e.g. `{ work_mem: '64kB' }`
-   * to see how the query behaves with less memory. `statement_timeout`, the
-   * read-only mode and the role cannot be changed here.
+   * Never run the statement on the primary: when it would run there (a write, or a read
+   * with no usable replica) it is only planned, and a warning says why. The slow-query
+   * explainer sets it, so a slow call never runs a second time on the primary.
+   * @default true (writes are analyzed on the primary inside a rolled-back transaction)
+   */
+  analyzeOnPrimary?: boolean;
+  /**
+   * Planner settings for this EXPLAIN only, applied with `set_config(name, value, true)`
+   * (SET LOCAL) and bind parameters, e.g. `{ work_mem: '64kB' }` to see how the query
+   * behaves with less memory. An allow-list: every `enable_*` switch and the planner's
+   * costs and limits (`PLANNER_SETTINGS`); anything else is refused before anything is
+   * sent. Values are numbers, words or sizes (`'64kB'`, `1.5`, `'off'`).
    */
   settings?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -42,7 +51,11 @@ export interface PlanAnalysis {
   nodes: PlanNodeSummary[];
   /** Most severe first. */
   suggestions: Suggestion[];
-  /** What the caller must know about the run itself (rolled-back writes, planned only). */
+  /**
+   * What the caller must know about the run itself: a rolled-back write, or why the statement
+   * was only planned (asked to, a function with effects a rollback does not undo, no replica
+   * for an analysis that may not run on the primary). `summary.analyzed` is false then.
+   */
   warnings: string[];
   /** The raw EXPLAIN output. Its condition texts may hold the parameters' values. */
   plan: RawExplainOutput;

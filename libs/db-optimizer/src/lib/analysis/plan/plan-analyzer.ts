@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { loadSqlParser } from '../../sql/parser';
 import type { QueryClassification } from '../../core/query-classification.interface';
 import { QueryClassifier } from '../../classify/query-classifier';
-import { EXPLAIN_FAILED, PLANNED_ONLY, WRITE_ROLLED_BACK } from '../analysis.messages';
+import { EXPLAIN_FAILED, PLANNED_ONLY, PRIMARY_NOT_ANALYZED, SIDE_EFFECT_FUNCTION, VOLATILE_FUNCTION, WRITE_ROLLED_BACK } from '../analysis.messages';
 import { TableStatsCatalog } from '../../pg-catalog/table-stats-catalog';
 import type { ExplainRunner, SqlClassifier } from '../explain-runner.interface';
 import { ANALYSIS_RULES, runRules } from '../rules/rule-registry';
@@ -11,7 +11,12 @@ import type { AnalysisRule, Suggestion } from '../rules/suggestion.interface';
 import { readStatementShape } from '../../sql/shape/read-statement-shape';
 import type { StatementShape } from '../../sql/shape/statement-shape.interface';
 import { explainableStatement } from './explainable-statement';
-import { assertTimeout, explainInTransaction, explainSettings } from './explain-in-transaction';
+import { assertTimeout, ExplainOutcome, explainInTransaction } from './explain-in-transaction';
+import { explainSettings } from './explain-settings';
+import { sideEffectFunction } from './side-effect-functions';
+import { FunctionVolatilityCatalog } from '../../pg-catalog/function-volatility';
+import type { CatalogQuery } from '../../pg-catalog/catalog-query';
+import type { StatementSafety } from '../../classify/statement-safety';
 import { normalizePlan } from './normalize-plan';
 import type { PlanAnalysis, PlanAnalysisOptions } from './plan-analysis.interface';
 import type { RawExplainOutput } from './raw-plan.interface';
@@ -41,6 +46,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export class PlanAnalyzer {
   private readonly rules: readonly AnalysisRule[];
+  /** Volatility look-ups when the classifier has no catalog of its own (a plain QueryClassifier): always run on the EXPLAIN's client. */
+  private readonly volatility = new FunctionVolatilityCatalog(() => Promise.reject(new Error('no catalog connection')));
 
   constructor(
     private readonly runner: ExplainRunner,
@@ -64,23 +71,39 @@ export class PlanAnalyzer {
     const settings = explainSettings(options.settings);
     const shape = readStatementShape(statement.stmt, params);
     const onReplica = classification.target !== 'primary';
+    const analyzeOnPrimary = options.analyzeOnPrimary ?? true;
     const request = { statement: statement.text, params, analyze, timeoutMs, settings, readOnly: onReplica };
-    // The catalog look-up shares the EXPLAIN's connection and transaction: one checkout, one round trip more.
-    const run = (client: PoolClient) =>
-      explainInTransaction(client, request, (inside, output) => TableStatsCatalog.load(inside, tablesOf(output, shape)));
-    let result: { output: RawExplainOutput; extra: TableStatsCatalog };
+    let ranOn: 'replica' | 'primary' = onReplica ? 'replica' : 'primary';
+    // The catalog look-ups share the EXPLAIN's connection and transaction: one checkout, a few round trips more.
+    const run = (client: PoolClient, where?: 'replica' | 'primary') => {
+      if (where) ranOn = where;
+      const planOnlyBecause = async (inside: PoolClient): Promise<string | undefined> => {
+        if (ranOn === 'primary' && !analyzeOnPrimary) return PRIMARY_NOT_ANALYZED();
+        return this.sideEffectsOf(classification, (sql, values) => inside.query(sql, values));
+      };
+      return explainInTransaction(client, { ...request, planOnlyBecause }, (inside, output) =>
+        TableStatsCatalog.load(inside, tablesOf(output, shape)),
+      );
+    };
+    let result: ExplainOutcome<TableStatsCatalog>;
     try {
       result = await (onReplica ? this.runner.onReplica(run) : this.runner.onPrimary(run));
     } catch (error) {
       if (!(error instanceof DatabaseError)) throw error;
-      throw new Error(EXPLAIN_FAILED(onReplica ? 'replica' : 'primary', classification.normalizedSql, error.message), { cause: error });
+      throw new Error(EXPLAIN_FAILED(ranOn, classification.normalizedSql, error.message), { cause: error });
     }
     const plan = normalizePlan(result.output);
-    const warnings = analyze ? (onReplica ? [] : [WRITE_ROLLED_BACK()]) : [PLANNED_ONLY()];
+    const warnings = !analyze
+      ? [PLANNED_ONLY()]
+      : result.plannedOnlyBecause !== undefined
+        ? [result.plannedOnlyBecause]
+        : ranOn === 'primary'
+          ? [WRITE_ROLLED_BACK()]
+          : [];
     return {
       fingerprint: classification.fingerprint,
       normalizedSql: classification.normalizedSql,
-      ranOn: onReplica ? 'replica' : 'primary',
+      ranOn,
       summary: plan.summary,
       nodes: plan.nodes,
       suggestions: runRules({ statement: shape, plan, tables: result.extra }, this.rules),
@@ -99,6 +122,28 @@ export class PlanAnalyzer {
     const { statement } = explainableStatement(this.classifier, sql);
     const shape = readStatementShape(statement.stmt, params);
     return runRules({ statement: shape, tables: TableStatsCatalog.EMPTY }, this.rules);
+  }
+
+  /**
+   * Why the statement must not run inside the rolled-back frame, if it must not: a built-in
+   * with effects a rollback does not undo, or a VOLATILE (or unknown) function, which may have
+   * any. Asked on the EXPLAIN's own connection; a failed look-up counts as unsafe.
+   */
+  private async sideEffectsOf(classification: QueryClassification, via: CatalogQuery): Promise<string | undefined> {
+    const named = sideEffectFunction(classification.functions);
+    if (named !== undefined) return SIDE_EFFECT_FUNCTION(named);
+    if (classification.functions.length === 0 && classification.operators.length === 0 && classification.castTypes.length === 0) {
+      return undefined;
+    }
+    let safety: StatementSafety;
+    try {
+      safety = this.classifier.safetyOf
+        ? await this.classifier.safetyOf(classification, via)
+        : await this.volatility.assess(classification.functions, via);
+    } catch (error) {
+      return VOLATILE_FUNCTION(`the volatility of its functions is unknown (${(error as Error).message})`);
+    }
+    return safety.mayWrite ? VOLATILE_FUNCTION(safety.reason ?? 'it calls a VOLATILE function') : undefined;
   }
 
   /** The classification the analyzer routes by (cached by the classifier). */

@@ -14,6 +14,11 @@ export interface SlowCall {
   params?: readonly unknown[];
   durationMs: number;
   pool: PoolRole;
+  /**
+   * The facade ran it as a write (the parser's verdict, a VOLATILE function, or a replica's 25006):
+   * it is only planned, never run again.
+   */
+  isWrite?: boolean;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface SlowQueryAnalysis {
   /** Pool the slow call ran on. */
   pool: PoolRole;
   status: 'explained' | 'failed';
-  /** True when the statement ran (EXPLAIN ANALYZE): reads only, never writes. */
+  /** True when the statement ran (EXPLAIN ANALYZE): reads only, on a replica only, never writes. */
   analyzed: boolean;
   ranOn?: 'replica' | 'primary';
   summary?: PlanSummary;

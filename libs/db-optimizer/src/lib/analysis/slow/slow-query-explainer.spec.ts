@@ -53,10 +53,17 @@ describe('SlowQueryExplainer', () => {
     it('EXPLAIN ANALYZEs a slow read with its parameters and stores the result without the raw plan', async () => {
       expect(explainer.offer(call('SELECT * FROM orders WHERE customer_id = $1'))).toBe(true);
       await explainer.whenIdle();
-      expect(analyzer.calls).toEqual([{ sql: 'SELECT * FROM orders WHERE customer_id = $1', params: [42], options: { analyze: true, timeoutMs: 5000 } }]);
+      expect(analyzer.calls).toEqual([{ sql: 'SELECT * FROM orders WHERE customer_id = $1', params: [42], options: { analyze: true, timeoutMs: 5000, analyzeOnPrimary: false } }]);
       const stored = explainer.analysisOf('f1');
       expect(stored).toMatchObject({ status: 'explained', analyzed: true, ranOn: 'replica', triggerDurationMs: 900, explainedAt: '2025-01-01T00:00:00.000Z' });
       expect(JSON.stringify(stored)).not.toMatch(/secret|"plan"|42/);
+    });
+
+    it('only plans a read the facade ran as a write (isWrite), never running it again', async () => {
+      explainer.offer({ ...call('SELECT remember($1)'), isWrite: true });
+      await explainer.whenIdle();
+      expect(analyzer.calls[0].options).toMatchObject({ analyze: false, analyzeOnPrimary: false });
+      expect(explainer.analysisOf('f1')).toMatchObject({ analyzed: false });
     });
 
     it('never runs a write: plans it only (analyze: false)', async () => {

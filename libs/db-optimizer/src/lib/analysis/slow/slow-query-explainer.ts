@@ -19,7 +19,10 @@ export interface SlowQueryExplainerOptions {
   maxTrackedFingerprints?: number;
   /** statement_timeout of each explain, ms. @default 5000 */
   timeoutMs?: number;
-  /** EXPLAIN ANALYZE reads (on a replica); false plans them only. Writes are never run. @default true */
+  /**
+   * EXPLAIN ANALYZE reads on a replica; false plans them only. Writes, and reads that would
+   * land on the primary (no usable replica), are never run. @default true
+   */
   analyzeReads?: boolean;
   clock?: Clock;
   /** Told about each stored analysis (logging, metrics). Its errors are logged. */
@@ -34,7 +37,8 @@ export type SlowQueryAnalyzer = Pick<PlanAnalyzer, 'analyzeExecutionPlan' | 'cla
  * per 10 minutes, at most one explain every 5 s and one at a time; calls that
  * do not fit are dropped, not queued (the next slow call of the fingerprint
  * tries again). Reads are EXPLAIN ANALYZEd through the runner's replica side;
- * writes are only planned (`analyze: false`), never run. Keeps the last
+ * writes (as the facade ran them: `isWrite`) are only planned (`analyze: false`),
+ * and nothing ever runs on the primary: a read with no usable replica is planned only. Keeps the last
  * analysis per fingerprint, without raw plans or parameters.
  *
  * @example
@@ -90,7 +94,7 @@ export class SlowQueryExplainer {
     this.lastAttempt.set(call.fingerprint, now);
     this.lastStartedAt = now;
     this.counters.started++;
-    const analyze = this.options.analyzeReads && classification.target !== 'primary';
+    const analyze = this.options.analyzeReads && call.isWrite !== true && classification.target !== 'primary';
     this.inFlight = this.explain(call, analyze, classification.normalizedSql).finally(() => {
       this.inFlight = undefined;
     });
@@ -120,9 +124,11 @@ export class SlowQueryExplainer {
     const base = { fingerprint: call.fingerprint, normalizedSql, triggerDurationMs: call.durationMs, pool: call.pool, analyzed: analyze };
     let stored: SlowQueryAnalysis;
     try {
-      const options = { analyze, timeoutMs: this.options.timeoutMs };
+      // analyzeOnPrimary: false: a slow call is never run a second time on the primary.
+      const options = { analyze, timeoutMs: this.options.timeoutMs, analyzeOnPrimary: false };
       const analysis = await this.analyzer.analyzeExecutionPlan(call.sql, call.params ?? [], options);
-      stored = { ...base, ...withoutPlan(analysis), status: 'explained', explainedAt: this.isoNow() };
+      const analyzed = analysis.summary.analyzed;
+      stored = { ...base, ...withoutPlan(analysis), analyzed, status: 'explained', explainedAt: this.isoNow() };
       this.counters.explained++;
       this.counters.countSuggestions(analysis.suggestions);
     } catch (error) {
