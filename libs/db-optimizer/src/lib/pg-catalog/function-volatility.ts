@@ -125,9 +125,16 @@ export class FunctionVolatilityCatalog {
    * query fails; nothing is cached then. `via` runs the look-ups on another
    * connection (a transaction's own, so it never waits for a second one).
    */
+  private async lookupInTurn(names: readonly string[], via: CatalogQuery): Promise<Array<FunctionEntry | typeof UNKNOWN>> {
+    const entries: Array<FunctionEntry | typeof UNKNOWN> = [];
+    for (const name of names) entries.push(await this.lookup(name, via));
+    return entries;
+  }
+
   async assess(functions: readonly string[], via: CatalogQuery = this.query): Promise<VolatilityAssessment> {
     const names = [...new Set(functions.map((name) => name.toLowerCase()))];
-    const entries = await Promise.all(names.map((name) => this.lookup(name, via)));
+    // On a pool, in parallel; on one connection (a transaction's), one after another: a client runs one query at a time.
+    const entries = via === this.query ? await Promise.all(names.map((name) => this.lookup(name, via))) : await this.lookupInTurn(names, via);
     let deterministic = true;
     let readSafe = true;
     let mayWrite = false;
