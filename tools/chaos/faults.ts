@@ -184,7 +184,7 @@ export const FAULTS: Readonly<Record<FaultKind, Fault>> = {
   },
   promotion: {
     kind: 'promotion',
-    description: 'primary stopped for good, read replica promoted (pg_ctl promote); the module keeps its configured URLs',
+    description: 'primary stopped for good, read replica promoted (pg_ctl promote); the module follows it (it is a primary candidate)',
     holdMs: 5000,
     expectedRecoveryMs: 0,
     recovers: false,

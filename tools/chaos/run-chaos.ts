@@ -61,7 +61,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     cluster = await LocalCluster.start({ settings: { wal_retrieve_retry_interval: '500ms' } });
     redis = await RedisControl.start();
     await createTable(cluster, callers * rowsPerCaller);
-    const base = { primaryUrl: cluster.primary.url, readReplicaUrls: [cluster.readReplica.url, cluster.analyticsReplica.url], redisUrl: redis.url };
+    // The read replica is also a primary candidate: after the promotion fault the module follows it (issue #11).
+    const base = {
+      primaryUrls: [cluster.primary.url, cluster.readReplica.url],
+      readReplicaUrls: [cluster.readReplica.url, cluster.analyticsReplica.url],
+      redisUrl: redis.url,
+    };
     for (const index of [0, 1]) instances.push(await startInstance(index, chaosOptions(base)));
 
     const faultContext: FaultContext = { cluster, redis, instances, primary: cluster.primary, redisOutageUntil: 0, notes };
