@@ -55,10 +55,13 @@ export class OperatorCastCatalog {
   /** @param via runs the look-ups on another connection (a transaction's own). */
   async assess(operators: readonly string[], castTypes: readonly string[], via: CatalogQuery = this.query): Promise<VolatilityAssessment> {
     const lookups = [
-      ...operators.filter(userDefinable).map((name) => ({ label: `operator ${name}`, worst: this.lookup('op', name, via) })),
-      ...castTypes.filter(userDefinable).map((name) => ({ label: `cast to ${name}`, worst: this.lookup('cast', name, via) })),
+      ...operators.filter(userDefinable).map((name) => ({ label: `operator ${name}`, kind: 'op' as const, name })),
+      ...castTypes.filter(userDefinable).map((name) => ({ label: `cast to ${name}`, kind: 'cast' as const, name })),
     ];
-    const results = await Promise.all(lookups.map((lookup) => lookup.worst));
+    // On a pool, in parallel; on one connection (a transaction's), one after another: a client runs one query at a time.
+    const results: Worst[] = [];
+    if (via === this.query) results.push(...(await Promise.all(lookups.map((lookup) => this.lookup(lookup.kind, lookup.name, via)))));
+    else for (const lookup of lookups) results.push(await this.lookup(lookup.kind, lookup.name, via));
     let assessment: VolatilityAssessment = { readSafe: true, deterministic: true, mayWrite: false, mayKeepSessionState: false };
     results.forEach((worst, index) => {
       if (worst === 'v') {
