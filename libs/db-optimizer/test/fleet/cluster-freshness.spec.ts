@@ -1,7 +1,7 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { replicatedSchema } from '../result-cache/support/cache-fixture';
-import { describeWindow, runFreshness } from './support/freshness-run';
+import { describeWindow, runFreshness } from '../result-cache/support/freshness-run';
 import { clusterForFile, fleetCacheOptions } from './support/redis-fleets';
 
 const ROWS = 12;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ResultCacheService, ResultCacheStats } from '@db-optimizer/core';
 import type { TestInstance } from '../../support/test-module';
-import { percentile } from '../../result-cache/support/cache-fixture';
+import { percentile } from './cache-fixture';
 
 /** What one randomized run of writes and reads on two instances saw. */
 export interface FreshnessReport {
@@ -14,8 +14,8 @@ export interface FreshnessReport {
 }
 
 /**
- * The method of `result-cache/cross-instance-freshness.spec.ts`, so figures on a single
- * Redis, a Cluster and Sentinel compare: one writer, one other instance, `rounds` random
+ * The one measurement of the cross-instance window, used by the cache suite and by the fleet
+ * tests, so figures on a single Redis, a Cluster and Sentinel compare: one writer, one other instance, `rounds` random
  * steps over `rows` counters (30% writes). The writer must never read stale data; the
  * other instance is polled after each write until it sees it, which measures the window.
  */
