@@ -29,8 +29,16 @@ export interface RedisConnection {
 const CLUSTER_RETRY_DELAY_MS = 250;
 
 /**
+ * ioredis' own per-command timeout, only a backstop: callers bound their waits with
+ * `withTimeout(timeoutMs)`, which judges after pending I/O. ioredis' timer does not: after
+ * an event-loop stall it fires before the answer already in the socket is read, and a busy
+ * process would see Redis "time out" (and the cache go down) with Redis answering fine.
+ */
+export const commandBackstopMs = (timeoutMs: number): number => Math.max(timeoutMs * 10, 2000);
+
+/**
  * Creates the clients without connecting (`connect()` them). Both fail fast instead of
- * queueing while disconnected, time out each command after `timeoutMs`, reconnect on
+ * queueing while disconnected, give up on a command after `commandBackstopMs`, reconnect on
  * their own, and report errors to `onError`: an unhandled ioredis 'error' would crash the process.
  */
 export async function createRedisConnection(url: string, timeoutMs: number, onError: (error: Error) => void): Promise<RedisConnection> {
@@ -62,7 +70,7 @@ export function createRedisClient(target: RedisTarget, timeoutMs: number, onErro
     tls: target.tls ? {} : undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
+    commandTimeout: commandBackstopMs(timeoutMs),
     connectTimeout: Math.max(timeoutMs * 5, 500),
     // Keep trying, never more than half a second apart: recovery is noticed quickly.
     retryStrategy: (attempt) => Math.min(attempt * 50, 500),

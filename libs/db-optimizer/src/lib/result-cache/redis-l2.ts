@@ -3,11 +3,20 @@ import type { Cache } from 'cache-manager';
 import { CachedEntry, parseEntry, serializeEntry } from './cached-entry';
 import { RESULT_FORMAT_VERSION } from './result-cache.constants';
 import type { ResultCacheCounters } from './result-cache-counters';
-import { withTimeout } from '../core/with-timeout';
+import { CallTimeoutError, withTimeout } from '../core/with-timeout';
+
+/** What L2 reports about Redis (the link). */
+export interface L2FailureSink {
+  /** A call timed out: worth checking, not yet an outage. */
+  suspect(reason: string): void;
+  /** A call failed: an outage. */
+  markDown(reason: string): void;
+}
 
 /**
  * L2: entries in Redis through cache-manager. Every call is bounded by `timeoutMs`; a
- * failure is a miss for the caller and an outage for `onFailure`. Nothing here throws.
+ * failure is a miss for the caller, and a suspicion (timeout) or an outage (error) for the
+ * link. Nothing here throws.
  */
 export class RedisL2 {
   constructor(
@@ -15,7 +24,7 @@ export class RedisL2 {
     private readonly prefix: string,
     private readonly timeoutMs: number,
     private readonly counters: ResultCacheCounters,
-    private readonly onFailure: (reason: string) => void,
+    private readonly link: L2FailureSink,
   ) {}
 
   async get(key: string): Promise<CachedEntry | undefined> {
@@ -42,6 +51,8 @@ export class RedisL2 {
 
   private fail(error: unknown): void {
     this.counters.redisErrors++;
-    this.onFailure(error instanceof Error ? error.message : String(error));
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof CallTimeoutError) this.link.suspect(reason);
+    else this.link.markDown(reason);
   }
 }

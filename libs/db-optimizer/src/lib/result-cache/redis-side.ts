@@ -70,7 +70,7 @@ export class RedisSide {
         onDown: (reason) => this.onDown(reason),
       },
     );
-    this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, (reason) => this.link.markDown(reason));
+    this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, this.link);
     options.coordinator.attach({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs: options.timeoutMs });
   }
 

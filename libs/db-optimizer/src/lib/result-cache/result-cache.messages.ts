@@ -48,3 +48,7 @@ export const INVALIDATION_FAILED = (reason: string): string =>
 
 export const CHANGE_NOTIFICATIONS_NEED_CACHE = (): string =>
   'installChangeNotifications() needs the result cache: set enableCache: true in the module options.';
+
+export const ECHO_NOT_HEARD = (stamp: number, timeoutMs: number): string =>
+  `version bump ${stamp} was not heard back on the change channel within ${timeoutMs} ms, so other instances may not hear ` +
+  'this instance\'s writes either; treating Redis as down until the link is checked again';

@@ -37,6 +37,8 @@ export class RedisLink {
   private state: 'starting' | 'up' | 'down' | 'stopped' = 'starting';
   private generation = 0;
   private bringingUp: Promise<void> | undefined;
+  /** A `suspect()` ping in flight. */
+  private verifying: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastReason = '';
 
@@ -75,7 +77,23 @@ export class RedisLink {
     if (this.state !== 'up') this.markDown(this.lastReason || 'not reachable at start');
   }
 
-  /** Reports a failure seen by a caller (timeout, error): the link goes down until it recovers. */
+  /**
+   * A caller's call timed out. That alone is no outage: a busy event loop or one slow
+   * command looks the same from here, and taking the link down would cost a flush of every
+   * instance's memory when it comes back. Both clients are pinged at once instead (bounded
+   * by the same timeout, judged after pending I/O): the link goes down only if they fail.
+   * Errors other than timeouts go to `markDown`.
+   */
+  suspect(reason: string): void {
+    if (this.state !== 'up' || this.verifying) return;
+    this.verifying = this.ping()
+      .catch((error: unknown) => this.markDown(`${reason}, then ${(error as Error).message}`))
+      .finally(() => {
+        this.verifying = undefined;
+      });
+  }
+
+  /** Reports a failure seen by a caller (an error, a lost connection): the link goes down until it recovers. */
   markDown(reason: string): void {
     if (this.state === 'stopped' || this.state === 'down') return;
     this.state = 'down';
@@ -104,10 +122,14 @@ export class RedisLink {
     return [this.connection.client, this.connection.subscriber];
   }
 
+  private async ping(): Promise<void> {
+    await Promise.all(this.clients.map((client) => withTimeout(client.ping(), this.timings.commandTimeoutMs, 'Redis PING')));
+  }
+
   private async check(): Promise<void> {
     if (this.state === 'up') {
       try {
-        await Promise.all(this.clients.map((client) => withTimeout(client.ping(), this.timings.commandTimeoutMs, 'Redis PING')));
+        await this.ping();
       } catch (error) {
         this.markDown((error as Error).message);
       }

@@ -65,8 +65,8 @@ export class RedisVersions {
     this.client = client as BumpClient;
   }
 
-  /** Bumps and publishes; resolves with the stamp Redis gave the change. */
-  async bump(change: Omit<VersionChange, 'stamp'>, minStamp: number, sentAt: number): Promise<number> {
+  /** Bumps and publishes; resolves with the stamp Redis gave the change and the latest WAL position its fields hold. */
+  async bump(change: Omit<VersionChange, 'stamp'>, minStamp: number, sentAt: number): Promise<Stamp> {
     const body = encodeChangeBody(change, this.origin, sentAt);
     const lsn = change.lsn === undefined ? '' : formatLsn(change.lsn);
     const stamp = await this.client.dboBumpVersions(
@@ -79,7 +79,9 @@ export class RedisVersions {
       this.publishCommand,
       ...fieldsOf(change),
     );
-    return Number(stamp);
+    const bumped = parseStamp(stamp);
+    if (!bumped) throw new Error(`Redis answered the version bump with "${stamp}", not "stamp@position"`);
+    return bumped;
   }
 
   /** This Redis' incarnation id, created by the first instance that asks. */

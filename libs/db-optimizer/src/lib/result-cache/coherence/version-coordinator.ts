@@ -8,6 +8,7 @@ import type { VersionCapture, VersionMap } from './version-map';
 import { withTimeout } from '../../core/with-timeout';
 import { laterLsn } from '../../core/lsn';
 import { mergeWriteEffects } from '../write-effects';
+import { ECHO_NOT_HEARD } from '../result-cache.messages';
 
 /** Local changes kept for publishing once Redis is back; past this many, one flush bump replaces them. */
 const MAX_UNPUBLISHED = 1000;
@@ -24,9 +25,15 @@ export interface VersionRedis {
 
 /**
  * Where a committed write's version bump goes: through Redis when the link is up (one
- * script bumps, stores and publishes; the write returns once its own message has come
- * back, so every bump ordered before it is applied here too), or straight into this
- * instance's map with a local stamp when Redis is absent or down.
+ * script bumps, stores and publishes, one round trip), or straight into this instance's
+ * map with a local stamp when Redis is absent or down.
+ *
+ * The writer applies its own bump as soon as Redis answers, with the stamp Redis gave it and
+ * the latest WAL position Redis holds for those counters: its next read builds a new key
+ * and loads from a server that has replayed this write and any bump ordered before it on
+ * the same counters. It does not wait for its own message to come back; a message that
+ * never comes back within the timeout still takes the link down (the channel is broken),
+ * only no longer on the write's time.
  */
 export class VersionCoordinator {
   private redis: VersionRedis | undefined;
@@ -70,16 +77,22 @@ export class VersionCoordinator {
   }
 
   /**
-   * Bumps through Redis and waits to hear it back on the channel. Throws when either
-   * step fails; the caller decides what that means (outage, failed recovery).
+   * Bumps through Redis and applies the change here at once. Throws when the bump fails;
+   * the caller decides what that means (outage, failed recovery).
    */
   async viaRedis(redis: VersionRedis, change: Omit<VersionChange, 'stamp'>): Promise<number> {
     // The map's highest stamp goes along: stamps handed out locally stay below Redis' next ones.
-    const stamp = await withTimeout(redis.versions.bump(change, this.map.highest, epochMs()), redis.timeoutMs, 'Redis version bump');
-    if (!(await redis.feed.waitFor(stamp, redis.timeoutMs))) {
-      throw new Error(`version bump ${stamp} was not heard back on the channel within ${redis.timeoutMs} ms`);
-    }
-    return stamp;
+    const bumped = await withTimeout(redis.versions.bump(change, this.map.highest, epochMs()), redis.timeoutMs, 'Redis version bump');
+    this.map.apply({ ...change, stamp: bumped.value, lsn: laterLsn(change.lsn, bumped.lsn) });
+    this.watchEcho(redis, bumped.value);
+    return bumped.value;
+  }
+
+  /** Other instances hear of the bump on the channel: if this one does not hear its own, the channel is broken. */
+  private watchEcho(redis: VersionRedis, stamp: number): void {
+    void redis.feed.waitFor(stamp, redis.timeoutMs).then((heard) => {
+      if (!heard) redis.link.markDown(ECHO_NOT_HEARD(stamp, redis.timeoutMs));
+    });
   }
 
   /** A local stamp, above every stamp seen: unique on this instance. With Redis configured, kept to publish later. */

@@ -7,12 +7,15 @@
  * local stamps during an outage (it passes the largest as ARGV[1]). µs values stay below
  * 2^53, so Lua's doubles hold them exactly.
  *
- * Each hash field holds `stamp@lsn`, keeping the later WAL position of all bumps.
+ * Each hash field holds `stamp@lsn`, keeping the later WAL position of all bumps. The reply
+ * carries the latest of those positions: a bump of another instance ordered before this one
+ * may hold a later position than this write's, and the writer applies its own change at once
+ * (before hearing that bump) with the position Redis holds, so its next load waits for both.
  *
  * KEYS[1] clock, KEYS[2] versions hash.
  * ARGV[1] minimum stamp, ARGV[2] channel, ARGV[3] WAL position or '', ARGV[4] message body,
  * ARGV[5] PUBLISH or SPUBLISH (a cluster: the channel shares the keys' hash tag), ARGV[6..] fields.
- * Returns the stamp as a decimal string; publishes `stamp|body`.
+ * Returns `stamp@lsn` (lsn: the latest position of the fields set, '' when none); publishes `stamp|body`.
  */
 export const BUMP_VERSIONS_SCRIPT = `
 local function lsnParts(text)
@@ -34,18 +37,21 @@ local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local stamp = math.max((tonumber(redis.call('GET', KEYS[1])) or 0) + 1, now, tonumber(ARGV[1]) or 0)
 local text = string.format('%.0f', stamp)
 redis.call('SET', KEYS[1], text)
+local latest = nil
 for i = 6, #ARGV do
   local old = redis.call('HGET', KEYS[2], ARGV[i])
   local oldLsn = nil
   if old then oldLsn = string.match(old, '@(.+)$') end
-  redis.call('HSET', KEYS[2], ARGV[i], text .. '@' .. (laterLsn(oldLsn, ARGV[3]) or ''))
+  local lsn = laterLsn(oldLsn, ARGV[3])
+  latest = laterLsn(latest, lsn)
+  redis.call('HSET', KEYS[2], ARGV[i], text .. '@' .. (lsn or ''))
 end
 if ARGV[5] == 'SPUBLISH' then
   redis.call('SPUBLISH', ARGV[2], text .. '|' .. ARGV[4])
 else
   redis.call('PUBLISH', ARGV[2], text .. '|' .. ARGV[4])
 end
-return text
+return text .. '@' .. (latest or '')
 `;
 
 /**
