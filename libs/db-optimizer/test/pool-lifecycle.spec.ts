@@ -39,7 +39,8 @@ describe('PoolManagerService lifecycle', () => {
       what: 'the pool to recover',
     });
     expect(answer.rows).toEqual([{ ok: 1 }]);
-    expect(pool.busyCount).toBe(0);
+    // Nothing leaked: background checks (lag, role) may hold a client for a moment, never for good.
+    await waitFor(() => pool.busyCount === 0 || undefined, { what: 'every client back in the pool' });
     await instance.close();
   });
 

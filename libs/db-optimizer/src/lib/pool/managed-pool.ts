@@ -8,7 +8,7 @@ import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE 
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
-import { closeOldestIdle, serveQueuedCallers, setPoolMax } from './pg-pool-internals';
+import { canTakeIdleClients, closeOldestIdle, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
 import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
 import { parseIntoClientConfig } from 'pg-connection-string';
@@ -74,6 +74,8 @@ export class ManagedPool {
   readonly min: number;
   readonly max: number;
   private readonly pool: Pool;
+  /** pg-pool's internals are as `takeIdleClient` expects: warm checkouts skip its queue. */
+  private readonly takesIdleClients: boolean;
   private readonly logger: Logger;
   private readonly acquisitionHistogram = new LatencyHistogram();
   private readonly leased = new WeakSet<PoolClient>();
@@ -107,6 +109,7 @@ export class ManagedPool {
       // pg waits forever by default; this bounds both the queue wait and the connect.
       connectionTimeoutMillis: config.acquireTimeoutMs,
     });
+    this.takesIdleClients = canTakeIdleClients(this.pool);
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
@@ -200,7 +203,8 @@ export class ManagedPool {
     if (this.endPromise) throw new Error(POOL_CLOSED(this.name));
     if (!this.breaker.tryPass()) throw this.unreachable();
     const startedAt = performance.now();
-    let client: PoolClient;
+    let client: PoolClient | undefined = this.takesIdleClients ? takeIdleClient(this.pool) : undefined;
+    if (client !== undefined) return this.checkedOut(client, startedAt);
     try {
       client = await this.pool.connect();
     } catch (error) {
@@ -216,6 +220,11 @@ export class ManagedPool {
       }
       throw new DatabaseUnavailableError(CONNECT_FAILED(this.name, this.server), this.name, { cause: error });
     }
+    return this.checkedOut(client, startedAt);
+  }
+
+  /** Books a checked-out client: breaker, counters, listeners. */
+  private checkedOut(client: PoolClient, startedAt: number): PoolClient {
     if (this.breaker.recordSuccess()) this.logger.log(`${this.server} answers again: the circuit breaker is closed.`);
     const durationMs = performance.now() - startedAt;
     this.acquisitionCount++;

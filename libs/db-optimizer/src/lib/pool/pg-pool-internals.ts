@@ -5,14 +5,54 @@ import type { Pool, PoolClient } from 'pg';
  * runtime setter for `max` and no way to close chosen idle clients; auto-sizing needs
  * both. Kept here so a pg-pool upgrade has one place to check.
  */
+interface IdleItem {
+  client: PoolClient & { ref?: () => void };
+  idleListener: unknown;
+  timeoutId?: NodeJS.Timeout;
+}
+
+interface PendingItem {
+  timedOut: boolean;
+  callback(error: Error | undefined, client?: PoolClient): void;
+}
+
 interface PoolInternals {
   options: { max: number };
-  _idle: Array<{ client: PoolClient }>;
+  ending: boolean;
+  _idle: IdleItem[];
+  _pendingQueue: unknown[];
   _pulseQueue(): void;
   _remove(client: PoolClient): void;
+  _acquireClient(client: PoolClient, pending: PendingItem, idleListener: unknown, isNew: boolean): void;
 }
 
 const internals = (pool: Pool): PoolInternals => pool as unknown as PoolInternals;
+
+/** Whether this pg-pool has the fields `takeIdleClient` relies on (checked once per pool). */
+export function canTakeIdleClients(pool: Pool): boolean {
+  const candidate = internals(pool);
+  return Array.isArray(candidate._idle) && Array.isArray(candidate._pendingQueue) && typeof candidate._acquireClient === 'function';
+}
+
+/**
+ * Hands over an idle client at once, as pg-pool's own queue pulse would (the most recently
+ * released one, its idle timer cleared, pg-pool's 'acquire' event and release function
+ * set), or undefined when nobody may skip the queue: no idle client, callers waiting, or
+ * the pool ending. pg-pool's `connect()` does the same a tick later, behind a promise and
+ * a timer for `connectionTimeoutMillis` made and cleared on every checkout; on the warm
+ * path that was most of the cost of a checkout.
+ */
+export function takeIdleClient(pool: Pool): PoolClient | undefined {
+  const candidate = internals(pool);
+  if (candidate.ending || candidate._pendingQueue.length > 0) return undefined;
+  const item = candidate._idle.pop();
+  if (item === undefined) return undefined;
+  clearTimeout(item.timeoutId);
+  item.client.ref?.();
+  let taken: PoolClient | undefined;
+  candidate._acquireClient(item.client, { timedOut: false, callback: (_error, client) => (taken = client) }, item.idleListener, false);
+  return taken;
+}
 
 /** pg-pool reads `options.max` on every connect(): changing it moves the limit at once. */
 export function setPoolMax(pool: Pool, max: number): void {
