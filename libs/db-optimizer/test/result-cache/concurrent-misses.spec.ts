@@ -50,6 +50,12 @@ describe('concurrent misses on one key', () => {
     const [a, b] = await Promise.all([read(), read()]);
     a.rows[0].v = 999;
     expect(b.rows[0].v).toBe(7);
+    // Memory hits: the first decodes the entry once, later ones copy the decoded rows.
+    const firstHit = await read();
+    firstHit.rows[0].v = 998;
+    const secondHit = await read();
+    secondHit.rows[0].v = 997;
+    expect([firstHit.metadata.cached, secondHit.metadata.cached]).toEqual(['memory', 'memory']);
     expect((await read()).rows[0].v).toBe(7);
   });
 });

@@ -8,6 +8,7 @@ import type { MemoryCache } from './memory-cache';
 import type { ReadPlan } from './read-plan';
 import type { RedisL2 } from './redis-l2';
 import { decodeResult, encodeResult, tryDecodeResult } from './result-codec';
+import { copyDecoded, decodeForCopies } from './decoded-result';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { SingleFlight } from './single-flight';
 
@@ -72,7 +73,7 @@ export class CacheReader {
         this.deps.recordLookup('memory', true);
         this.countPositionRead(plan, true);
         this.refreshIfAging(plan, hit, load);
-        return decodeResult<T>(hit.payload, 'memory');
+        return this.fromMemory<T>(plan.key, hit);
       }
       this.bypass(trace, 'memory');
     }
@@ -98,6 +99,23 @@ export class CacheReader {
     // Not encodable: waiters share the rows array's items but get their own array and metadata.
     const shared = outcome.result as OptimizedQueryResult<T>;
     return { rows: [...shared.rows], metadata: { ...shared.metadata } };
+  }
+
+  /**
+   * The caller's copy of a memory entry. The first hit decodes the payload once and keeps
+   * it with the entry (re-stored, its size counted twice: roughly what the decoded rows
+   * take), so later hits copy instead of parsing.
+   */
+  private fromMemory<T>(key: string, entry: CachedEntry): OptimizedQueryResult<T> {
+    if (entry.decoded) return copyDecoded<T>(entry.decoded, 'memory');
+    if (entry.decoded === null) return decodeResult<T>(entry.payload, 'memory');
+    const decoded = decodeForCopies(entry.payload);
+    if (decoded === undefined) {
+      entry.decoded = null;
+      return decodeResult<T>(entry.payload, 'memory');
+    }
+    this.deps.memory.set(key, { ...entry, bytes: entry.bytes * 2, decoded });
+    return copyDecoded<T>(decoded, 'memory');
   }
 
   /** L2, then the database; stores what the database returned in both levels. */

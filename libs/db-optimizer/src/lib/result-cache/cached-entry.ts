@@ -1,4 +1,5 @@
 import { formatLsn, parseLsn } from '../core/lsn';
+import type { DecodedResult } from './decoded-result';
 
 /**
  * A cached result as both levels hold it: the encoded rows and metadata, when it was
@@ -18,6 +19,11 @@ export interface CachedEntry {
    * serves no read that carries a required position.
    */
   lsn?: bigint;
+  /**
+   * In memory only: the payload decoded once, from the first memory hit on (see
+   * `DecodedResult`); null when its rows need a parse per copy. Counted in `bytes`.
+   */
+  decoded?: DecodedResult | null;
 }
 
 /** Builds an entry, measuring its payload once. */
