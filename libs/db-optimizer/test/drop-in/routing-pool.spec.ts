@@ -1,4 +1,4 @@
-import { types, type PoolClient, type QueryResult } from 'pg';
+import { Pool, types, type PoolClient, type QueryResult } from 'pg';
 import { runWithRequestContext, type RoutingPoolClient } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
 import { libraryFixture } from './support/orm-fixture';
@@ -110,6 +110,16 @@ describe('RoutingPool speaks pg.Pool', () => {
       const client: PoolClient = await instance.db.pool.asPgPool().connect();
       expect((await client.query(byId, [1])).rowCount).toBe(1);
       client.release();
+    });
+
+    it('is a pg.Pool to instanceof as well, and still this pool (Prisma\'s PrismaPg checks it)', async () => {
+      const view = instance.db.createPool();
+      const asPg = view.asPgPool();
+      expect(asPg).toBeInstanceOf(Pool);
+      expect(view.asPgPool()).toBe(asPg);
+      expect((await asPg.query(byId, [1])).rowCount).toBe(1);
+      await asPg.end();
+      expect(view.ending).toBe(true);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Pool, QueryArrayConfig, QueryArrayResult, QueryConfig, QueryResult, QueryResultRow, Submittable } from 'pg';
 import { POOL_ENDED, POOL_ENDED_TWICE } from './drop-in.messages';
+import { pgPoolView } from './pg-pool-view';
 import { readQueryArgs, settle, type QueryCallback } from './query-args';
 import type { RoutingPoolBackend } from './routing-pool-backend.interface';
 import { RoutingPoolClient } from './routing-pool-client';
@@ -23,12 +24,15 @@ type ConnectCallback = (error: Error | undefined, client?: RoutingPoolClient, re
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dbOptimizer.pool }) });
  * // Drizzle
  * const db = drizzle({ client: dbOptimizer.pool });
+ * // Prisma (driver adapter)
+ * const prisma = new PrismaClient({ adapter: new PrismaPg(dbOptimizer.pool.asPgPool()) });
  */
 export class RoutingPool extends EventEmitter {
   /** pg-pool's config; empty: the module's pools hold the connection settings (and no password leaks from here). */
   readonly options: Readonly<Record<string, unknown>> = Object.freeze({});
   private ended = false;
   private readonly checkedOut = new Set<RoutingPoolClient>();
+  private pgView: Pool | undefined;
 
   constructor(private readonly backend: RoutingPoolBackend) {
     super();
@@ -47,14 +51,18 @@ export class RoutingPool extends EventEmitter {
   }
 
   /**
-   * This pool, typed as `pg.Pool` for libraries whose types ask for one (Drizzle's `client`).
-   * It has what they use (`query`, `connect`, `end`, events, counters), not all of pg's client
-   * API: no cursors, `COPY` streams or `LISTEN` notifications.
+   * This pool as a `pg.Pool`, for libraries whose types ask for one (Drizzle's `client`) or that
+   * check `instanceof pg.Pool` (Prisma's `PrismaPg`, which otherwise takes its argument for
+   * connection settings and opens a pool of its own). A view, not a copy: every call, listener
+   * and counter is this pool's. It has what those libraries use (`query`, `connect`, `end`,
+   * events, counters), not all of pg's client API: no cursors, `COPY` streams or `LISTEN`
+   * notifications.
    * @example
    * const db = drizzle({ client: dbOptimizer.pool.asPgPool() });
+   * const prisma = new PrismaClient({ adapter: new PrismaPg(dbOptimizer.pool.asPgPool()) });
    */
   asPgPool(): Pool {
-    return this as unknown as Pool;
+    return (this.pgView ??= pgPoolView(this));
   }
 
   /** Whether `end()` was called on this view. */
