@@ -12,6 +12,7 @@ import { hotPathOverhead } from './workloads/hot-path';
 import { memoryGrowth, memorySteps } from './workloads/memory';
 import { primaryKeyLookup, primaryKeyLookupSteps, preparePrimaryKeyTable } from './workloads/primary-key-lookup';
 import type { WorkloadContext } from './workloads/workload-context';
+import { workspaceRoot } from '../workspace-root';
 import { addRatios, BenchReport, BenchRow, machineDescription, toMarkdown, writeReport } from './report';
 
 /** The hot-path step runs a fixed number of calls; this is about how long they take here. */
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       memory,
     };
     const svg = scaleCurveSvg(rows, 'pk-lookup', `primary-key lookup, cache off, pools of 20 (${report.ranAt.slice(0, 10)})`);
-    const files = writeReport(report, svg, join(__dirname, '..', '..', 'bench', 'results'), config.resultName);
+    const files = writeReport(report, svg, join(workspaceRoot(), 'bench', 'results'), config.resultName);
     console.log(`\n${toMarkdown(report)}`);
     log(`written ${files.join(', ')}`);
   } finally {

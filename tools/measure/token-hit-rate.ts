@@ -11,7 +11,7 @@ import { LocalCluster, resolveRedis, waitFor } from '@db-optimizer/cluster';
  * would have had without it ((hits + bypasses) / reads: each bypass skipped an entry older
  * than the token, which the old cache would have served), then a pass without tokens.
  *
- * Run: node -r ./tools/register.js tools/measure/token-hit-rate.ts [durationMs]
+ * Run: npm run -s build:run && node dist/run/tools/measure/token-hit-rate.js [durationMs]
  */
 const KEYS = 2000;
 const CALLERS = 16;

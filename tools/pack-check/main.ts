@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { LocalCluster } from '../cluster/local-cluster';
-import { CONSUMER_MAIN, consumerManifest } from './consumer-app';
+import { workspaceRoot } from '../workspace-root';
+import { CONSUMER_MAIN, consumerManifest, consumerProblems, ConsumerResult } from './consumer-app';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = workspaceRoot();
 const DIST = join(ROOT, 'dist/libs/db-optimizer');
 
 /**
@@ -36,10 +37,8 @@ async function main(): Promise<void> {
     }
     step('running a query through the installed package');
     const output = run('node', ['main.js'], app, { DATABASE_URL: url }).trim();
-    const result = JSON.parse(output.split('\n').pop() ?? '{}') as { answer?: number; pool?: string; healthEntry?: string };
-    if (result.answer !== 42 || result.pool !== 'primary' || result.healthEntry !== 'function') {
-      throw new Error(`The packed library answered ${output}; expected answer 42 from the primary and the ./health entry.`);
-    }
+    const problems = consumerProblems(JSON.parse(output.split('\n').pop() ?? '{}') as ConsumerResult);
+    if (problems.length > 0) throw new Error(`The packed library answered ${output}: ${problems.join('; ')}.`);
     step(`ok: ${output}`);
   } finally {
     await cluster?.stop();

@@ -35,6 +35,10 @@ export const REDIS_NOT_REACHABLE_AT_START = (timeoutMs: number): string =>
   `Redis for the result cache did not answer within ${timeoutMs} ms at start; the cache runs on memory only ` +
   'and connects when Redis answers. Check redisUrl and that Redis is running.';
 
+export const REDIS_PACKAGES_MISSING = (missing: string, packages: readonly string[]): string =>
+  `Redis is configured (redisUrl, redisCluster or redisSentinel), but the package "${missing}" is not installed. With Redis, the result cache and fleet metrics need ` +
+  `${packages.join(', ')} (optional peers of @db-optimizer/core): run \`npm install ${packages.join(' ')}\`, or configure no Redis.`;
+
 export const NOT_A_LEGACY_REDIS_STORE = (missing: string[]): string =>
   `The store returned by cache-manager-ioredis-yet lacks ${missing.join(', ')}; ` +
   'install a cache-manager-ioredis-yet 2.x release (the cache-manager v5 store interface).';

@@ -15,7 +15,8 @@ import { buildCacheParts, CacheParts } from './cache-parts';
 import { OutsideChanges } from './coherence/outside-changes';
 import { notifyingTables } from './coherence/change-notifications';
 import { planRead, ReadPlan, ttlMsOf } from './read-plan';
-import { RedisSide } from './redis-side';
+import type { RedisSide } from './redis-side';
+import { loadRedisModule } from './redis-packages';
 import { ResultCacheCounters } from './result-cache-counters';
 import { CACHE_LOCAL_BOUNDED, CACHE_LOCAL_ONLY, CHANGE_NOTIFICATIONS_NEED_CACHE, LISTENING_WITHOUT_REDIS, NOT_LISTENING_AT_START } from './result-cache.messages';
 import type { ResultCacheMode, ResultCacheStats } from './result-cache-stats.interface';
@@ -105,7 +106,8 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Connects Redis when configured. Without it, says once what the cache can and cannot see,
-   * and listens to change notifications already installed. Never fails the start.
+   * and listens to change notifications already installed. Fails the start only when Redis
+   * is configured and its packages are not installed; an unreachable Redis never does.
    */
   async onModuleInit(): Promise<void> {
     const parts = this.parts;
@@ -117,6 +119,8 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       await this.listenToInstalledNotifications(parts);
       return;
     }
+    // Loaded here, not imported above: without Redis, none of the Redis packages (optional peers) is loaded.
+    const { RedisSide } = await loadRedisModule(() => import('./redis-side'));
     this.redis = await RedisSide.create({
       url,
       prefix: parts.prefix,

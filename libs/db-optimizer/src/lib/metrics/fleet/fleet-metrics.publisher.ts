@@ -11,7 +11,9 @@ import { FLEET_METRICS_JOB_NAME, FLEET_SNAPSHOT_TTL_INTERVALS } from '../metrics
 import { FLEET_PUBLISH_FAILED } from '../metrics.messages';
 import { FleetSnapshotSource, MetricsService } from '../metrics.service';
 import { decodeFleetSnapshot, encodeFleetSnapshot, FleetSnapshot } from './fleet-snapshot';
-import { RedisFleetStore } from './redis-fleet-store';
+import type { RedisFleetStore } from './redis-fleet-store';
+import { loadRedisModule } from '../../result-cache/redis-packages';
+import type { RedisTarget } from '../../options/redis-target';
 
 /**
  * Publishes this instance's metrics snapshot to Redis every `fleetMetricsIntervalMs`, with
@@ -30,7 +32,9 @@ import { RedisFleetStore } from './redis-fleet-store';
 export class FleetMetricsPublisher implements FleetSnapshotSource, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(FleetMetricsPublisher.name);
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly store: RedisFleetStore | undefined;
+  /** Where to publish: undefined without Redis or with the interval at 0. */
+  private readonly destination: { target: RedisTarget; key: string; timeoutMs: number } | undefined;
+  private store: RedisFleetStore | undefined;
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
@@ -46,7 +50,7 @@ export class FleetMetricsPublisher implements FleetSnapshotSource, OnModuleInit,
     const namespace = options.cacheNamespace ?? namespaceOf(databaseIdentity(options.primaryUrl));
     // Its own hash tag: fleet traffic lands on one shard, not necessarily the cache versions' one.
     const key = `{${RESULT_CACHE_REDIS_PREFIX}:fleet:${namespace}}`;
-    this.store = new RedisFleetStore(parseRedisTarget(options.redisUrl), key, Math.max(options.cacheRedisTimeoutMs, 500), (error) => this.fail(error));
+    this.destination = { target: parseRedisTarget(options.redisUrl), key, timeoutMs: Math.max(options.cacheRedisTimeoutMs, 500) };
   }
 
   /** Snapshots this instance has published so far. */
@@ -55,7 +59,11 @@ export class FleetMetricsPublisher implements FleetSnapshotSource, OnModuleInit,
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.store) return;
+    if (!this.destination) return;
+    const { target, key, timeoutMs } = this.destination;
+    // Loaded only now: without Redis, ioredis (an optional peer) is never loaded.
+    const { RedisFleetStore } = await loadRedisModule(() => import('./redis-fleet-store'));
+    this.store = new RedisFleetStore(target, key, timeoutMs, (error) => this.fail(error));
     this.metrics.connectFleet(this);
     await this.store.connect().catch((error: unknown) => this.fail(error));
     this.timer = setInterval(() => void this.publishNow(), this.intervalMs);

@@ -1,5 +1,5 @@
 import type { RedisTarget } from '../../options/redis-target';
-import { createRedisClient, RedisClient } from '../../result-cache/redis-connection';
+import { createRedisClient, RedisClient } from '../../result-cache/redis-client';
 import { withTimeout } from '../../core/with-timeout';
 
 /**

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis-client';
 
 /**
  * The change channel of a namespace over the right kind of pub/sub: sharded

@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
-import type { RedisClient, RedisConnection } from '../redis-connection';
+import type { RedisClient } from '../redis-client';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_QUIT_TIMEOUT_MS } from '../result-cache.constants';
 import { withTimeout } from '../../core/with-timeout';
 

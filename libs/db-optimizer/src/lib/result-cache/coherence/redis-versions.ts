@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../redis-connection';
+import type { RedisClient } from '../redis-client';
 import { formatLsn, parseLsn } from '../../core/lsn';
 import { encodeChangeBody } from './change-message';
 import { EPOCH_FIELD, fieldsOf, VersionChange } from './version-change';
