@@ -38,8 +38,21 @@ export interface RedisSentinelHandle {
   pids(): number[];
   /** The master's address as a sentinel reports it now. */
   master(): Promise<RedisAddress>;
-  /** SIGKILLs the current master and waits until every sentinel reports the replica as the new master. Works once: the fleet has one replica. */
+  /**
+   * SIGKILLs the current master and waits until every sentinel that answers (not paused) reports
+   * the replica as the new master. Works once: the fleet has one replica.
+   */
   failover(): Promise<{ previous: RedisAddress; current: RedisAddress }>;
+  /**
+   * Pauses (SIGSTOP) the sentinel on `port` and returns the function that resumes it: a client
+   * asking it for the master waits, for as long as the test decides, while the others go on.
+   */
+  pauseSentinel(port: number): () => void;
+  /**
+   * How many clients of the sentinel on `port` are subscribed to a channel: with ioredis'
+   * `failoverDetector`, one per client whose detector listens for `+switch-master` there.
+   */
+  subscribedClients(port: number): Promise<number>;
   /** Kills every process and removes the folder; throws if a process or the folder is left. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -122,7 +135,7 @@ class RedisSentinelFleet implements RedisSentinelHandle {
 
   async master(): Promise<RedisAddress> {
     let lastError: unknown;
-    for (const sentinel of this.sentinelServers.filter((server) => server.isRunning)) {
+    for (const sentinel of this.sentinelServers.filter((server) => server.isAnswering)) {
       try {
         return await this.masterSeenBy(sentinel.port);
       } catch (error) {
@@ -142,7 +155,7 @@ class RedisSentinelFleet implements RedisSentinelHandle {
     await victim.kill();
     await waitFor(
       async () => {
-        for (const sentinel of this.sentinelServers.filter((server) => server.isRunning)) {
+        for (const sentinel of this.sentinelServers.filter((server) => server.isAnswering)) {
           if ((await this.masterSeenBy(sentinel.port)).port !== heir.port) return false;
         }
         const role = (await askRedis(heir.port, 'ROLE')) as [string];
@@ -151,6 +164,18 @@ class RedisSentinelFleet implements RedisSentinelHandle {
       { timeoutMs: FAILOVER_WAIT_MS, intervalMs: 100, what: `the sentinels to promote port ${heir.port} after killing port ${previous.port}` },
     );
     return { previous, current: { host: '127.0.0.1', port: heir.port } };
+  }
+
+  pauseSentinel(port: number): () => void {
+    const sentinel = this.sentinelServers.find((server) => server.port === port);
+    if (!sentinel) throw new Error(`pauseSentinel(): no sentinel of "${this.name}" listens on port ${port}.`);
+    sentinel.pause();
+    return () => sentinel.resume();
+  }
+
+  async subscribedClients(port: number): Promise<number> {
+    const clients = String(await askRedis(port, 'CLIENT', 'LIST')).split('\n');
+    return clients.filter((line) => /\bsub=[1-9]/.test(line)).length;
   }
 
   async stop(): Promise<void> {

@@ -36,6 +36,7 @@ export interface RedisServerSpec {
 /** One `redis-server` child process that can be killed and started again on the same port and folder. */
 export class RedisServerProcess {
   private child: ChildProcess | undefined;
+  private paused = false;
 
   constructor(private readonly spec: RedisServerSpec) {}
 
@@ -54,6 +55,11 @@ export class RedisServerProcess {
 
   get isRunning(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Running and not paused: it answers commands. */
+  get isAnswering(): boolean {
+    return this.isRunning && !this.paused;
   }
 
   get logFile(): string {
@@ -89,6 +95,22 @@ export class RedisServerProcess {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+
+  /**
+   * SIGSTOP: the process keeps its port and the kernel still accepts connections, but it
+   * answers nothing until `resume()`, like a server stuck in a long pause.
+   */
+  pause(): void {
+    if (!this.isRunning) throw new Error(`${this.label} (port ${this.port}) is not running; start it before pausing it.`);
+    this.child?.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  /** SIGCONT after `pause()`: the server answers what it was sent meanwhile. */
+  resume(): void {
+    if (this.isRunning) this.child?.kill('SIGCONT');
+    this.paused = false;
   }
 
   private async waitForPing(timeoutMs: number): Promise<void> {

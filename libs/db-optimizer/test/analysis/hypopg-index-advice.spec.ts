@@ -4,7 +4,7 @@ import { IndexAdvisor } from '../../src/lib/analysis/advisor/index-advisor';
 import { HYPOPG_MISSING } from '../../src/lib/analysis/analysis.messages';
 import { loadSqlParser } from '../../src/lib/sql/parser';
 import { PoolExplainRunner } from './support/analysis-database';
-import { probeHypopg } from './support/hypopg-probe';
+import { describeWithOptionalServer } from '../support/optional-server';
 
 /**
  * Runs against a PostgreSQL that has the HypoPG package (the machine's PostgreSQL 15; CI
@@ -13,33 +13,23 @@ import { probeHypopg } from './support/hypopg-probe';
  * and why; the heuristic advisor is tested everywhere (pg-stats-index-advice.spec.ts).
  */
 const HYPOPG_URL = process.env['HYPOPG_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REQUIRED = process.env['DB_OPTIMIZER_REQUIRE_HYPOPG'] === '1';
-const hypopg = probeHypopg(HYPOPG_URL);
 
-if (!hypopg.available && !REQUIRED) {
-  describe('IndexAdvisor with HypoPG', () => {
-    it('is not verified on this machine: HypoPG is unavailable and DB_OPTIMIZER_REQUIRE_HYPOPG is not 1', () => {
-      console.warn(
-        `HypoPG-verified index advice was NOT tested: ${hypopg.reason} (${new URL(HYPOPG_URL).host}). ` +
-          'Install postgresql-15-hypopg (or point HYPOPG_DATABASE_URL at a server that has it) to run these tests; ' +
-          'set DB_OPTIMIZER_REQUIRE_HYPOPG=1 to make them mandatory, as CI does.',
-      );
-      expect(hypopg.available).toBe(false);
-    });
-  });
-} else {
-  describeHypopgAdvice();
-}
-
-function describeHypopgAdvice(): void {
-  describe('IndexAdvisor with HypoPG', () => {
+describeWithOptionalServer(
+  'IndexAdvisor with HypoPG',
+  {
+    tested: 'HypoPG-verified index advice',
+    url: HYPOPG_URL,
+    urlVariable: 'HYPOPG_DATABASE_URL',
+    requireVariable: 'DB_OPTIMIZER_REQUIRE_HYPOPG',
+    toRun: 'Install postgresql-15-hypopg',
+    needs: { sql: "SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'", missing: 'the server has no hypopg extension package' },
+  },
+  () => {
     const schema = uniqueSchema('analysis_hypopg');
     let pool: Pool;
     let advisor: IndexAdvisor;
 
     beforeAll(async () => {
-      // Required (CI) but missing: fail here, with the reason, rather than skip.
-      if (!hypopg.available) throw new Error(`${HYPOPG_MISSING(new URL(HYPOPG_URL).host)} (${hypopg.reason})`);
       await loadSqlParser();
       // search_path: if the advisor has to create the extension, it lands in this schema and leaves with it.
       pool = new Pool({ connectionString: HYPOPG_URL, max: 1, options: `-c search_path=${schema},public` });
@@ -117,5 +107,5 @@ function describeHypopgAdvice(): void {
         }
       });
     });
-  });
-}
+  },
+);

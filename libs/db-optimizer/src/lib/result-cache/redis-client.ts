@@ -78,3 +78,22 @@ export function createRedisClient(target: RedisTarget, timeoutMs: number, onErro
   client.on('error', onError);
   return client;
 }
+
+/**
+ * Connects `client` again whenever ioredis ends it while its owner still wants it open
+ * (`stillWanted()` false once the owner closes it on purpose).
+ *
+ * Why: ioredis 5 can end a Sentinel client it was not asked to close. With
+ * `failoverDetector`, a `+switch-master` heard while the client is reconnecting and still
+ * waiting for a sentinel's answer makes `SentinelConnector.disconnect()` clear its
+ * `connecting` flag; the pending connect then fails with "Connection is closed." and the
+ * client's status becomes 'end', from which nothing reconnects: every later command
+ * fails with "Connection is closed.". It happens when a master dies (the client is
+ * reconnecting during the election) and the announcement lands in that window.
+ */
+export function reconnectWhenEndedUnasked(client: RedisClient, stillWanted: () => boolean): void {
+  client.on('end', () => {
+    // Errors of this attempt reach the client's 'error' listener; it keeps retrying on its own after that.
+    if (stillWanted()) client.connect().catch(() => undefined);
+  });
+}

@@ -1,5 +1,5 @@
 import type { RedisTarget } from '../../options/redis-target';
-import { createRedisClient, RedisClient } from '../../result-cache/redis-client';
+import { createRedisClient, reconnectWhenEndedUnasked, RedisClient } from '../../result-cache/redis-client';
 import { withTimeout } from '../../core/with-timeout';
 
 /**
@@ -50,6 +50,7 @@ type FleetClient = RedisClient & {
  */
 export class RedisFleetStore {
   private readonly client: FleetClient;
+  private closed = false;
 
   constructor(
     target: RedisTarget,
@@ -61,6 +62,7 @@ export class RedisFleetStore {
     const client = createRedisClient(target, timeoutMs, onError);
     client.defineCommand('dboFleetPublish', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
     client.defineCommand('dboFleetRead', { numberOfKeys: 1, lua: READ_SCRIPT });
+    reconnectWhenEndedUnasked(client, () => !this.closed);
     this.client = client as FleetClient;
   }
 
@@ -82,6 +84,7 @@ export class RedisFleetStore {
   }
 
   close(): void {
+    this.closed = true;
     this.client.disconnect();
   }
 }

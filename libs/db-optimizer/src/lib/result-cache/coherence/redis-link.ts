@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { RedisClient } from '../redis-client';
+import { reconnectWhenEndedUnasked, type RedisClient } from '../redis-client';
 import type { RedisConnection } from '../redis-connection';
 import { REDIS_QUIT_TIMEOUT_MS } from '../result-cache.constants';
 import { withTimeout } from '../../core/with-timeout';
@@ -62,6 +62,7 @@ export class RedisLink {
   async start(): Promise<void> {
     for (const client of this.clients) {
       client.on('close', () => this.markDown('connection closed'));
+      reconnectWhenEndedUnasked(client, () => this.state !== 'stopped');
       client.on('ready', () => {
         if (this.state === 'down') void this.bringUp();
       });
