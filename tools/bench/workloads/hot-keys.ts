@@ -122,12 +122,41 @@ async function hotKeysMix(
 
 const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
 
-/** Spreads `percent` writes evenly over each caller's operations, offset per caller so callers do not write in step. */
+/**
+ * Picks `percent` of each caller's operations as writes, by a hash of (caller, iteration).
+ * An earlier schedule took every n-th operation, and with `keyFor` stepping by an odd
+ * number over an even key count, writes then always fell on keys of one parity and half
+ * the reads on keys never written: at 50/50 no read ever met a write. The hash mixes the
+ * bits, so writes and reads meet the same keys at every mix.
+ */
 export function writeSchedule(percent: number): (caller: number, iteration: number) => boolean {
-  return (caller, iteration) => {
-    const n = caller * 31 + iteration;
-    return Math.floor(((n + 1) * percent) / 100) > Math.floor((n * percent) / 100);
-  };
+  return (caller, iteration) => mix32(Math.imul(caller, 0x9e3779b1) ^ iteration) % 100 < percent;
+}
+
+/** MurmurHash3's 32-bit finalizer: every input bit moves every output bit. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Share of operations a schedule makes writes, and of written keys among all keys, over `operations` per caller. */
+export function scheduleMix(percent: number, callers: number, operations: number): { writeShare: number; keysWritten: number; keysRead: number } {
+  const isWrite = writeSchedule(percent);
+  const written = new Set<number>();
+  const read = new Set<number>();
+  let writes = 0;
+  for (let caller = 0; caller < callers; caller++) {
+    for (let iteration = 0; iteration < operations; iteration++) {
+      const key = keyFor(caller, iteration);
+      if (isWrite(caller, iteration)) {
+        writes++;
+        written.add(key);
+      } else read.add(key);
+    }
+  }
+  return { writeShare: writes / (callers * operations), keysWritten: written.size / KEYS, keysRead: read.size / KEYS };
 }
 
 async function prepareHotKeys(primaryUrl: string): Promise<void> {
