@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
-import { currentWalLsn } from '../core/statement-runner';
+import { SharedPositionRead } from './shared-position-read';
 import { formatLsn, parseLsn } from '../core/lsn';
 import { InvalidConsistencyTokenError } from '../core/errors/invalid-consistency-token.error';
 import { INVALID_CONSISTENCY_TOKEN } from '../core/errors/messages';
@@ -22,6 +22,8 @@ const MAX_SESSIONS = 100_000;
 export class ConsistencyTracker {
   private readonly logger = new Logger(ConsistencyTracker.name);
   private readonly sessions = new LRUCache<string, bigint>({ max: MAX_SESSIONS });
+  /** Position reads after commits, shared by writes that commit together. */
+  readonly positionReads = new SharedPositionRead();
   /**
    * Writes committed without a readable WAL position since the lag monitor last read the
    * primary's: until it does, every replica read goes to the primary.
@@ -41,13 +43,13 @@ export class ConsistencyTracker {
   }
 
   /**
-   * After a committed write, on its own client: reads the primary's WAL insert position
-   * and records it for the session. A failure here returns no token
+   * After a committed write (its client still checked out): reads the primary's WAL insert
+   * position, shared with writes that committed at the same time, and records it for the session. A failure here returns no token
    * instead of an error: the write is committed, and an error would invite a duplicate retry.
    */
   async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
     try {
-      return this.noteWrite(sessionKey, await currentWalLsn(client));
+      return this.noteWrite(sessionKey, await this.positionReads.after(client));
     } catch (error) {
       this.noteUnpositionedWrite();
       this.logger.warn(
