@@ -9,5 +9,6 @@ export type { RedisClusterHandle, RedisClusterNode, RedisClusterOptions } from '
 export { startRedisSentinel } from '../redis/redis-sentinel';
 export type { RedisSentinelHandle, RedisSentinelOptions } from '../redis/redis-sentinel';
 export { waitFor } from '../testing/wait-for';
+export { describeWithOptionalDependency, type OptionalDependency } from '../testing/optional-dependency';
 export { testEnv, uniqueSchema } from '../testing/test-env';
 export { findFreePort } from './free-port';

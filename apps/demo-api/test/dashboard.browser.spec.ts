@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { describeWithOptionalDependency } from '@db-optimizer/cluster';
 import { bootDemoApp, newLead } from './demo-app';
 
 // Debian's chromium (.ci/run installs it); playwright-core downloads no browser of its own.
@@ -27,7 +28,16 @@ async function listen(app: INestApplication): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-describe('the dashboard in headless Chromium', () => {
+const browserHere = {
+  tested: "The dashboard's browser test",
+  available: existsSync(CHROMIUM),
+  reason: 'Chromium is not installed',
+  where: CHROMIUM,
+  requireVariable: 'DEMO_REQUIRE_CHROMIUM',
+  toRun: 'Install Debian\'s chromium (apt-get install chromium)',
+};
+
+describeWithOptionalDependency('the dashboard in headless Chromium', browserHere, () => {
   let browser: Browser;
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { describeWithOptionalDependency } from '@db-optimizer/cluster';
 
 /** Whether a PostgreSQL server can run a group of tests, and if not, why. */
 export interface ServerProbe {
@@ -51,32 +52,21 @@ export function probeServer(url: string, needs?: OptionalServer['needs']): Serve
 }
 
 /**
- * Registers `body` (a describe's content) when `server` can run it. When it cannot, the
- * file's one test says once, in the output, what was not tested and why, and passes, unless
- * `requireVariable` is '1': then that test fails with the same reason.
+ * Registers `body` (a describe's content) when `server` can run it; otherwise one test
+ * reports (or, with `requireVariable` at '1', fails with) what was not tested and why.
  */
 export function describeWithOptionalServer(title: string, server: OptionalServer, body: () => void): void {
   const probe = probeServer(server.url, server.needs);
-  if (probe.available) {
-    describe(title, body);
-    return;
-  }
-  const where = new URL(server.url).host;
-  const required = process.env[server.requireVariable] === '1';
-  describe(title, () => {
-    if (required) {
-      it(`needs its server: ${server.requireVariable} is 1`, () => {
-        throw new Error(`${server.tested} must be tested (${server.requireVariable}=1), but ${probe.reason} (${where}). ${server.toRun}.`);
-      });
-      return;
-    }
-    it(`is not verified on this machine: the server is unavailable and ${server.requireVariable} is not 1`, () => {
-      console.warn(
-        `${server.tested} was NOT tested: ${probe.reason} (${where}). ` +
-          `${server.toRun} (or point ${server.urlVariable} at a server that can) to run these tests; ` +
-          `set ${server.requireVariable}=1 to make them mandatory, as CI does.`,
-      );
-      expect(probe.available).toBe(false);
-    });
-  });
+  describeWithOptionalDependency(
+    title,
+    {
+      tested: server.tested,
+      available: probe.available,
+      reason: probe.reason,
+      where: new URL(server.url).host,
+      requireVariable: server.requireVariable,
+      toRun: `${server.toRun} (or point ${server.urlVariable} at a server that can)`,
+    },
+    body,
+  );
 }
