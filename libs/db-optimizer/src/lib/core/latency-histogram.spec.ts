@@ -16,6 +16,24 @@ describe('LatencyHistogram', () => {
     expect(Math.abs(histogram.percentileMs(95) - 950) / 950).toBeLessThanOrEqual(0.07);
   });
 
+  it('counts recordings of 1 µs or less (kept aside while recording) in every reading, merge and encoding', () => {
+    const histogram = new LatencyHistogram();
+    for (let i = 0; i < 90; i++) histogram.recordMs(i % 2 === 0 ? 0 : 0.0012);
+    for (let i = 0; i < 10; i++) histogram.recordMs(5);
+    expect(histogram.count).toBe(100);
+    expect([histogram.percentileMs(50), histogram.minMs]).toEqual([0.001, 0.001]);
+    expect(Math.abs(histogram.percentileMs(95) - 5)).toBeLessThanOrEqual(0.05);
+    for (let i = 0; i < 50; i++) histogram.recordMs(0);
+    const merged = new LatencyHistogram();
+    merged.add(histogram);
+    const decoded = new LatencyHistogram();
+    decoded.addEncoded(histogram.encode());
+    expect([merged.count, decoded.count]).toEqual([150, 150]);
+    histogram.recordMs(0);
+    histogram.reset();
+    expect(histogram.count).toBe(0);
+  });
+
   it('merges another histogram with add()', () => {
     const a = new LatencyHistogram();
     const b = new LatencyHistogram();
