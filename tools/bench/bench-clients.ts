@@ -28,7 +28,7 @@ export async function optimizerInstance(
       readReplicaPool: { min: BENCH_POOL_SIZE, max: BENCH_POOL_SIZE },
       ...options,
     }),
-    { logger: ['error'] },
+    { logger: process.env['BENCH_LOG_WARN'] ? ['error', 'warn', 'log'] : ['error'] },
   );
   return { db: app.get(DbOptimizerService), app };
 }

@@ -5,10 +5,10 @@ import { waitForTableOnReplicas } from '../replication';
 import type { BenchRow } from '../report';
 import type { WorkloadContext } from './workload-context';
 
-const KEYS = 2000;
+export const KEYS = 2000;
 const CALLERS = 32;
-const READ = 'SELECT id, version, payload FROM hot_keys WHERE id = $1';
-const WRITE = 'UPDATE hot_keys SET version = version + 1 WHERE id = $1 RETURNING version';
+export const READ = 'SELECT id, version, payload FROM hot_keys WHERE id = $1';
+export const WRITE = 'UPDATE hot_keys SET version = version + 1 WHERE id = $1 RETURNING version';
 /** Percent of operations that are writes: issue #5's read-mostly mix, and a write-heavy one. */
 export const HOT_KEY_WRITE_PERCENTS = [10, 50];
 const RAW = 'pg unnamed';
@@ -120,7 +120,7 @@ async function hotKeysMix(
   return { rows, extra };
 }
 
-const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
+export const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
 
 /**
  * Picks `percent` of each caller's operations as writes, by a hash of (caller, iteration).
@@ -159,7 +159,7 @@ export function scheduleMix(percent: number, callers: number, operations: number
   return { writeShare: writes / (callers * operations), keysWritten: written.size / KEYS, keysRead: read.size / KEYS };
 }
 
-async function prepareHotKeys(primaryUrl: string): Promise<void> {
+export async function prepareHotKeys(primaryUrl: string): Promise<void> {
   const pool = rawPgPool(primaryUrl);
   await pool.query('DROP TABLE IF EXISTS hot_keys');
   await pool.query('CREATE TABLE hot_keys (id int PRIMARY KEY, version int NOT NULL, payload text NOT NULL)');

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { ResultCacheService } from '@db-optimizer/core';
+import { optimizerInstance, rawPgPool } from './bench-clients';
+import { runLoad } from './load-generator';
+import { waitForTableOnReplicas } from './replication';
+import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './workloads/hot-keys';
+
+/**
+ * One hot-key mix of the bench, alone, against a running cluster (`npm run db:up`, then
+ * DATABASE_PRIMARY_URL and DATABASE_READ_REPLICA_URL): for profiling with `--cpu-prof`.
+ * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
+ * shared machine), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
+ * DURATION_MS (5000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first, BENCH_LOG_WARN=1
+ * to see the module's warnings.
+ *
+ * @example
+ * node --cpu-prof -r ./tools/register.js tools/bench/profile-hot-keys.ts
+ */
+async function main(): Promise<void> {
+  const primaryUrl = required('DATABASE_PRIMARY_URL');
+  const replicaUrls = [required('DATABASE_READ_REPLICA_URL')];
+  const isWrite = writeSchedule(Number(process.env['WRITE_PERCENT'] ?? 10));
+  const durationMs = Number(process.env['DURATION_MS'] ?? 5000);
+  await prepareHotKeys(primaryUrl);
+  await waitForTableOnReplicas(replicaUrls, 'hot_keys', KEYS);
+  if (process.env['RAW']) {
+    const pool = rawPgPool(primaryUrl);
+    const before = process.cpuUsage();
+    const raw = await runLoad(async (caller, i) => void (await pool.query(isWrite(caller, i) ? WRITE : READ, [keyFor(caller, i)])), 32, durationMs, 1000);
+    console.log(JSON.stringify({ client: 'pg unnamed', opsPerS: Math.round(raw.throughput), p99Us: raw.p99Us, cpuUsPerOp: cpuPerOp(before, raw.operations) }));
+    await pool.end();
+  }
+  const redisUrl = process.env['NO_REDIS'] ? undefined : (process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const optimizer = await optimizerInstance({ primaryUrl, readReplicaUrls: replicaUrls, enableCache: true, redisUrl });
+  let reads = 0;
+  let cached = 0;
+  const before = process.cpuUsage();
+  const result = await runLoad(
+    async (caller, i) => {
+      const key = keyFor(caller, i);
+      if (isWrite(caller, i)) return void (await optimizer.db.executeOptimizedQuery(WRITE, [key]));
+      const { metadata } = await optimizer.db.executeOptimizedQuery(READ, [key]);
+      reads++;
+      if (metadata.cached) cached++;
+    },
+    32,
+    durationMs,
+    1000,
+  );
+  const stats = optimizer.app.get(ResultCacheService).stats();
+  console.log(
+    JSON.stringify({
+      client: `module, ${redisUrl ? 'L1 + Redis' : 'L1 only'}`,
+      opsPerS: Math.round(result.throughput),
+      p99Us: result.p99Us,
+      cpuUsPerOp: cpuPerOp(before, result.operations),
+      hit: Number((cached / Math.max(1, reads)).toFixed(3)),
+      outages: stats.outages,
+      flushes: stats.flushes,
+      redisErrors: stats.redisLevel.errors,
+    }),
+  );
+  await optimizer.app.close();
+}
+
+/** CPU of this process (warm-up included) per measured operation. */
+function cpuPerOp(before: NodeJS.CpuUsage, operations: number): number {
+  const used = process.cpuUsage(before);
+  return Number(((used.user + used.system) / operations).toFixed(1));
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: start a cluster with \`npm run db:up\` and export the URLs it prints.`);
+  return value;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
