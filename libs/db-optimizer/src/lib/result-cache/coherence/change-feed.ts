@@ -7,8 +7,8 @@ interface Waiter {
 
 /**
  * The channel side of the versions: every message is applied in channel order (the order
- * of the bumps in Redis). A writer waits until its own bump comes back through here, so
- * that every bump ordered before it has been applied too before its write returns.
+ * of the bumps in Redis). A writer's own bump is applied when Redis answers it; `waitFor`
+ * watches for its echo, whose absence means the channel is broken.
  */
 export class ChangeFeed {
   private heardStamp = 0;
