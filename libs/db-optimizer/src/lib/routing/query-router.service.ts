@@ -10,7 +10,10 @@ import type { ReplicaState } from './replica-state';
 export interface RouteDecision {
   pool: ManagedPool;
   role: PoolRole;
-  /** True when the read wanted a replica but none was usable (banned, lagging, or behind the session's writes). */
+  /**
+   * True when the read wanted a replica but none was usable (banned, lagging, or behind the session's writes).
+   * Never with no replica configured: reads then belong on the primary.
+   */
   fallback: boolean;
 }
 
@@ -57,7 +60,9 @@ export class QueryRouter {
     }
     const replica = this.pickReadReplica(requiredLsn, avoid);
     if (replica) return { pool: replica.pool, role: 'read_replica', fallback: false };
-    return { pool: this.pools.primary, role: 'primary', fallback: true };
+    // Without any replica configured the primary is where reads belong: no fallback to count or report.
+    const anyConfigured = this.readStates.length > 0 || (target === 'analytics' && this.analyticsState !== undefined);
+    return { pool: this.pools.primary, role: 'primary', fallback: anyConfigured };
   }
 
   /** Counts a read that went to the primary for want of a replica. */

@@ -61,6 +61,17 @@ describe('QueryRouter#route', () => {
     expect(router.route('analytics')).toMatchObject({ pool: primary, fallback: true });
   });
 
+  it('counts no fallback when no replica is configured for the read: the primary is where it belongs', () => {
+    const { router, primary } = setup(0, false);
+    expect(router.route('read_replica')).toEqual({ pool: primary, role: 'primary', fallback: false });
+    expect(router.route('analytics')).toEqual({ pool: primary, role: 'primary', fallback: false });
+    const withAnalyticsOnly = setup(0, true);
+    withAnalyticsOnly.states.get(withAnalyticsOnly.analytics!)!.lagExcluded = true;
+    expect(withAnalyticsOnly.router.route('read_replica').fallback).toBe(false);
+    expect(withAnalyticsOnly.router.route('analytics').fallback).toBe(true);
+    expect([router.fallbacks, withAnalyticsOnly.router.fallbacks]).toEqual([0, 1]);
+  });
+
   it('avoids the replica that just failed', () => {
     const { router, readReplicas } = setup(2, false);
     expect(router.route('read_replica', undefined, readReplicas[0]).pool).toBe(readReplicas[1]);
