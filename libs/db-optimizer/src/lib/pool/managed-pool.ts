@@ -71,6 +71,8 @@ export class ManagedPool {
   readonly name: string;
   /** `host:port`, never the URL: URLs may carry passwords. */
   readonly server: string;
+  /** The URL this pool connects with, credentials included: for another connection to the same server, never for printing. */
+  readonly url: string;
   readonly min: number;
   readonly max: number;
   private readonly pool: Pool;
@@ -93,6 +95,7 @@ export class ManagedPool {
     this.max = config.max;
     this.currentLimit = config.max;
     this.server = serverOf(config.url);
+    this.url = config.url;
     this.logger = new Logger(`ManagedPool:${config.name}`);
     this.breaker = new CircuitBreaker(config.breaker);
     this.pool = new Pool({

@@ -188,7 +188,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private outsideChanges(parts: CacheParts): OutsideChanges {
-    this.outside ??= new OutsideChanges(this.options.primaryUrl, parts.query, async (changed) => {
+    this.outside ??= new OutsideChanges(() => this.pools.primary.url, parts.query, async (changed) => {
       // Without the position (primary unreachable) the entries still go now; reloads then trust the lag monitor.
       const lsn = await this.primaryLsn().catch(() => undefined);
       await parts.invalidator.apply({ flushAll: false, tables: changed.map((table) => ({ table })), lsn });

@@ -52,8 +52,12 @@ export class ChangeNotificationListener {
   private attempts = 0;
   private timer?: NodeJS.Timeout;
 
+  /**
+   * @param connectionString where to LISTEN; a function is asked again at every (re)connection, so a
+   * listener on "the primary" follows a failover.
+   */
   constructor(
-    private readonly connectionString: string,
+    private readonly connectionString: string | (() => string),
     private readonly onChange: (table: string) => void,
     private readonly options: ChangeNotificationListenerOptions = {},
   ) {
@@ -95,7 +99,7 @@ export class ChangeNotificationListener {
 
   private async connect(): Promise<void> {
     const client = new Client({
-      connectionString: this.connectionString,
+      connectionString: typeof this.connectionString === 'function' ? this.connectionString() : this.connectionString,
       // Keepalives notice a silently dropped connection, which would otherwise look idle forever.
       keepAlive: true,
       application_name: this.options.applicationName ?? LISTENER_APPLICATION_NAME,

@@ -29,8 +29,9 @@ export class OutsideChanges {
   /** Payload -> canonical table ('' when none), bounded and expiring: payloads come from anyone who can connect. */
   private readonly resolved: AsyncMemo<string, string>;
 
+  /** @param primaryUrl the current primary's URL, asked at every (re)connection of the listener. */
   constructor(
-    private readonly primaryUrl: string,
+    private readonly primaryUrl: () => string,
     private readonly query: CatalogQuery,
     private readonly apply: (tables: string[]) => Promise<void>,
     private readonly onDropped: (payload: string) => void = () => undefined,
