@@ -26,7 +26,7 @@ describe('the change-notification listener after a failover', () => {
       primaryPool: { min: 1, max: 4 },
     });
     await instance.get(ResultCacheService).installChangeNotifications(['public.settings']);
-    await waitFor(async () => (await sql(cluster.readReplica.url, "SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'settings'::regclass"))[0].n > 0, {
+    await waitFor(async () => (await sql<{ n: number }>(cluster.readReplica.url, "SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'settings'::regclass"))[0].n > 0, {
       what: 'the triggers on the standby',
     });
   });
