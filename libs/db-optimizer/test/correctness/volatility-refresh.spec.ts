@@ -28,7 +28,9 @@ describe('function volatility that changes', () => {
       sessionKey: 'ddl',
     });
     expect(await poolFor(longLived, `SELECT ${schema}.f($1)`)).toBe('primary');
-    await longLived.db.executeOptimizedQuery(`ALTER FUNCTION ${schema}.f(int) STABLE`, [], { sessionKey: 'ddl' });
+    const altered = await longLived.db.executeOptimizedQuery(`ALTER FUNCTION ${schema}.f(int) STABLE`, [], { sessionKey: 'ddl' });
+    // The session's next read must see the DDL: once a replica has replayed it, the read belongs there (not before).
+    await longLived.db.waitForReplicas(altered.metadata.consistencyToken as string);
     expect(await poolFor(longLived, `SELECT ${schema}.f($1)`)).toBe('read_replica');
   });
 
