@@ -55,6 +55,14 @@ async function catchUp(context: FaultContext): Promise<void> {
   if (!(await standbysCaughtUp(context.primary, standbysOf(context)))) context.notes.push('standbys had not caught up 30 s after recovery');
 }
 
+/** Fast shutdown of the primary (the restart and the stop faults differ only in how long it stays down). */
+const stopPrimary = (context: FaultContext): Promise<void> => context.primary.stop('fast');
+
+async function startPrimary(context: FaultContext): Promise<void> {
+  await context.primary.start();
+  await catchUp(context);
+}
+
 /**
  * Ends every client backend on every running node but the admin connection
  * doing it: the module's pool connections, its lag checks, everything.
@@ -164,11 +172,8 @@ export const FAULTS: Readonly<Record<FaultKind, Fault>> = {
     holdMs: 0,
     expectedRecoveryMs: 2000,
     recovers: true,
-    inject: (context) => context.primary.stop('fast'),
-    recover: async (context) => {
-      await context.primary.start();
-      await catchUp(context);
-    },
+    inject: stopPrimary,
+    recover: startPrimary,
   },
   'primary-stop': {
     kind: 'primary-stop',
@@ -176,11 +181,8 @@ export const FAULTS: Readonly<Record<FaultKind, Fault>> = {
     holdMs: 10_000,
     expectedRecoveryMs: 2000,
     recovers: true,
-    inject: (context) => context.primary.stop('fast'),
-    recover: async (context) => {
-      await context.primary.start();
-      await catchUp(context);
-    },
+    inject: stopPrimary,
+    recover: startPrimary,
   },
   promotion: {
     kind: 'promotion',

@@ -1,7 +1,7 @@
 import type { FingerprintStatsSnapshot } from './fingerprint-stats.interface';
 import { LatencyHistogram } from '../core/latency-histogram';
 import type { QuerySample } from '../core/query-sample.interface';
-import type { FleetFingerprint } from './fleet/fleet-snapshot';
+import type { FleetFingerprint, FleetFingerprintCounts } from './fleet/fleet-snapshot';
 
 /**
  * Running totals of one statement shape. Mutable on purpose: recording
@@ -77,25 +77,15 @@ export class FingerprintEntry {
       latency.recordMs(this.totalMs);
     }
     return {
-      fingerprint: this.fingerprint,
-      normalizedSql: this.normalizedSql,
-      calls: this.calls,
-      executions: this.executions,
-      failures: this.failures,
-      cacheHits: this.cacheHits,
-      preparedCalls: this.preparedCalls,
-      rows: this.rows,
-      totalMs: this.totalMs,
-      minMs: this.executions === 0 ? 0 : this.minMs,
-      maxMs: this.maxMs,
-      pools: { primary: this.onPrimary, read_replica: this.onReadReplica, analytics: this.onAnalytics },
+      ...this.summable(),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
       latency: latency?.encode(),
     };
   }
 
-  toSnapshot(): FingerprintStatsSnapshot {
+  /** The figures both the local and the fleet snapshot carry as they are. */
+  private summable(): FleetFingerprintCounts {
     return {
       fingerprint: this.fingerprint,
       normalizedSql: this.normalizedSql,
@@ -106,12 +96,18 @@ export class FingerprintEntry {
       preparedCalls: this.preparedCalls,
       rows: this.rows,
       totalMs: this.totalMs,
-      meanMs: this.meanMs,
       minMs: this.executions === 0 ? 0 : this.minMs,
       maxMs: this.maxMs,
+      pools: { primary: this.onPrimary, read_replica: this.onReadReplica, analytics: this.onAnalytics },
+    };
+  }
+
+  toSnapshot(): FingerprintStatsSnapshot {
+    return {
+      ...this.summable(),
+      meanMs: this.meanMs,
       p95Ms: this.percentileMs(95),
       p99Ms: this.percentileMs(99),
-      pools: { primary: this.onPrimary, read_replica: this.onReadReplica, analytics: this.onAnalytics },
       firstSeen: new Date(this.firstSeen).toISOString(),
       lastSeen: new Date(this.lastSeen).toISOString(),
     };

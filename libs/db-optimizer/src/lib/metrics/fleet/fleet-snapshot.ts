@@ -1,23 +1,17 @@
-import type { PoolRole } from '../../core/pool-role';
+import type { FingerprintStatsSnapshot } from '../fingerprint-stats.interface';
 import type { BucketCounts } from '../metrics-bucket';
 
 /** Format of a published snapshot: instances of another format are left out of the merge. */
 export const FLEET_SNAPSHOT_VERSION = 1;
 
+/** The fields of `FingerprintStatsSnapshot` that add up across instances. */
+export type FleetFingerprintCounts = Pick<
+  FingerprintStatsSnapshot,
+  'fingerprint' | 'normalizedSql' | 'calls' | 'executions' | 'failures' | 'cacheHits' | 'preparedCalls' | 'rows' | 'totalMs' | 'minMs' | 'maxMs' | 'pools'
+>;
+
 /** One statement shape in a snapshot: the summable fields of `FingerprintStatsSnapshot`, and its histogram. */
-export interface FleetFingerprint {
-  fingerprint: string;
-  normalizedSql: string;
-  calls: number;
-  executions: number;
-  failures: number;
-  cacheHits: number;
-  preparedCalls: number;
-  rows: number;
-  totalMs: number;
-  minMs: number;
-  maxMs: number;
-  pools: Record<PoolRole, number>;
+export interface FleetFingerprint extends FleetFingerprintCounts {
   /** Epoch ms. */
   firstSeen: number;
   lastSeen: number;
