@@ -3,7 +3,8 @@ import { testEnv } from '@db-optimizer/cluster';
 import { ChangeFeed } from '../../src/lib/result-cache/coherence/change-feed';
 import { RedisLink } from '../../src/lib/result-cache/coherence/redis-link';
 import { RedisVersions, versionKeys } from '../../src/lib/result-cache/coherence/redis-versions';
-import { echoWindowMs, VersionCoordinator } from '../../src/lib/result-cache/coherence/version-coordinator';
+import { VersionCoordinator } from '../../src/lib/result-cache/coherence/version-coordinator';
+import { lateRedisAnswerMs } from '../../src/lib/result-cache/result-cache.constants';
 import { VersionMap } from '../../src/lib/result-cache/coherence/version-map';
 import { ResultCacheCounters } from '../../src/lib/result-cache/result-cache-counters';
 
@@ -46,10 +47,10 @@ describe('a version bump through Redis', () => {
     expect(after.signature).not.toBe(before.signature);
     // The position Redis held (0/200, from the first test's bump) beats this write's own 0/150.
     expect(after.minLsn).toBe(0x2_00n);
-    // Still up well past one call's timeout (50 ms): the echo gets echoWindowMs (1 s here) before the channel counts as broken.
+    // Still up well past one call's timeout (50 ms): the echo gets lateRedisAnswerMs (2 s here) before the channel counts as broken.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(down).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, echoWindowMs(50)));
+    await new Promise((resolve) => setTimeout(resolve, lateRedisAnswerMs(50)));
     expect(down).toHaveLength(1);
     expect(down[0]).toContain('was not heard back on the change channel');
   });

@@ -1,5 +1,6 @@
 import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../options/redis-target';
+import { lateRedisAnswerMs } from './result-cache.constants';
 
 /** A client of any of the three deployments: both kinds share the commands the cache uses. */
 export type RedisClient = Redis | Cluster;
@@ -13,16 +14,8 @@ export type RedisClient = Redis | Cluster;
 const CLUSTER_RETRY_DELAY_MS = 250;
 
 /**
- * ioredis' own per-command timeout, only a backstop: callers bound their waits with
- * `withTimeout(timeoutMs)`, which judges after pending I/O. ioredis' timer does not: after
- * an event-loop stall it fires before the answer already in the socket is read, and a busy
- * process would see Redis "time out" (and the cache go down) with Redis answering fine.
- */
-export const commandBackstopMs = (timeoutMs: number): number => Math.max(timeoutMs * 10, 2000);
-
-/**
  * One lazily connecting client of `target`, with an 'error' listener. It fails fast instead
- * of queueing while disconnected and gives up on a command after `commandBackstopMs`. `subscriber` makes a
+ * of queueing while disconnected and gives up on a command after `lateRedisAnswerMs`. `subscriber` makes a
  * cluster client route `SSUBSCRIBE` to one connection per master (ioredis' default sends
  * it to one random node, which never delivers `smessage`).
  */
@@ -33,7 +26,9 @@ export function createRedisClient(target: RedisTarget, timeoutMs: number, onErro
     tls: target.tls ? {} : undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: commandBackstopMs(timeoutMs),
+    // Only a backstop: callers bound their waits with withTimeout(), judged after pending I/O. ioredis' timer is
+    // not: after an event-loop stall it fires before the answer already in the socket is read.
+    commandTimeout: lateRedisAnswerMs(timeoutMs),
     connectTimeout: Math.max(timeoutMs * 5, 500),
     // Keep trying, never more than half a second apart: recovery is noticed quickly.
     retryStrategy: (attempt) => Math.min(attempt * 50, 500),

@@ -19,7 +19,7 @@ export interface RedisConnection {
 
 /**
  * Creates the clients without connecting (`connect()` them). Both fail fast instead of
- * queueing while disconnected, give up on a command after `commandBackstopMs`, reconnect on
+ * queueing while disconnected, give up on a command after `lateRedisAnswerMs`, reconnect on
  * their own, and report errors to `onError`: an unhandled ioredis 'error' would crash the process.
  */
 export async function createRedisConnection(url: string, timeoutMs: number, onError: (error: Error) => void): Promise<RedisConnection> {

@@ -21,3 +21,11 @@ export const PRIMARY_LSN_TIMEOUT_MS = 1000;
 
 /** Longest wait for a clean QUIT at shutdown before the socket is simply closed (ms). */
 export const REDIS_QUIT_TIMEOUT_MS = 500;
+
+/**
+ * How long an answer from Redis that nobody waits on may take before it counts as lost: ioredis' own
+ * per-command timeout (a backstop behind the callers' `cacheRedisTimeoutMs`) and the watch on a writer's
+ * own echo. Well past one call's timeout, since a busy process or a Redis that has just restarted may answer
+ * late, and a link taken down for that costs every instance a flush.
+ */
+export const lateRedisAnswerMs = (timeoutMs: number): number => Math.max(timeoutMs * 10, 2000);

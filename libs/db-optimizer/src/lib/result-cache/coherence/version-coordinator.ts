@@ -9,6 +9,7 @@ import { withTimeout } from '../../core/with-timeout';
 import { laterLsn } from '../../core/lsn';
 import { mergeWriteEffects } from '../write-effects';
 import { ECHO_NOT_HEARD } from '../result-cache.messages';
+import { lateRedisAnswerMs } from '../result-cache.constants';
 
 /** Local changes kept for publishing once Redis is back; past this many, one flush bump replaces them. */
 const MAX_UNPUBLISHED = 1000;
@@ -88,13 +89,9 @@ export class VersionCoordinator {
     return bumped.value;
   }
 
-  /**
-   * Other instances hear of the bump on the channel: if this one does not hear its own, the channel is broken.
-   * Nobody waits on this, so it gets a window well past one call's timeout: a busy process or a Redis that has just
-   * restarted may deliver late, and a link taken down right after coming up would cost every instance a flush.
-   */
+  /** Other instances hear of the bump on the channel: if this one does not hear its own in time, the channel is broken. */
   private watchEcho(redis: VersionRedis, stamp: number): void {
-    const windowMs = echoWindowMs(redis.timeoutMs);
+    const windowMs = lateRedisAnswerMs(redis.timeoutMs);
     void redis.feed.waitFor(stamp, windowMs).then((heard) => {
       if (!heard) redis.link.markDown(ECHO_NOT_HEARD(stamp, windowMs));
     });
@@ -138,9 +135,6 @@ export class VersionCoordinator {
     throw new Error('changes kept being applied locally while coming back; trying again');
   }
 }
-
-/** How long a writer's own bump may take to come back on the channel before the channel counts as broken. */
-export const echoWindowMs = (timeoutMs: number): number => Math.max(timeoutMs * 10, 1000);
 
 /** Wall-clock ms with sub-ms precision: instances on one machine compare them directly. */
 export function epochMs(): number {
