@@ -58,9 +58,19 @@ async function main(): Promise<void> {
       outages: stats.outages,
       flushes: stats.flushes,
       redisErrors: stats.redisLevel.errors,
+      // Per operation: Redis lookups made and skipped right after an own write, loads from the database.
+      redisLookupsPerOp: perOp(stats.redisLevel.hits + stats.redisLevel.misses, result.operations),
+      redisSkippedAfterOwnWritePerOp: perOp(stats.redisLevel.skippedAfterOwnWrite, result.operations),
+      loadsPerOp: perOp(stats.loads, result.operations),
+      coalescedPerOp: perOp(stats.coalesced, result.operations),
     }),
   );
   await optimizer.app.close();
+}
+
+/** A counter since start (warm-up included) per measured operation. */
+function perOp(count: number, operations: number): number {
+  return Number((count / operations).toFixed(3));
 }
 
 /** CPU of this process (warm-up included) per measured operation. */

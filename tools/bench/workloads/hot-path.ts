@@ -40,11 +40,6 @@ export async function hotPathOverhead(context: WorkloadContext): Promise<Record<
   }
 }
 
-/**
- * µs per call, as CPU time of this process (user + system) when that is the smaller: the
- * loop is sequential and never waits, so on a quiet machine both agree, and on a busy one
- * CPU time leaves out the time other processes had the core.
- */
 /** A read served from the in-process cache: key, versions, lookup, the caller's own copy of the rows, metrics. */
 async function cacheHitUs(context: WorkloadContext): Promise<number> {
   const optimizer = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: true });
@@ -58,6 +53,11 @@ async function cacheHitUs(context: WorkloadContext): Promise<number> {
   }
 }
 
+/**
+ * µs per call, as CPU time of this process (user + system) when that is the smaller: the
+ * loop is sequential and never waits, so on a quiet machine both agree, and on a busy one
+ * CPU time leaves out the time other processes had the core.
+ */
 async function perCallUs(call: (i: number) => Promise<void> | void): Promise<number> {
   for (let i = 0; i < ITERATIONS / 10; i++) await call(i);
   const startedAt = performance.now();

@@ -18,7 +18,7 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { PerStatementResult, perStatement, resultsOf, runStatement, StatementResult } from '../core/statement-runner';
+import { PerStatementResult, perStatement, runStatement, StatementResult } from '../core/statement-runner';
 import type { PoolClient } from 'pg';
 import { resetSession } from './session-reset';
 import { runAsOneTransaction } from './one-transaction';
@@ -179,15 +179,13 @@ export class QueryExecutor {
       const resetFailure = request.resetSession ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
       pool.release(client, resetFailure);
       released = true;
-      const results = resultsOf(result);
-      const lastResult = results[results.length - 1];
-      const statements = perStatement(result);
-      const last = statements[statements.length - 1] ?? { rows: [], rowCount: 0 };
+      // One statement (the common case) answers with one result: no lists to build for it.
+      const lastResult = Array.isArray(result) ? result[result.length - 1] : result;
       const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
       if (degraded) this.faults?.recordDegradedRead();
       const executed: ExecutedStatement<T> = {
-        rows: last.rows as T[],
-        rowCount: last.rowCount,
+        rows: (lastResult?.rows ?? []) as T[],
+        rowCount: lastResult === undefined ? 0 : (lastResult.rowCount ?? lastResult.rows.length),
         command: lastResult?.command ?? '',
         fields: lastResult?.fields ?? [],
         pool,
@@ -197,7 +195,7 @@ export class QueryExecutor {
         consistencyToken,
         degraded,
       };
-      if (request.multiStatement) executed.statements = statements;
+      if (request.multiStatement) executed.statements = perStatement(result);
       return executed;
     } catch (error) {
       if (!released) pool.release(client, error);

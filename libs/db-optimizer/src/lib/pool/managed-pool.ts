@@ -61,6 +61,13 @@ export interface PoolStats {
 const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 
 /**
+ * Marks a client checked out of a ManagedPool (double releases throw; errors while checked out
+ * are logged). A property rather than a WeakSet: two hash look-ups less on every checkout.
+ */
+const LEASED = Symbol('checked out of a ManagedPool');
+type LeasableClient = PoolClient & { [LEASED]?: boolean };
+
+/**
  * One `pg` pool for one server, with what pg-pool lacks: a limit that can move
  * at run time (shrinking on release, never killing busy clients), timed
  * acquisition, an error handler on every checked-out client, and a guard
@@ -80,7 +87,6 @@ export class ManagedPool {
   private readonly takesIdleClients: boolean;
   private readonly logger: Logger;
   private readonly acquisitionHistogram = new LatencyHistogram();
-  private readonly leased = new WeakSet<PoolClient>();
   private currentLimit: number;
   private acquisitionCount = 0;
   private destroyedCount = 0;
@@ -118,11 +124,13 @@ export class ManagedPool {
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
     // Attached once per client as it opens, not after `connect()` resolves: a server that shuts down right
     // after accepting the login sends its FATAL in the same read, before that promise's continuation runs.
-    this.pool.on('connect', (client) =>
+    this.pool.on('connect', (client: LeasableClient) => {
+      // Set before first use, so the flag never changes the client's shape on the hot path.
+      client[LEASED] = false;
       client.on('error', (error) => {
-        if (this.leased.has(client)) this.logger.warn(`Checked-out connection failed: ${error.message}`);
-      }),
-    );
+        if (client[LEASED]) this.logger.warn(`Checked-out connection failed: ${error.message}`);
+      });
+    });
   }
 
   get totalCount(): number {
@@ -233,7 +241,7 @@ export class ManagedPool {
     this.acquisitionCount++;
     this.acquisitionHistogram.recordMs(durationMs);
     for (const listener of this.acquisitionListeners) listener(this, durationMs);
-    this.leased.add(client);
+    (client as LeasableClient)[LEASED] = true;
     return client;
   }
 
@@ -243,8 +251,8 @@ export class ManagedPool {
    * or the caller says so (`discard`: it holds session state the next user must not inherit).
    */
   release(client: PoolClient, error?: unknown, discard = false): void {
-    if (!this.leased.has(client)) throw new Error(CLIENT_RELEASED_TWICE(this.name));
-    this.leased.delete(client);
+    if ((client as LeasableClient)[LEASED] !== true) throw new Error(CLIENT_RELEASED_TWICE(this.name));
+    (client as LeasableClient)[LEASED] = false;
     const destroy =
       discard ||
       (error !== undefined && isConnectionError(error)) ||

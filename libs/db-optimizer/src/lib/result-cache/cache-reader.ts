@@ -11,6 +11,7 @@ import { decodeResult, encodeResult, tryDecodeResult } from './result-codec';
 import { copyDecoded, decodeForCopies } from './decoded-result';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { SingleFlight } from './single-flight';
+import { OWN_WRITE_L2_SKIP_MS } from './result-cache.constants';
 
 /** Loads the rows from the database, from a server that has replayed `minLsn`. */
 export type Loader<T> = (minLsn?: bigint) => Promise<OptimizedQueryResult<T>>;
@@ -121,7 +122,9 @@ export class CacheReader {
   /** L2, then the database; stores what the database returned in both levels. */
   private async fetch<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>, trace: Trace): Promise<Outcome> {
     const l2 = this.deps.usableL2();
-    if (l2) {
+    if (l2 && this.madeNewHere(plan)) {
+      this.deps.counters.redisSkippedAfterOwnWrite++;
+    } else if (l2) {
       const entry = await l2.get(plan.key);
       const older = entry !== undefined && !entryCovers(entry, plan.requiredLsn);
       if (older) this.bypass(trace, 'redis');
@@ -139,6 +142,12 @@ export class CacheReader {
       this.deps.recordLookup('redis', false);
     }
     return this.loadAndStore(plan, ttlMs, load);
+  }
+
+  /** This instance's own write bumped the newest version in the key less than `OWN_WRITE_L2_SKIP_MS` ago. */
+  private madeNewHere(plan: ReadPlan): boolean {
+    const at = plan.capture.bumpedHereAt;
+    return at !== undefined && this.deps.now() - at < OWN_WRITE_L2_SKIP_MS;
   }
 
   /** Loads from a server that has replayed what the key's versions and the caller require, and (re)places the entry. */

@@ -21,6 +21,7 @@ export class ResultCacheCounters {
   redisHits = 0;
   redisMisses = 0;
   redisSkipped = 0;
+  redisSkippedAfterOwnWrite = 0;
   redisErrors = 0;
   loads = 0;
   refreshes = 0;
@@ -48,7 +49,7 @@ export class ResultCacheCounters {
       mode: state.mode,
       redis: state.redis,
       memory: { entries: state.memory.size, bytes: state.memory.bytes, hits: this.memoryHits, misses: this.memoryMisses },
-      redisLevel: { hits: this.redisHits, misses: this.redisMisses, skipped: this.redisSkipped, errors: this.redisErrors },
+      redisLevel: { hits: this.redisHits, misses: this.redisMisses, skipped: this.redisSkipped, skippedAfterOwnWrite: this.redisSkippedAfterOwnWrite, errors: this.redisErrors },
       loads: this.loads,
       refreshes: this.refreshes,
       coalesced: state.coalesced,

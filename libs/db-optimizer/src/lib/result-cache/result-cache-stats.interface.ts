@@ -31,6 +31,11 @@ export interface ResultCacheStats {
     misses: number;
     /** Lookups not sent because Redis was down. */
     skipped: number;
+    /**
+     * Lookups not sent because this instance itself made the key new a moment ago (its own
+     * write bumped the newest version in it): Redis can hardly hold an entry for it yet.
+     */
+    skippedAfterOwnWrite: number;
     /** Failed or timed-out Redis calls. */
     errors: number;
   };

@@ -13,6 +13,13 @@ export const MAX_ROW_KEYS_PER_READ = 64;
 /** A write naming more rows than this bumps its table's version instead (bounded messages). */
 export const MAX_ROW_KEYS_PER_WRITE = 1000;
 
+/**
+ * For this long after this instance's own write made a key new (ms), a miss goes straight to the
+ * database without asking Redis: only another instance could have stored an entry under the new
+ * key since, and a round trip that almost always misses costs more than the rare load it saves.
+ */
+export const OWN_WRITE_L2_SKIP_MS = 1000;
+
 /** Longest wait for the connection to Redis at start before the cache starts without it (ms). */
 export const REDIS_CONNECT_TIMEOUT_MS = 2000;
 

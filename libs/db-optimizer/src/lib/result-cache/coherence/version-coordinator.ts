@@ -84,7 +84,7 @@ export class VersionCoordinator {
   async viaRedis(redis: VersionRedis, change: Omit<VersionChange, 'stamp'>): Promise<number> {
     // The map's highest stamp goes along: stamps handed out locally stay below Redis' next ones.
     const bumped = await withTimeout(redis.versions.bump(change, this.map.highest, epochMs()), redis.timeoutMs, 'Redis version bump');
-    this.map.apply({ ...change, stamp: bumped.value, lsn: laterLsn(change.lsn, bumped.lsn) });
+    this.map.apply({ ...change, stamp: bumped.value, lsn: laterLsn(change.lsn, bumped.lsn) }, Date.now());
     this.watchEcho(redis, bumped.value);
     return bumped.value;
   }

@@ -126,4 +126,27 @@ describe('VersionMap', () => {
       expect(signature(map, { table: T, rowKeys: ['new'] })).toBe(fresh);
     });
   });
+  describe('bumps this instance made itself', () => {
+    const row = (key: string) => [{ table: T, rowKeys: [key] }];
+
+    it('mark the capture while theirs is the newest counter in it, through the echo of the same bump', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1') }, 1_000);
+      expect(map.capture(row('1')).bumpedHereAt).toBe(1_000);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1'), lsn: 5n });
+      expect(map.capture(row('1'))).toMatchObject({ bumpedHereAt: 1_000, minLsn: 5n });
+    });
+
+    it("lose the mark to a newer bump from elsewhere, and never mark what another instance's bump made newest", () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1') }, 1_000);
+      map.apply({ stamp: 11, flushAll: false, tables: row('1') });
+      expect(map.capture(row('1')).bumpedHereAt).toBeUndefined();
+      map.apply({ stamp: 12, flushAll: false, tables: row('2') }, 2_000);
+      // Table-wide reads see `wide`, bumped by both; the newest (12) was this instance's.
+      expect(map.capture([{ table: T }]).bumpedHereAt).toBe(2_000);
+      map.apply({ stamp: 13, flushAll: true, tables: [] });
+      expect(map.capture(row('2')).bumpedHereAt).toBeUndefined();
+    });
+  });
 });

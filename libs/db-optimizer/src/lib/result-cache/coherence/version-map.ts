@@ -24,6 +24,8 @@ export interface VersionCapture {
   signature: string;
   /** The latest write among them: the read must be loaded from a server that replayed it. */
   minLsn?: bigint;
+  /** When the newest of those counters was bumped by this instance itself (`Date.now()` ms); absent otherwise. */
+  bumpedHereAt?: number;
 }
 
 /**
@@ -75,24 +77,27 @@ export class VersionMap {
     return { held: this.rows.size, evicted: this.evictedRows };
   }
 
-  /** Applies one bump (own or received). Idempotent; an older bump only raises WAL positions. */
-  apply(change: VersionChange): void {
+  /**
+   * Applies one bump (own or received). Idempotent; an older bump only raises WAL positions.
+   * `bumpedHereAt` marks a bump this instance made through Redis itself (see `VersionCapture`).
+   */
+  apply(change: VersionChange, bumpedHereAt?: number): void {
     this.noteStamp(change.stamp, change.lsn);
     if (change.flushAll) {
-      this.epoch = mergeStamp(this.epoch, change.stamp, change.lsn);
+      this.epoch = mergeStamp(this.epoch, change.stamp, change.lsn, bumpedHereAt);
       return;
     }
     for (const scope of change.tables) {
       const table = this.tableOf(scope.table);
       if (scope.rowKeys === undefined) {
-        table.all = mergeStamp(table.all, change.stamp, change.lsn);
+        table.all = mergeStamp(table.all, change.stamp, change.lsn, bumpedHereAt);
         continue;
       }
-      table.wide = mergeStamp(table.wide, change.stamp, change.lsn);
+      table.wide = mergeStamp(table.wide, change.stamp, change.lsn, bumpedHereAt);
       for (const key of scope.rowKeys) {
         const rowKey = rowKeyOf(scope.table, key);
         const current = this.rows.get(rowKey)?.stamp ?? table.rowFloor;
-        this.rows.set(rowKey, { table: scope.table, stamp: mergeStamp(current, change.stamp, change.lsn) });
+        this.rows.set(rowKey, { table: scope.table, stamp: mergeStamp(current, change.stamp, change.lsn, bumpedHereAt) });
       }
     }
   }
@@ -129,15 +134,18 @@ export class VersionMap {
   capture(dependencies: readonly TableScope[]): VersionCapture {
     let minLsn = this.epoch.lsn;
     let signature = `e${this.epoch.value}`;
+    let newest = this.epoch;
     for (const scope of dependencies) {
       const table = this.tables.get(scope.table);
       const all = table?.all ?? NO_STAMP;
       signature += `;${scope.table.length}:${scope.table}a${all.value}`;
       minLsn = laterLsn(minLsn, all.lsn);
+      if (all.value > newest.value) newest = all;
       if (scope.rowKeys === undefined || scope.rowKeys.length > MAX_ROW_KEYS_PER_READ) {
         const wide = table?.wide ?? NO_STAMP;
         signature += `w${wide.value}`;
         minLsn = laterLsn(minLsn, wide.lsn);
+        if (wide.value > newest.value) newest = wide;
         continue;
       }
       const floor = table?.rowFloor ?? NO_STAMP;
@@ -145,9 +153,10 @@ export class VersionMap {
         const row = this.rows.get(rowKeyOf(scope.table, key))?.stamp ?? floor;
         signature += `r${key.length}:${key}=${row.value}`;
         minLsn = laterLsn(minLsn, row.lsn);
+        if (row.value > newest.value) newest = row;
       }
     }
-    return { signature, minLsn };
+    return newest.bumpedHereAt === undefined ? { signature, minLsn } : { signature, minLsn, bumpedHereAt: newest.bumpedHereAt };
   }
 
   private tableOf(name: string): TableVersions {

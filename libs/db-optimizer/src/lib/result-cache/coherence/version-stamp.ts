@@ -8,6 +8,8 @@ import { laterLsn } from '../../core/lsn';
 export interface Stamp {
   readonly value: number;
   readonly lsn?: bigint;
+  /** When this instance bumped the counter to `value` itself through Redis (ms, `Date.now()`); absent when the bump came from elsewhere. */
+  readonly bumpedHereAt?: number;
 }
 
 /** The value of a counter nothing has bumped yet. */
@@ -18,8 +20,10 @@ export const NO_STAMP: Stamp = { value: 0 };
  * the later of both whatever the stamps (two writers may get their stamps in the opposite
  * order of their commits; the position must cover both).
  */
-export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined): Stamp {
+export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined, bumpedHereAt?: number): Stamp {
   const nextLsn = laterLsn(current.lsn, lsn);
   if (value <= current.value && nextLsn === current.lsn) return current;
-  return { value: Math.max(value, current.value), lsn: nextLsn };
+  if (value > current.value) return bumpedHereAt === undefined ? { value, lsn: nextLsn } : { value, lsn: nextLsn, bumpedHereAt };
+  // The echo of this instance's own bump (same value) keeps the mark; an older bump only raises the position.
+  return current.bumpedHereAt === undefined ? { value: current.value, lsn: nextLsn } : { value: current.value, lsn: nextLsn, bumpedHereAt: current.bumpedHereAt };
 }
