@@ -1,5 +1,5 @@
 import { ResultCacheService } from '@db-optimizer/core';
-import { uniqueSchema } from '@db-optimizer/cluster';
+import { uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { OWN_WRITE_L2_SKIP_MS } from '../../src/lib/result-cache/result-cache.constants';
 import { levelOf, replicatedSchema } from './support/cache-fixture';
 
@@ -28,10 +28,16 @@ describe('a miss right after this instance wrote the row', () => {
     const after = redisOf(writer);
     expect([after.hits + after.misses - (before.hits + before.misses), after.skippedAfterOwnWrite - before.skippedAfterOwnWrite]).toEqual([0, 1]);
 
-    // The other instance heard the bump (on the channel) and finds the writer's entry in Redis.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const theirs = await read(other, 1);
-    expect([levelOf(theirs), theirs.rows]).toEqual(['redis', [{ v: 1 }]]);
+    // Once the other instance has heard the bump (on the channel), it finds the writer's entry in Redis.
+    // Nothing was cached for the row before the write, so a read before that loads from the database.
+    const theirs = await waitFor(
+      async () => {
+        const result = await read(other, 1);
+        return levelOf(result) === 'redis' && result;
+      },
+      { what: "the other instance's Redis hit" },
+    );
+    expect(theirs.rows).toEqual([{ v: 1 }]);
     expect(redisOf(other).skippedAfterOwnWrite).toBe(0);
   });
 
@@ -48,13 +54,23 @@ describe('a miss right after this instance wrote the row', () => {
   });
 
   it('asks Redis for a key another instance made new', async () => {
+    // Cached here before the other instance's write: a read sees the new value only once this instance heard the bump.
+    expect((await read(writer, 3)).rows).toEqual([{ v: 0 }]);
     await write(other, 3);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = redisOf(writer);
+    let lookedUp = -1;
+    let skipped = -1;
+    await waitFor(
+      async () => {
+        const before = redisOf(writer);
+        const { rows } = await read(writer, 3);
+        const after = redisOf(writer);
+        lookedUp = after.hits + after.misses - (before.hits + before.misses);
+        skipped = after.skippedAfterOwnWrite - before.skippedAfterOwnWrite;
+        return rows[0].v === 1;
+      },
+      { what: 'the bump heard by the writer' },
+    );
 
-    expect((await read(writer, 3)).rows).toEqual([{ v: 1 }]);
-
-    const after = redisOf(writer);
-    expect([after.hits + after.misses - (before.hits + before.misses), after.skippedAfterOwnWrite - before.skippedAfterOwnWrite]).toEqual([1, 0]);
+    expect([lookedUp, skipped]).toEqual([1, 0]);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { FieldDef } from 'pg';
+import type { FieldDef, QueryResult } from 'pg';
 import type { ResultShape } from '../core/result-shape';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError, isReadOnlyViolation, isRecoveryConflict, isTerminatedConnection } from '../core/errors/connection-errors';
@@ -180,7 +180,9 @@ export class QueryExecutor {
       pool.release(client, resetFailure);
       released = true;
       // One statement (the common case) answers with one result: no lists to build for it.
-      const lastResult = Array.isArray(result) ? result[result.length - 1] : result;
+      // pg answers a text of several statements with a list of results (typed as one).
+      const results = result as QueryResult | QueryResult[];
+      const lastResult: QueryResult | undefined = Array.isArray(results) ? results[results.length - 1] : results;
       const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
       if (degraded) this.faults?.recordDegradedRead();
       const executed: ExecutedStatement<T> = {

@@ -147,7 +147,10 @@ export class CacheReader {
   /** This instance's own write bumped the newest version in the key less than `OWN_WRITE_L2_SKIP_MS` ago. */
   private madeNewHere(plan: ReadPlan): boolean {
     const at = plan.capture.bumpedHereAt;
-    return at !== undefined && this.deps.now() - at < OWN_WRITE_L2_SKIP_MS;
+    if (at === undefined) return false;
+    const age = this.deps.now() - at;
+    // A wall clock stepped back makes the age negative: ask Redis rather than skip for that long.
+    return age >= 0 && age < OWN_WRITE_L2_SKIP_MS;
   }
 
   /** Loads from a server that has replayed what the key's versions and the caller require, and (re)places the entry. */

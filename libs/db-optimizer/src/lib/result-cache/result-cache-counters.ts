@@ -9,6 +9,7 @@ export interface ResultCacheState {
   coalesced: number;
   mode: ResultCacheStats['mode'];
   rowVersions: ResultCacheStats['rowVersions'];
+  bumps: ResultCacheStats['bumps'];
 }
 
 /**
@@ -61,6 +62,7 @@ export class ResultCacheCounters {
       received: this.received,
       outages: this.outages,
       rowVersions: state.rowVersions,
+      bumps: state.bumps,
       crossInstanceWindowMs: { count: window.count, p50: window.percentileMs(50), p99: window.percentileMs(99), max: window.maxMs },
     };
   }

@@ -67,6 +67,11 @@ export interface ResultCacheStats {
   /** Times Redis went down. */
   outages: number;
   rowVersions: { held: number; evicted: number };
+  /**
+   * Version bumps this instance sent to Redis for committed writes, and writes that went with
+   * another's bump (committed while it was on its way) instead of sending their own.
+   */
+  bumps: { sent: number; joined: number };
   /** Time from another instance sending a write's bump to this instance applying it (entries dropped). */
   crossInstanceWindowMs: { count: number; p50: number; p99: number; max: number };
 }

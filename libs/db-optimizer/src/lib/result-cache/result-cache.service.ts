@@ -222,7 +222,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     const parts = this.parts;
     const redis = this.options.redisUrl === undefined || !parts ? 'none' : this.redisHealthy ? 'up' : 'down';
     if (!parts) {
-      return new ResultCacheCounters().snapshot({ enabled: false, mode: 'off', redis, memory: { size: 0, bytes: 0 }, coalesced: 0, rowVersions: { held: 0, evicted: 0 } });
+      return new ResultCacheCounters().snapshot({ enabled: false, mode: 'off', redis, memory: { size: 0, bytes: 0 }, coalesced: 0, rowVersions: { held: 0, evicted: 0 }, bumps: { sent: 0, joined: 0 } });
     }
     return parts.counters.snapshot({
       enabled: true,
@@ -231,6 +231,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       memory: parts.memory,
       coalesced: parts.reader.coalesced,
       rowVersions: parts.coordinator.map.rowStats,
+      bumps: parts.coordinator.bumpStats,
     });
   }
 

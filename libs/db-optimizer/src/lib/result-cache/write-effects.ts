@@ -1,4 +1,5 @@
 import { MAX_ROW_KEYS_PER_WRITE } from './result-cache.constants';
+import { laterLsn } from '../core/lsn';
 import type { TableScope, VersionChange } from './coherence/version-change';
 
 /** What the dependency analyzer says one committed statement did. */
@@ -33,4 +34,14 @@ export function mergeWriteEffects(effects: readonly StatementEffects[], lsn: big
   const tables: TableScope[] = [];
   for (const [table, rows] of rowsByTable) tables.push(rows === undefined ? { table } : { table, rowKeys: [...rows] });
   return { flushAll: false, tables, lsn };
+}
+
+/**
+ * One version change standing for several (writes committed around the same time, or changes
+ * applied locally while Redis was down): merged as `mergeWriteEffects` merges a commit's
+ * statements, at the latest WAL position among them.
+ */
+export function mergeVersionChanges(changes: ReadonlyArray<Omit<VersionChange, 'stamp'>>): Omit<VersionChange, 'stamp'> {
+  const lsn = changes.reduce<bigint | undefined>((latest, change) => laterLsn(latest, change.lsn), undefined);
+  return mergeWriteEffects(changes, lsn);
 }

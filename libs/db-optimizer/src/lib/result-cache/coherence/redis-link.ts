@@ -97,10 +97,14 @@ export class RedisLink {
 
   /** Reports a failure seen by a caller (an error, a lost connection): the link goes down until it recovers. */
   markDown(reason: string): void {
-    if (this.state === 'stopped' || this.state === 'down') return;
-    this.state = 'down';
+    if (this.state === 'stopped') return;
+    // Also while down: a bring-up running now (subscribed, counters read) may have lost its
+    // subscription since, and the messages with it. It must not count; the next one reads the
+    // counters again after the loss.
     this.generation++;
     this.lastReason = reason;
+    if (this.state === 'down') return;
+    this.state = 'down';
     this.hooks.onDown(reason);
   }
 

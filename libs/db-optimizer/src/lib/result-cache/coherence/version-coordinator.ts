@@ -7,7 +7,8 @@ import type { TableScope, VersionChange } from './version-change';
 import type { VersionCapture, VersionMap } from './version-map';
 import { withTimeout } from '../../core/with-timeout';
 import { laterLsn } from '../../core/lsn';
-import { mergeWriteEffects } from '../write-effects';
+import { mergeVersionChanges } from '../write-effects';
+import { GroupedBumps } from './grouped-bumps';
 import { ECHO_NOT_HEARD } from '../result-cache.messages';
 import { lateRedisAnswerMs } from '../result-cache.constants';
 
@@ -34,7 +35,8 @@ export interface VersionRedis {
  * and loads from a server that has replayed this write and any bump ordered before it on
  * the same counters. It does not wait for its own message to come back; a message that
  * never comes back within the timeout still takes the link down (the channel is broken),
- * only no longer on the write's time.
+ * only no longer on the write's time. Writes that commit while a bump is on its way go
+ * together in the next one (`GroupedBumps`): one round trip for many under concurrent writes.
  */
 export class VersionCoordinator {
   private redis: VersionRedis | undefined;
@@ -42,6 +44,7 @@ export class VersionCoordinator {
   /** Applied locally while Redis is configured but could not take them: other instances have not heard of them. */
   private unpublished: Array<Omit<VersionChange, 'stamp'>> = [];
   private unpublishedOverflow = false;
+  private grouped: GroupedBumps | undefined;
 
   constructor(
     readonly map: VersionMap,
@@ -55,6 +58,15 @@ export class VersionCoordinator {
 
   attach(redis: VersionRedis): void {
     this.redis = redis;
+    this.grouped = new GroupedBumps(
+      (change) => this.viaRedis(redis, change),
+      () => redis.link.healthy,
+    );
+  }
+
+  /** Bumps sent to Redis for committed writes, and writes that went with another's bump. */
+  get bumpStats(): { sent: number; joined: number } {
+    return this.grouped?.stats ?? { sent: 0, joined: 0 };
   }
 
   capture(dependencies: readonly TableScope[]): VersionCapture {
@@ -66,9 +78,9 @@ export class VersionCoordinator {
     this.counters.invalidations++;
     if (change.flushAll) this.counters.flushes++;
     const redis = this.redis;
-    if (redis?.link.healthy) {
+    if (redis?.link.healthy && this.grouped) {
       try {
-        await this.viaRedis(redis, change);
+        await this.grouped.submit(change);
         return;
       } catch (error) {
         redis.link.markDown((error as Error).message);
@@ -120,10 +132,9 @@ export class VersionCoordinator {
   async publishUnpublished(redis: VersionRedis): Promise<void> {
     for (let round = 0; round < MAX_PUBLISH_ROUNDS; round++) {
       if (this.unpublished.length === 0 && !this.unpublishedOverflow) return;
-      const lsn = this.unpublished.reduce<bigint | undefined>((latest, change) => laterLsn(latest, change.lsn), undefined);
       const merged = this.unpublishedOverflow
-        ? { flushAll: true, tables: [], lsn: laterLsn(lsn, this.map.latestLsn) }
-        : mergeWriteEffects(this.unpublished, lsn);
+        ? { flushAll: true, tables: [], lsn: laterLsn(mergeVersionChanges(this.unpublished).lsn, this.map.latestLsn) }
+        : mergeVersionChanges(this.unpublished);
       this.coverUnpublished();
       try {
         await this.viaRedis(redis, merged);

@@ -137,6 +137,14 @@ describe('VersionMap', () => {
       expect(map.capture(row('1'))).toMatchObject({ bumpedHereAt: 1_000, minLsn: 5n });
     });
 
+    it('mark the counter when the echo (another connection) was heard before Redis answered the writer', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1'), lsn: 5n });
+      expect(map.capture(row('1')).bumpedHereAt).toBeUndefined();
+      map.apply({ stamp: 10, flushAll: false, tables: row('1'), lsn: 5n }, 1_000);
+      expect(map.capture(row('1')).bumpedHereAt).toBe(1_000);
+    });
+
     it("lose the mark to a newer bump from elsewhere, and never mark what another instance's bump made newest", () => {
       const map = new VersionMap(100);
       map.apply({ stamp: 10, flushAll: false, tables: row('1') }, 1_000);

@@ -22,8 +22,10 @@ export const NO_STAMP: Stamp = { value: 0 };
  */
 export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined, bumpedHereAt?: number): Stamp {
   const nextLsn = laterLsn(current.lsn, lsn);
-  if (value <= current.value && nextLsn === current.lsn) return current;
   if (value > current.value) return bumpedHereAt === undefined ? { value, lsn: nextLsn } : { value, lsn: nextLsn, bumpedHereAt };
-  // The echo of this instance's own bump (same value) keeps the mark; an older bump only raises the position.
-  return current.bumpedHereAt === undefined ? { value: current.value, lsn: nextLsn } : { value: current.value, lsn: nextLsn, bumpedHereAt: current.bumpedHereAt };
+  // The same bump again: its echo keeps the writer's mark, and the writer's own apply marks it even
+  // when the echo (another connection) was heard first. An older bump only raises the position.
+  const mark = value === current.value ? (bumpedHereAt ?? current.bumpedHereAt) : current.bumpedHereAt;
+  if (nextLsn === current.lsn && mark === current.bumpedHereAt) return current;
+  return mark === undefined ? { value: current.value, lsn: nextLsn } : { value: current.value, lsn: nextLsn, bumpedHereAt: mark };
 }
