@@ -29,6 +29,7 @@ describe('two instances sharing a Redis Cluster, randomized writes and reads', (
   it('serves the other instance from the cluster what one instance loaded', async () => {
     const sql = `SELECT v FROM ${T} WHERE id = $1 AND v >= $2`;
     await writer.db.executeOptimizedQuery(sql, [1, -1]);
+    await writer.get(ResultCacheService).storesSent();
     const fromOther = await other.db.executeOptimizedQuery(sql, [1, -1]);
     expect(fromOther.metadata.cached).toBe('redis');
   });

@@ -1,3 +1,4 @@
+import { ResultCacheService } from '@db-optimizer/core';
 import { uniqueSchema } from '@db-optimizer/cluster';
 import { replicatedSchema } from './support/cache-fixture';
 import { describeWindow, runFreshness } from './support/freshness-run';
@@ -39,6 +40,8 @@ describe('two instances sharing Redis, randomized writes and reads', () => {
   it('serves the other instance from Redis what one instance loaded', async () => {
     const sql = `SELECT v FROM ${T} WHERE id = $1 AND v >= $2`;
     await writer.db.executeOptimizedQuery(sql, [1, -1]);
+    // Stores into Redis are fire-and-forget and batched: wait until this one has landed.
+    await writer.get(ResultCacheService).storesSent();
     const fromOther = await other.db.executeOptimizedQuery(sql, [1, -1]);
     expect(fromOther.metadata.cached).toBe('redis');
     expect((await other.db.executeOptimizedQuery(sql, [1, -1])).metadata.cached).toBe('memory');

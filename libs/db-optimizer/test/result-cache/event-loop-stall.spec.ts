@@ -30,7 +30,8 @@ describe('an event-loop stall while a Redis call is in flight', () => {
     // The reader knows the statement (classification, catalog facts): its next read goes to Redis without other I/O first.
     await read(reader, 1);
     for (let id = 2; id <= 6; id++) expect(levelOf(await read(loader, id))).toBe(false);
-    // L2 stores are not awaited by the loader: wait until they landed.
+    // L2 stores are not awaited by the loader (and go out in batches): wait until they landed.
+    await loader.get(ResultCacheService).storesSent();
     await waitFor(async () => levelOf(await read(reader, 2)) === 'redis' || undefined, { what: 'the loader\'s entries in Redis' });
     const before = cache.stats();
 

@@ -25,6 +25,7 @@ describe('a read with a consistency token and the entries it may use', () => {
     // Row 1 is loaded after that write (at or past its position), and nobody writes row 1 afterwards.
     expect(levelOf(await readRow(reader, 1, token))).toBe(false);
     expect(levelOf(await readRow(reader, 1, token))).toBe('memory');
+    await reader.get(ResultCacheService).storesSent();
     expect(levelOf(await readRow(writer, 1, token))).toBe('redis');
     expect(reader.get(ResultCacheService).stats().consistency).toMatchObject({ reads: 2, hits: 1, bypasses: 0 });
   });

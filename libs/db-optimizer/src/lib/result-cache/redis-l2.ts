@@ -1,9 +1,15 @@
 import { redisKeyOf } from './cache-key';
 import type { Cache } from 'cache-manager';
 import { CachedEntry, parseEntry, serializeEntry } from './cached-entry';
-import { RESULT_FORMAT_VERSION } from './result-cache.constants';
+import { L2_WRITE_BATCH_MS, RESULT_FORMAT_VERSION } from './result-cache.constants';
 import type { ResultCacheCounters } from './result-cache-counters';
 import { CallTimeoutError, withTimeout } from '../core/with-timeout';
+
+/** The part of a socket batching uses. */
+export interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+}
 
 /** What L2 reports about Redis (the link). */
 export interface L2FailureSink {
@@ -19,12 +25,22 @@ export interface L2FailureSink {
  * link. Nothing here throws.
  */
 export class RedisL2 {
+  private pending: Array<{ key: string; entry: CachedEntry }> = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Stores sent and not answered yet (settled ones remove themselves; never rejected). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /**
+   * @param socket the socket under the store's client now (a single server's; a cluster has one per node,
+   *   and its stores are then batched in time only)
+   */
   constructor(
     private readonly cache: Cache,
     private readonly prefix: string,
     private readonly timeoutMs: number,
     private readonly counters: ResultCacheCounters,
     private readonly link: L2FailureSink,
+    private readonly socket: () => CorkableSocket | undefined = () => undefined,
   ) {}
 
   async get(key: string): Promise<CachedEntry | undefined> {
@@ -36,13 +52,57 @@ export class RedisL2 {
     }
   }
 
-  /** Stores without making the caller wait: the entry is an optimization, the caller already has its rows. */
+  /**
+   * Stores without making the caller wait: the entry is an optimization, the caller already has
+   * its rows. Stores are sent in batches, `L2_WRITE_BATCH_MS` after the first of a batch, with
+   * the client's socket corked meanwhile, so a burst of loads costs one socket write instead of
+   * one each (a socket write is most of what a store costs). An entry is keyed by the versions
+   * it was loaded at, so a store that lands a moment later can never be a stale one.
+   */
   set(key: string, entry: CachedEntry): void {
-    const ttlMs = Math.floor(entry.expiresAt - Date.now());
-    if (ttlMs <= 0) return;
-    withTimeout(this.cache.set(this.keyOf(key), serializeEntry(entry), ttlMs), this.timeoutMs, 'Redis SET').catch((error: unknown) =>
-      this.fail(error),
-    );
+    this.pending.push({ key, entry });
+    if (this.flushTimer === undefined) {
+      this.flushTimer = setTimeout(() => this.flush(), L2_WRITE_BATCH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Sends the stores still waiting for their batch now, and resolves once every store sent so far has been answered (or failed). */
+  async drain(): Promise<void> {
+    if (this.pending.length > 0) {
+      clearTimeout(this.flushTimer);
+      this.flush();
+    }
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Drops stores not sent yet (the link is stopping): nothing may be sent on clients being closed. */
+  discardPending(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = [];
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    const socket = this.socket();
+    // Uncorked once every store of the batch has gone through cache-manager's promise chain (all microtasks).
+    socket?.cork();
+    for (const { key, entry } of batch) {
+      const ttlMs = Math.floor(entry.expiresAt - Date.now());
+      if (ttlMs <= 0) continue;
+      const sent: Promise<void> = withTimeout(this.cache.set(this.keyOf(key), serializeEntry(entry), ttlMs), this.timeoutMs, 'Redis SET').then(
+        () => void this.inFlight.delete(sent),
+        (error: unknown) => {
+          this.inFlight.delete(sent);
+          this.fail(error);
+        },
+      );
+      this.inFlight.add(sent);
+    }
+    if (socket) setImmediate(() => socket.uncork());
   }
 
   private keyOf(key: string): string {

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { Logger } from '@nestjs/common';
 import { ChangeFeed } from './coherence/change-feed';
 import type { ChangeMessage } from './coherence/change-message';
@@ -70,7 +71,10 @@ export class RedisSide {
         onDown: (reason) => this.onDown(reason),
       },
     );
-    this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, this.link);
+    const client = connection.client;
+    this.l2 = new RedisL2(connection.cache, options.prefix, options.timeoutMs, options.counters, this.link, () =>
+      client instanceof Cluster ? undefined : client.stream,
+    );
     options.coordinator.attach({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs: options.timeoutMs });
   }
 
@@ -87,6 +91,7 @@ export class RedisSide {
   }
 
   stop(): Promise<void> {
+    this.l2.discardPending();
     return this.link.stop();
   }
 

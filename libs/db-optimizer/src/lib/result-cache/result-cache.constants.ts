@@ -20,6 +20,12 @@ export const MAX_ROW_KEYS_PER_WRITE = 1000;
  */
 export const OWN_WRITE_L2_SKIP_MS = 1000;
 
+/**
+ * Stores into Redis wait this long (ms) for others to go out with them in one socket write. Short
+ * against any TTL, and harmless: an entry is keyed by the versions it was loaded at.
+ */
+export const L2_WRITE_BATCH_MS = 2;
+
 /** Longest wait for the connection to Redis at start before the cache starts without it (ms). */
 export const REDIS_CONNECT_TIMEOUT_MS = 2000;
 

@@ -105,6 +105,15 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * Resolves once the Redis stores of results loaded so far have been sent and answered. Stores
+   * are fire-and-forget and go out in batches (`L2_WRITE_BATCH_MS`): a test, or a caller about to
+   * hand work to another instance, can wait for them here. Resolves at once without Redis.
+   */
+  async storesSent(): Promise<void> {
+    await this.redis?.l2.drain();
+  }
+
+  /**
    * Connects Redis when configured. Without it, says once what the cache can and cannot see,
    * and listens to change notifications already installed. Fails the start only when Redis
    * is configured and its packages are not installed; an unreachable Redis never does.
