@@ -16,7 +16,7 @@ const STORES = 20;
 describe('L2 stores', () => {
   let connection: RedisConnection;
   const down: string[] = [];
-  const link = { suspect: (reason: string) => down.push(reason), markDown: (reason: string) => down.push(reason) };
+  const link = { healthy: true, suspect: (reason: string) => down.push(reason), markDown: (reason: string) => down.push(reason) };
 
   beforeAll(async () => {
     connection = await createRedisConnection(testEnv().redisUrl, 500, () => undefined);
@@ -25,7 +25,7 @@ describe('L2 stores', () => {
   afterAll(() => connection.client.disconnect());
 
   /** Socket writes the client makes while `work` runs and until its stores have been answered (`drain`). */
-  async function socketWrites(l2: RedisL2, work: () => void, prefix: string): Promise<number> {
+  async function socketWrites(l2: RedisL2, work: () => void): Promise<number> {
     const socket = (connection.client as Redis).stream as Socket & { _write: (...args: unknown[]) => void; _writev?: (...args: unknown[]) => void };
     let writes = 0;
     const write = socket._write;
@@ -59,7 +59,7 @@ describe('L2 stores', () => {
     const now = Date.now();
     const writes = await socketWrites(l2, () => {
       for (let i = 0; i < STORES; i++) l2.set(`k${i}`, cachedEntry(`payload ${i}`, now, now + 60_000));
-    }, prefix);
+    });
 
     // One write for the whole batch (20 without corking, next test).
     expect(writes).toBe(1);
@@ -75,7 +75,7 @@ describe('L2 stores', () => {
     const now = Date.now();
     const writes = await socketWrites(l2, () => {
       for (let i = 0; i < STORES; i++) l2.set(`k${i}`, cachedEntry(`payload ${i}`, now, now + 60_000));
-    }, prefix);
+    });
 
     expect(writes).toBe(STORES);
     expect(await keysOf(prefix)).toHaveLength(STORES);
@@ -90,6 +90,17 @@ describe('L2 stores', () => {
     l2.set('k0', cachedEntry('payload', now, now + 60_000));
     l2.discardPending();
     await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await keysOf(prefix)).toEqual([]);
+  });
+
+  it('drops a batch when Redis went down before it was sent', async () => {
+    const prefix = `dbo-l2-down-${process.pid}-${Date.now()}`;
+    const downLink = { ...link, healthy: true };
+    const l2 = new RedisL2(connection.cache, prefix, 500, new ResultCacheCounters(), downLink);
+    const now = Date.now();
+    l2.set('k0', cachedEntry('payload', now, now + 60_000));
+    downLink.healthy = false;
+    await l2.drain();
     expect(await keysOf(prefix)).toEqual([]);
   });
 });

@@ -43,16 +43,30 @@ describe('a Redis connection lost while the link is being brought up', () => {
 
     // A first loss (as a closed connection reports it): the link goes down, and its next check starts a bring-up.
     lossesSoFar++;
-    link.markDown('connection closed');
+    link.connectionLost('connection closed');
     await waitFor(() => bringUps.length === 2, { what: 'the bring-up after the first loss' });
     // Lost again while that bring-up waits (subscribed, counters read: both may predate this loss).
     lossesSoFar++;
-    link.markDown('connection closed');
+    link.connectionLost('connection closed');
     open();
     gate = undefined;
 
     await waitFor(() => link.healthy, { what: 'the link up again' });
     // The bring-up that put it up started after the second loss.
     expect(bringUps[bringUps.length - 1]).toBe(2);
+  });
+
+  it('lets a bring-up stand when what fails meanwhile is not a connection (a late echo, a late store)', async () => {
+    const before = bringUps.length;
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    link.connectionLost('connection closed');
+    await waitFor(() => bringUps.length === before + 1, { what: 'the bring-up after the loss' });
+    link.markDown('an echo was not heard back on the change channel');
+    open();
+    gate = undefined;
+
+    await waitFor(() => link.healthy, { what: 'the link up again' });
+    expect(bringUps.length).toBe(before + 1);
   });
 });

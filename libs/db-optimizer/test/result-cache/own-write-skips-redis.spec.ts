@@ -28,6 +28,8 @@ describe('a miss right after this instance wrote the row', () => {
     const after = redisOf(writer);
     expect([after.hits + after.misses - (before.hits + before.misses), after.skippedAfterOwnWrite - before.skippedAfterOwnWrite]).toEqual([0, 1]);
 
+    // Stores into Redis are batched: wait until the writer's has landed.
+    await writer.get(ResultCacheService).storesSent();
     // Once the other instance has heard the bump (on the channel), it finds the writer's entry in Redis.
     // Nothing was cached for the row before the write, so a read before that loads from the database.
     const theirs = await waitFor(

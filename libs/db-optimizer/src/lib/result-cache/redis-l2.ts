@@ -11,8 +11,10 @@ export interface CorkableSocket {
   uncork(): void;
 }
 
-/** What L2 reports about Redis (the link). */
+/** What L2 reports about Redis (the link), and asks of it. */
 export interface L2FailureSink {
+  /** Up: stores may be sent. */
+  readonly healthy: boolean;
   /** A call timed out: worth checking, not yet an outage. */
   suspect(reason: string): void;
   /** A call failed: an outage. */
@@ -55,8 +57,8 @@ export class RedisL2 {
   /**
    * Stores without making the caller wait: the entry is an optimization, the caller already has
    * its rows. Stores are sent in batches, `L2_WRITE_BATCH_MS` after the first of a batch, with
-   * the client's socket corked meanwhile, so a burst of loads costs one socket write instead of
-   * one each (a socket write is most of what a store costs). An entry is keyed by the versions
+   * the client's socket corked while they are issued, so a burst of loads costs one socket write
+   * instead of one each (a socket write is most of what a store costs). An entry is keyed by the versions
    * it was loaded at, so a store that lands a moment later can never be a stale one.
    */
   set(key: string, entry: CachedEntry): void {
@@ -87,9 +89,17 @@ export class RedisL2 {
     this.flushTimer = undefined;
     const batch = this.pending;
     this.pending = [];
+    // Redis went down since these were queued: nothing to send them on (entries are only an optimization).
+    if (!this.link.healthy) return;
     const socket = this.socket();
-    // Uncorked once every store of the batch has gone through cache-manager's promise chain (all microtasks).
-    socket?.cork();
+    if (socket) {
+      socket.cork();
+      // Uncorked as soon as the microtasks now queued have run: cache-manager's promise chains reach the
+      // socket within them, while no I/O callback can run, so no other command (a bump, a ping, a GET)
+      // ever waits in the cork for a later turn of the event loop, where a stall could time it out.
+      // Scheduled before the stores are issued, so nothing thrown below can leave the socket corked.
+      queueMicrotask(() => process.nextTick(() => socket.uncork()));
+    }
     for (const { key, entry } of batch) {
       const ttlMs = Math.floor(entry.expiresAt - Date.now());
       if (ttlMs <= 0) continue;
@@ -102,7 +112,6 @@ export class RedisL2 {
       );
       this.inFlight.add(sent);
     }
-    if (socket) setImmediate(() => socket.uncork());
   }
 
   private keyOf(key: string): string {

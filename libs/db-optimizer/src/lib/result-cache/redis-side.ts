@@ -152,7 +152,7 @@ export class RedisSide {
 
   private onClientError(error: Error): void {
     this.options.counters.redisErrors++;
-    this.link.markDown(error.message);
+    this.link.connectionLost(error.message);
   }
 
   private receive(message: ChangeMessage): void {

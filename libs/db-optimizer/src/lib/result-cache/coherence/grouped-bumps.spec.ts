@@ -51,14 +51,29 @@ describe('GroupedBumps', () => {
     expect(grouped.stats).toEqual({ sent: 2, joined: 1 });
   });
 
-  it('fails every write of a group whose bump failed, and still sends the next group', async () => {
+  it('fails the writes queued behind a bump that failed with it, without sending them to the same Redis', async () => {
     const redis = controlledSend();
     const grouped = new GroupedBumps(redis.send, () => true);
     const outcomes = [rowWrite('1', 1n), rowWrite('2', 2n), rowWrite('3', 3n)].map((change) => outcomeOf(grouped.submit(change)));
     await redis.answer(new Error('Redis version bump timed out'));
-    await redis.answer(new Error('connection lost'));
-    expect(await Promise.all(outcomes)).toEqual(['Redis version bump timed out', 'connection lost', 'connection lost']);
+    expect(await Promise.all(outcomes)).toEqual(['Redis version bump timed out', 'Redis version bump timed out', 'Redis version bump timed out']);
+    expect(redis.sent).toHaveLength(1);
+    // Nothing stays stuck: the next write goes at once.
+    const later = outcomeOf(grouped.submit(rowWrite('4', 4n)));
     expect(redis.sent).toHaveLength(2);
+    await redis.answer();
+    expect(await later).toBe('applied');
+  });
+
+  it('fails a write whose bump could not even be sent, and keeps going', async () => {
+    let calls = 0;
+    const grouped = new GroupedBumps(() => {
+      calls++;
+      if (calls === 1) throw new Error('script not loaded');
+      return Promise.resolve();
+    }, () => true);
+    expect(await outcomeOf(grouped.submit(rowWrite('1', 1n)))).toBe('script not loaded');
+    expect(await outcomeOf(grouped.submit(rowWrite('2', 2n)))).toBe('applied');
   });
 
   it('does not send a waiting group once Redis went down: its writes fail so that each applies locally', async () => {

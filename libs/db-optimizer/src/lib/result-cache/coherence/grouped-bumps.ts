@@ -18,7 +18,8 @@ interface Waiter {
  * The merged change is what `mergeVersionChanges` makes of them: rows per table while they
  * stay few, the whole table otherwise, everything when one of them flushes, and the latest
  * WAL position of them all (a load at that version waits for every write it carries).
- * A write queued behind a bump waits for it (at most one `cacheRedisTimeoutMs`) before its own.
+ * A write queued behind a bump waits for it (at most one `cacheRedisTimeoutMs`) before its own;
+ * when that bump fails, the queued writes fail with it.
  */
 export class GroupedBumps {
   private sending = false;
@@ -62,20 +63,32 @@ export class GroupedBumps {
       this.startNext();
       return;
     }
+    let sent: Promise<unknown>;
+    try {
+      sent = this.send(changes.length === 1 ? changes[0] : mergeVersionChanges(changes));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+      this.startNext();
+      return;
+    }
     this.sending = true;
     this.sentCount++;
     this.joinedCount += changes.length - 1;
-    const change = changes.length === 1 ? changes[0] : mergeVersionChanges(changes);
-    this.send(change).then(
-      () => this.settle(waiters, (waiter) => waiter.resolve()),
-      (error: unknown) => this.settle(waiters, (waiter) => waiter.reject(error)),
+    sent.then(
+      () => {
+        this.sending = false;
+        for (const waiter of waiters) waiter.resolve();
+        this.startNext();
+      },
+      (error: unknown) => {
+        // Redis just failed: the writes queued behind this bump fail with it (each applies locally once the
+        // link is marked down) rather than being sent to the same Redis before anyone has noticed.
+        this.sending = false;
+        const queued = this.next?.waiters ?? [];
+        this.next = undefined;
+        for (const waiter of [...waiters, ...queued]) waiter.reject(error);
+      },
     );
-  }
-
-  private settle(waiters: Waiter[], outcome: (waiter: Waiter) => void): void {
-    for (const waiter of waiters) outcome(waiter);
-    this.sending = false;
-    this.startNext();
   }
 
   private startNext(): void {

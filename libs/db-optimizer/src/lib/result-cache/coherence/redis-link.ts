@@ -61,12 +61,12 @@ export class RedisLink {
   /** Connects and brings the cache up; resolves either way (down when Redis does not answer). */
   async start(): Promise<void> {
     for (const client of this.clients) {
-      client.on('close', () => this.markDown('connection closed'));
+      client.on('close', () => this.connectionLost('connection closed'));
       reconnectWhenEndedUnasked(client, () => this.state !== 'stopped');
       client.on('ready', () => {
         if (this.state === 'down') void this.bringUp();
       });
-      if (client instanceof Cluster) for (const event of CLUSTER_LOSS_EVENTS) client.on(event, () => this.markDown(`Redis Cluster ${event}`));
+      if (client instanceof Cluster) for (const event of CLUSTER_LOSS_EVENTS) client.on(event, () => this.connectionLost(`Redis Cluster ${event}`));
     }
     this.timer = setInterval(() => void this.check(), this.timings.healthCheckIntervalMs);
     this.timer.unref();
@@ -97,15 +97,26 @@ export class RedisLink {
 
   /** Reports a failure seen by a caller (an error, a lost connection): the link goes down until it recovers. */
   markDown(reason: string): void {
-    if (this.state === 'stopped') return;
-    // Also while down: a bring-up running now (subscribed, counters read) may have lost its
-    // subscription since, and the messages with it. It must not count; the next one reads the
-    // counters again after the loss.
+    if (this.state === 'stopped' || this.state === 'down') return;
+    this.state = 'down';
     this.generation++;
     this.lastReason = reason;
-    if (this.state === 'down') return;
-    this.state = 'down';
     this.hooks.onDown(reason);
+  }
+
+  /**
+   * A connection was lost (closed, a client error, a cluster node or sharded subscriber gone).
+   * Also while down: a bring-up running now (subscribed, counters read) may have lost its
+   * subscription since, and the messages with it. It must not count; the next one reads the
+   * counters again after the loss. Other failures heard while down (a late echo, a late store)
+   * say nothing about the bring-up's connections and leave it alone.
+   */
+  connectionLost(reason: string): void {
+    if (this.state === 'down') {
+      this.generation++;
+      return;
+    }
+    this.markDown(reason);
   }
 
   /** Stops the checks and closes both clients (QUIT, or a plain close when QUIT hangs). */
