@@ -1,6 +1,6 @@
 import { BatchQueryError } from '@db-optimizer/core';
-import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
-import { sql, startInstance, TestInstance } from './support/test-module';
+import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 describe('#executeBatchOptimized', () => {
   const env = testEnv();
@@ -10,7 +10,7 @@ describe('#executeBatchOptimized', () => {
   beforeAll(async () => {
     await sql(env.primaryUrl, `CREATE SCHEMA ${schema}`);
     await sql(env.primaryUrl, `CREATE TABLE ${schema}.log (id serial PRIMARY KEY, label text NOT NULL UNIQUE)`);
-    await waitFor(async () => (await sql(env.readReplicaUrl, `SELECT to_regclass('${schema}.log') AS t`))[0].t !== null, { what: 'replication' });
+    await waitForReplay(env.primaryUrl, [env.readReplicaUrl]);
     instance = await startInstance({
       primaryUrl: env.primaryUrl,
       readReplicaUrls: [env.readReplicaUrl],

@@ -1,6 +1,6 @@
 import { ReplicaLagMonitor } from '@db-optimizer/core';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
-import { serverOf, sql, startInstance, TestInstance } from './support/test-module';
+import { serverOf, sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 // Pausing replay would disturb other test files, so this file has its own cluster.
 describe('read-your-writes with replay paused on the standby', () => {
@@ -12,7 +12,7 @@ describe('read-your-writes with replay paused on the standby', () => {
     cluster = await LocalCluster.start();
     const { primary, readReplica, analyticsReplica } = cluster;
     await sql(primary.url, 'CREATE TABLE notes (id int PRIMARY KEY, body text)');
-    await waitFor(async () => (await sql(readReplica.url, "SELECT to_regclass('notes') AS t"))[0].t !== null, { what: 'replication' });
+    await waitForReplay(primary.url, [readReplica.url]);
     const options = {
       primaryUrl: primary.url,
       readReplicaUrls: [readReplica.url],

@@ -1,7 +1,7 @@
 import { TransactionStatementError } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
-import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
-import { sql, startInstance, TestInstance } from './support/test-module';
+import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 describe('#executeTransactionOptimized', () => {
   const env = testEnv();
@@ -15,7 +15,7 @@ describe('#executeTransactionOptimized', () => {
     await sql(env.primaryUrl, `CREATE SCHEMA ${schema}`);
     await sql(env.primaryUrl, `CREATE TABLE ${schema}.entries (id serial PRIMARY KEY, label text UNIQUE NOT NULL)`);
     // Read-only transactions run on the replica: it must know the table.
-    await waitFor(async () => (await sql(env.readReplicaUrl, `SELECT to_regclass('${schema}.entries') AS t`))[0].t !== null, { what: 'replication' });
+    await waitForReplay(env.primaryUrl, [env.readReplicaUrl]);
     instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 1, max: 4 } });
   });
 

@@ -1,6 +1,6 @@
 import { ReplicaLagMonitor } from '@db-optimizer/core';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
-import { sql, startInstance, TestInstance } from '../support/test-module';
+import { sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
 // Issue #10, item 10: a write whose WAL position cannot be read after COMMIT (here: the
 // module's role may not call pg_current_wal_insert_lsn) sends reads to the primary until the
@@ -21,7 +21,7 @@ describe('a write without a WAL position', () => {
        GRANT ALL ON t TO app_role;
        REVOKE EXECUTE ON FUNCTION pg_current_wal_insert_lsn() FROM PUBLIC;`,
     );
-    await waitFor(async () => (await sql(readReplica.url, "SELECT to_regclass('t') AS t"))[0].t !== null, { what: 'replication' });
+    await waitForReplay(primary.url, [readReplica.url]);
     const asApp = (url: string) => {
       const parsed = new URL(url);
       parsed.username = 'app_role';

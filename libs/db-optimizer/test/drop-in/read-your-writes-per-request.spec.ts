@@ -4,8 +4,8 @@ import { Test } from '@nestjs/testing';
 import { Generated, Kysely, PostgresDialect } from 'kysely';
 import request from 'supertest';
 import { DbOptimizerModule, DbOptimizerService, ReadYourWritesInterceptor, ReplicaLagMonitor } from '@db-optimizer/core';
-import { LocalCluster, waitFor } from '@db-optimizer/cluster';
-import { sql } from '../support/test-module';
+import { LocalCluster } from '@db-optimizer/cluster';
+import { sql, waitForReplay } from '../support/test-module';
 
 interface Database {
   notes: { id: Generated<number>; body: string };
@@ -48,7 +48,7 @@ describe('read-your-writes per request (interceptor, Kysely, replay paused on th
     cluster = await LocalCluster.start();
     const { primary, readReplica, analyticsReplica } = cluster;
     await sql(primary.url, 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)');
-    await waitFor(async () => (await sql(readReplica.url, "SELECT to_regclass('notes') AS t"))[0].t !== null, { what: 'replication' });
+    await waitForReplay(primary.url, [readReplica.url]);
     const moduleRef = await Test.createTestingModule({
       imports: [
         DbOptimizerModule.forRoot({

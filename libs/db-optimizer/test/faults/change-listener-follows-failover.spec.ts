@@ -1,6 +1,6 @@
 import { ResultCacheService } from '@db-optimizer/core';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
-import { serverOf, sql, startInstance, TestInstance } from '../support/test-module';
+import { serverOf, sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
 /**
  * Without Redis, writes made outside the module reach the cache through NOTIFY on the primary.
@@ -14,9 +14,7 @@ describe('the change-notification listener after a failover', () => {
   beforeAll(async () => {
     cluster = await LocalCluster.start();
     await sql(cluster.primary.url, "CREATE TABLE settings (id int PRIMARY KEY, value text NOT NULL); INSERT INTO settings VALUES (1, 'v0')");
-    for (const standby of [cluster.readReplica, cluster.analyticsReplica]) {
-      await waitFor(async () => (await sql(standby.url, "SELECT to_regclass('settings') AS t"))[0].t !== null, { what: 'replication' });
-    }
+    await waitForReplay(cluster.primary.url, [cluster.readReplica.url, cluster.analyticsReplica.url]);
     instance = await startInstance({
       primaryUrls: [cluster.primary.url, cluster.readReplica.url],
       enableCache: true,

@@ -1,7 +1,7 @@
 import { ReplicaHealthService } from '@db-optimizer/core';
 import { PoolManagerService } from '../../src/lib/pool/pool-manager.service';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
-import { serverOf, sql, startInstance, TestInstance } from '../support/test-module';
+import { serverOf, sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
 describe('a standby promoted after the primary is gone', () => {
   let cluster: LocalCluster;
@@ -10,9 +10,7 @@ describe('a standby promoted after the primary is gone', () => {
   beforeAll(async () => {
     cluster = await LocalCluster.start();
     await sql(cluster.primary.url, 'CREATE TABLE events (id serial PRIMARY KEY, label text)');
-    for (const standby of [cluster.readReplica, cluster.analyticsReplica]) {
-      await waitFor(async () => (await sql(standby.url, "SELECT to_regclass('events') AS t"))[0].t !== null, { what: 'replication' });
-    }
+    await waitForReplay(cluster.primary.url, [cluster.readReplica.url, cluster.analyticsReplica.url]);
     instance = await startInstance({
       // Candidates in order; standby 1 is also a replica until it is promoted.
       primaryUrls: [cluster.primary.url, cluster.readReplica.url],

@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
+import { waitFor } from '@db-optimizer/cluster';
 import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-optimizer/core';
 
 /** A running module instance and a way to get its services. */
@@ -33,6 +34,19 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
     return (await client.query(text, params)).rows as T[];
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Waits until every standby has replayed all the primary had written when called (DDL and rows of a
+ * test's setup): reads routed to them then see it.
+ */
+export async function waitForReplay(primaryUrl: string, standbyUrls: readonly string[]): Promise<void> {
+  const [{ lsn }] = await sql<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  for (const url of standbyUrls) {
+    await waitFor(async () => (await sql<{ ok: boolean }>(url, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]))[0].ok, {
+      what: `replay of the setup on ${serverOf(url)}`,
+    });
   }
 }
 

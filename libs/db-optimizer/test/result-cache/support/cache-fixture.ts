@@ -1,6 +1,6 @@
 import type { DbOptimizerOptions, OptimizedQueryResult } from '@db-optimizer/core';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
-import { sql, startInstance, TestInstance } from '../../support/test-module';
+import { sql, startInstance, TestInstance, waitForReplay } from '../../support/test-module';
 
 /** Module options with the cache on, Redis shared, small pools; `extra` overrides. */
 export function cacheOptions(extra: Partial<DbOptimizerOptions> = {}): DbOptimizerOptions {
@@ -29,12 +29,7 @@ export async function setUpSchema(schema: string, ddl: string): Promise<void> {
       what: `schema ${schema} on ${url}`,
     });
   }
-  const [{ lsn }] = await sql<{ lsn: string }>(env.primaryUrl, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
-  for (const url of [env.readReplicaUrl, env.analyticsUrl]) {
-    await waitFor(async () => (await sql<{ ok: boolean }>(url, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]))[0].ok, {
-      what: 'replay of the schema data',
-    });
-  }
+  await waitForReplay(env.primaryUrl, [env.readReplicaUrl, env.analyticsUrl]);
 }
 
 export async function dropSchema(schema: string): Promise<void> {
