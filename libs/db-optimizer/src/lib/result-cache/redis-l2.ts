@@ -100,8 +100,9 @@ export class RedisL2 {
       // Scheduled before the stores are issued, so nothing thrown below can leave the socket corked.
       queueMicrotask(() => process.nextTick(() => socket.uncork()));
     }
+    const now = Date.now();
     for (const { key, entry } of batch) {
-      const ttlMs = Math.floor(entry.expiresAt - Date.now());
+      const ttlMs = Math.floor(entry.expiresAt - now);
       if (ttlMs <= 0) continue;
       const sent: Promise<void> = withTimeout(this.cache.set(this.keyOf(key), serializeEntry(entry), ttlMs), this.timeoutMs, 'Redis SET').then(
         () => void this.inFlight.delete(sent),

@@ -42,6 +42,10 @@ export function mergeWriteEffects(effects: readonly StatementEffects[], lsn: big
  * statements, at the latest WAL position among them.
  */
 export function mergeVersionChanges(changes: ReadonlyArray<Omit<VersionChange, 'stamp'>>): Omit<VersionChange, 'stamp'> {
-  const lsn = changes.reduce<bigint | undefined>((latest, change) => laterLsn(latest, change.lsn), undefined);
-  return mergeWriteEffects(changes, lsn);
+  return mergeWriteEffects(changes, latestLsnOf(changes));
+}
+
+/** The latest WAL position among changes (undefined when none has one). */
+export function latestLsnOf(changes: ReadonlyArray<Pick<VersionChange, 'lsn'>>): bigint | undefined {
+  return changes.reduce<bigint | undefined>((latest, change) => laterLsn(latest, change.lsn), undefined);
 }
