@@ -3,6 +3,7 @@ import { assertStatementCacheOptions } from './assert-statement-cache-options';
 import { ConnectionStatements } from './connection-statements';
 import { deallocateStatement } from './deallocate-statement';
 import { forgetRecords, type PgStatementRecords, pgStatementRecords, recordedText, transactionStatus } from './pg-statement-records';
+import { runNamedQuery } from './run-named-query';
 import { SeenTexts } from './seen-texts';
 import { SEEN_TEXTS_MIN_CAPACITY, SEEN_TEXTS_PER_CACHED_STATEMENT } from './statement-cache.constants';
 import { STATEMENT_PARAMS_NOT_ARRAY } from './statement-cache.messages';
@@ -77,7 +78,7 @@ export class StatementCache extends StatementCacheCounters {
     const preparedText = statements.use(name);
     if (preparedText === sql) {
       this.hitCount++;
-      return (client as ClientBase).query<T>({ name, text: sql, values: params, ...shape }).then(
+      return runNamedQuery<T>(client, name, sql, params, shape).then(
         (result) => ({ result, prepared: true }),
         (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true, shape),
       );
@@ -151,7 +152,7 @@ export class StatementCache extends StatementCacheCounters {
     shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
     try {
-      const result = await (client as ClientBase).query<T>({ name, text: sql, values: params, ...shape });
+      const result = await runNamedQuery<T>(client, name, sql, params, shape);
       return { result, prepared: true };
     } catch (error) {
       return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry, shape);
@@ -169,6 +170,8 @@ export class StatementCache extends StatementCacheCounters {
     mayRetry: boolean,
     shape: ResultShape | undefined,
   ): Promise<StatementExecution<T>> {
+    // As pg does for its own promises: a stack that leads back to the caller, not to the socket's read.
+    if (error instanceof Error) Error.captureStackTrace(error);
     const records = pgStatementRecords(client);
     if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
     this.reprepareCount++;
