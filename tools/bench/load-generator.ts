@@ -22,7 +22,7 @@ export interface LoadResult {
  */
 export async function runLoad(operation: Operation, callers: number, durationMs: number, warmupMs: number): Promise<LoadResult> {
   await loop(operation, callers, warmupMs, undefined);
-  const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = newHistogram();
   const startedAt = performance.now();
   const { operations, errors } = await loop(operation, callers, durationMs, histogram);
   const elapsed = performance.now() - startedAt;
@@ -35,6 +35,71 @@ export async function runLoad(operation: Operation, callers: number, durationMs:
     p99Us: histogram.getValueAtPercentile(99),
     errors,
   };
+}
+
+/** One client of an interleaved run: its name and its operation. */
+export interface InterleavedClient {
+  client: string;
+  operation: Operation;
+}
+
+/**
+ * Closed-loop load for several clients taking turns: after each client's warm-up, `rounds`
+ * rounds in which every client runs `durationMs / rounds` in turn. Throughput is the median
+ * of a client's rounds and latencies come from all of its rounds, so a slow spell of the
+ * shared machine (the servers and the client share two cores) lands on every client
+ * instead of on whichever ran at that moment, and one bad round does not move the median.
+ */
+export async function runInterleaved(
+  clients: InterleavedClient[],
+  callers: number,
+  durationMs: number,
+  warmupMs: number,
+  rounds: number,
+): Promise<Map<string, LoadResult>> {
+  for (const { operation } of clients) await loop(operation, callers, warmupMs, undefined);
+  const roundMs = durationMs / rounds;
+  const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, { operation }] of clients.entries()) {
+      const run = runs[index];
+      const startedAt = performance.now();
+      const { operations, errors } = await loop(operation, callers, roundMs, run.histogram);
+      const elapsed = performance.now() - startedAt;
+      run.throughputs.push((operations / elapsed) * 1000);
+      run.operations += operations;
+      run.errors += errors;
+      run.elapsed += elapsed;
+    }
+  }
+  return new Map(
+    clients.map(({ client }, index) => {
+      const run = runs[index];
+      return [
+        client,
+        {
+          operations: run.operations,
+          durationMs: run.elapsed,
+          throughput: median(run.throughputs),
+          p50Us: run.histogram.getValueAtPercentile(50),
+          p90Us: run.histogram.getValueAtPercentile(90),
+          p99Us: run.histogram.getValueAtPercentile(99),
+          errors: run.errors,
+        },
+      ];
+    }),
+  );
+}
+
+function newHistogram(): ReturnType<typeof build> {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function loop(

@@ -1,6 +1,6 @@
 import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
 import { optimizerInstance, postgresJs, rawPgPool } from '../bench-clients';
-import { Operation, runLoad } from '../load-generator';
+import { Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import type { BenchRow } from '../report';
 import type { WorkloadContext } from './workload-context';
@@ -14,24 +14,30 @@ const MODULE = 'DbOptimizerService (cache off)';
 /** The primary-only module rows are kept at the caller counts earlier runs reported. */
 const PRIMARY_ONLY_CALLERS = [1, 32];
 const SCALE_CLIENTS = ['pg unnamed', 'pg named', 'postgres.js'];
+const INTERLEAVED = 'every client, interleaved';
 
 /** Deterministic spread of ids over the table, different per caller. */
 const idFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 104_729) % ROWS) + 1;
 
-const primaryOnlyCallers = (context: Pick<WorkloadContext, 'callerCounts'>): number[] =>
-  context.callerCounts.filter((callers) => PRIMARY_ONLY_CALLERS.includes(callers));
+/** Rounds each caller count's clients take turns in (see `runInterleaved`). */
+export const PK_LOOKUP_ROUNDS = 4;
 
-/** The steps `primaryKeyLookup` runs, in order, for the progress line. */
+/** The client names at a caller count, in the order they take turns. */
+function clientsAt(callers: number, context: Pick<WorkloadContext, 'replicaUrls'>): string[] {
+  const names = [...SCALE_CLIENTS];
+  if (PRIMARY_ONLY_CALLERS.includes(callers)) names.push(`${MODULE}, primary only`);
+  if (context.replicaUrls.length > 0) names.push(MODULE);
+  return names;
+}
+
+/** The steps `primaryKeyLookup` runs, in order, for the progress line: one per caller count, every client in it. */
 export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCounts' | 'durationMs' | 'warmupMs' | 'replicaUrls'>): PlannedStep[] {
-  const estimateMs = context.durationMs + context.warmupMs;
-  const steps: PlannedStep[] = [];
-  const add = (client: string, callerCounts: number[]): void => {
-    for (const callers of callerCounts) steps.push({ workload: WORKLOAD, client, callers, estimateMs });
-  };
-  for (const client of SCALE_CLIENTS) add(client, context.callerCounts);
-  add(`${MODULE}, primary only`, primaryOnlyCallers(context));
-  if (context.replicaUrls.length > 0) add(MODULE, context.callerCounts);
-  return steps;
+  return context.callerCounts.map((callers) => ({
+    workload: WORKLOAD,
+    client: INTERLEAVED,
+    callers,
+    estimateMs: clientsAt(callers, context).length * (context.durationMs + context.warmupMs),
+  }));
 }
 
 /**
@@ -39,54 +45,55 @@ export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCoun
  * table at each caller count, for raw pg (unnamed, named), postgres.js and
  * DbOptimizerService with the cache off (reads on the replica), pools of the
  * same size. The module on the primary only is kept at 1 and 32 callers.
+ * At each caller count the clients take turns in rounds (`runInterleaved`), so
+ * their ratios are measured under the same conditions of the shared machine.
  */
 export async function primaryKeyLookup(context: WorkloadContext, log: (line: string) => void): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
   const extra: Record<string, unknown> = {};
-  const measure = async (
-    client: string,
-    operation: Operation,
-    options: { notes?: string; callerCounts?: number[]; afterEach?: (callers: number) => void } = {},
-  ): Promise<void> => {
-    for (const callers of options.callerCounts ?? context.callerCounts) {
-      context.progress.begin(WORKLOAD, options.notes ? `${client}, ${options.notes}` : client, callers);
-      const result = await runLoad(operation, callers, context.durationMs, context.warmupMs);
-      rows.push({ workload: WORKLOAD, client, callers, ...result, notes: options.notes });
-      log(`  ${Math.round(result.throughput)} ops/s, p50 ${result.p50Us} µs, p99 ${result.p99Us} µs`);
-      options.afterEach?.(callers);
-    }
-  };
-
   const pool = rawPgPool(context.primaryUrl);
-  await measure('pg unnamed', async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])));
-  await measure('pg named', async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })));
-  await pool.end();
-
   const sql = postgresJs(context.primaryUrl);
-  await measure('postgres.js', async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`));
-  await sql.end();
-
-  const optimizer = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: false });
-  const recordAcquisition = (callers: number): void => {
-    // Since start, so after the 1-caller run it describes a warm pool below its limit.
-    if (callers !== 1) return;
-    const stats = optimizer.app.get(PoolManagerService).primary.stats();
-    extra['pool acquisition, warm pool below its limit (1 caller)'] =
-      `p50 ${(stats.acquisitionP50Ms * 1000).toFixed(0)} µs, p99 ${(stats.acquisitionP99Ms * 1000).toFixed(0)} µs over ${stats.acquisitions} acquisitions`;
+  const primaryOnly = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: false });
+  const routed =
+    context.replicaUrls.length > 0
+      ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false })
+      : undefined;
+  const operations: Record<string, Operation> = {
+    'pg unnamed': async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])),
+    'pg named': async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })),
+    'postgres.js': async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`),
+    [`${MODULE}, primary only`]: async (caller, i) => void (await primaryOnly.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
+    [MODULE]: async (caller, i) => void (await routed?.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
   };
-  await measure(MODULE, async (caller, i) => void (await optimizer.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])), {
-    notes: 'primary only',
-    callerCounts: primaryOnlyCallers(context),
-    afterEach: recordAcquisition,
-  });
-  await optimizer.app.close();
-
-  if (context.replicaUrls.length > 0) {
-    const routed = await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false });
-    await measure(MODULE, async (caller, i) => void (await routed.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])), {
-      notes: `reads on ${context.replicaUrls.length} replica(s)`,
-    });
-    await routed.app.close();
+  try {
+    for (const callers of context.callerCounts) {
+      context.progress.begin(WORKLOAD, INTERLEAVED, callers);
+      const names = clientsAt(callers, context);
+      const results = await runInterleaved(
+        names.map((name) => ({ client: name, operation: operations[name] })),
+        callers,
+        context.durationMs,
+        context.warmupMs,
+        PK_LOOKUP_ROUNDS,
+      );
+      for (const name of names) {
+        const result = results.get(name)!;
+        const [client, notes] = name === MODULE ? [MODULE, `reads on ${context.replicaUrls.length} replica(s)`] : name.split(', ');
+        rows.push({ workload: WORKLOAD, client, callers, ...result, notes });
+        log(`  ${name}: ${Math.round(result.throughput)} ops/s, p50 ${result.p50Us} µs, p99 ${result.p99Us} µs`);
+      }
+      // Since start, so after the 1-caller rounds it describes a warm pool below its limit.
+      if (callers === 1) {
+        const stats = primaryOnly.app.get(PoolManagerService).primary.stats();
+        extra['pool acquisition, warm pool below its limit (1 caller)'] =
+          `p50 ${(stats.acquisitionP50Ms * 1000).toFixed(0)} µs, p99 ${(stats.acquisitionP99Ms * 1000).toFixed(0)} µs over ${stats.acquisitions} acquisitions`;
+      }
+    }
+  } finally {
+    await pool.end();
+    await sql.end();
+    await primaryOnly.app.close();
+    await routed?.app.close();
   }
   return { rows, extra };
 }
