@@ -58,6 +58,7 @@ export interface RedisSentinelHandle {
 }
 
 const FAILOVER_WAIT_MS = 20_000;
+const SENTINELS_AGREE_WAIT_MS = 45_000;
 
 /**
  * Starts one master, one replica and `sentinels` sentinels from the
@@ -211,19 +212,30 @@ class RedisSentinelFleet implements RedisSentinelHandle {
     return { host: String(reply[0]), port: Number(reply[1]) };
   }
 
-  /** Every sentinel sees the master up, its replica, and every other sentinel: a failover needs all three. */
+  /**
+   * Every sentinel sees the master up, its replica, and every other sentinel: a failover needs all three.
+   * Sentinels find each other through hello messages every 2 s and refresh the master's INFO every 10 s,
+   * so on a loaded machine (the whole suite on two cores) this can take well over 20 s: allow 45 s, and
+   * say which sentinel still disagreed, and how, when it times out.
+   */
   private async waitUntilSentinelsAgree(): Promise<void> {
     await waitFor(
       async () => {
         for (const sentinel of this.sentinelServers) {
           const state = pairsToMap(await askRedis(sentinel.port, 'SENTINEL', 'MASTER', this.name));
-          if (state.get('flags') !== 'master') return false;
-          if (Number(state.get('num-slaves')) < 1) return false;
-          if (Number(state.get('num-other-sentinels')) !== this.sentinelCount - 1) return false;
+          const agrees =
+            state.get('flags') === 'master' &&
+            Number(state.get('num-slaves')) >= 1 &&
+            Number(state.get('num-other-sentinels')) === this.sentinelCount - 1;
+          if (!agrees) {
+            throw new Error(
+              `sentinel on port ${sentinel.port}: flags ${state.get('flags')}, replicas ${state.get('num-slaves')}, other sentinels ${state.get('num-other-sentinels')}`,
+            );
+          }
         }
         return true;
       },
-      { timeoutMs: 20_000, intervalMs: 100, what: `every sentinel to see the master "${this.name}", its replica and the other sentinels` },
+      { timeoutMs: SENTINELS_AGREE_WAIT_MS, intervalMs: 100, what: `every sentinel to see the master "${this.name}", its replica and the other sentinels` },
     );
   }
 }
