@@ -70,7 +70,7 @@ export type { CircuitState } from './lib/pool/circuit-breaker';
 
 // Prepared statements and the result cache.
 export { StatementCacheService } from './lib/statements/statement-cache.service';
-export type { StatementCacheStats } from './lib/statements/statement-cache-options.interface';
+export type { AfterSubmit, StatementCacheStats } from './lib/statements/statement-cache-options.interface';
 export { ResultCacheService } from './lib/result-cache/result-cache.service';
 export type { ResultCacheMode, ResultCacheStats } from './lib/result-cache/result-cache-stats.interface';
 

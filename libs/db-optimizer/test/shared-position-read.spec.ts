@@ -26,8 +26,10 @@ describe('the WAL position read after a commit', () => {
   });
 
   it('is shared by writes that commit together, and each token is at or past the position before its write', async () => {
-    const reads = instance.get(ConsistencyTracker).positionReads;
+    const tracker = instance.get(ConsistencyTracker);
+    const reads = tracker.positionReads;
     const before = reads.stats;
+    const pipelinedBefore = tracker.pipelinedPositions;
     const [{ lsn: startLsn }] = await sql<{ lsn: string }>(env.primaryUrl, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) => instance.db.executeOptimizedQuery(`UPDATE ${schema}.counters SET n = n + 1 WHERE id = $1`, [i + 1])),
@@ -35,7 +37,10 @@ describe('the WAL position read after a commit', () => {
     const tokens = results.map((result) => result.metadata.consistencyToken as string);
     expect(tokens.every((token) => lsnValue(token) > lsnValue(startLsn))).toBe(true);
     const after = reads.stats;
-    expect(after.reads - before.reads + (after.shared - before.shared)).toBe(16);
+    // The first writes, while few are in flight, read their position in their own round trip; the rest share.
+    const pipelined = tracker.pipelinedPositions - pipelinedBefore;
+    expect(pipelined).toBeLessThanOrEqual(2);
+    expect(after.reads - before.reads + (after.shared - before.shared) + pipelined).toBe(16);
     // 16 commits on 16 connections at once: some arrive in the same turn of the event loop.
     expect(after.shared - before.shared).toBeGreaterThan(0);
     // Each token covers its own write: a replica that has replayed it shows the row.

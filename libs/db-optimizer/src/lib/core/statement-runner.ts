@@ -6,7 +6,8 @@ export type StatementResult = { result: QueryResult; prepared: boolean };
 
 /** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
 export interface StatementRunner {
-  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape): Promise<StatementResult>;
+  /** `afterSubmit` is called each time the statement is handed to pg, in the same synchronous step. */
+  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape, afterSubmit?: () => void): Promise<StatementResult>;
 }
 
 /**

@@ -14,6 +14,7 @@ import { PoolManagerService } from '../pool/pool-manager.service';
 import type { PoolRole } from '../core/pool-role';
 import type { RouteTarget } from '../core/query-classification.interface';
 import { ConsistencyTracker } from '../routing/consistency-tracker';
+import { PIPELINED_POSITION_MAX_WRITES_IN_FLIGHT, PositionFollowUp } from '../routing/position-follow-up';
 import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
@@ -82,6 +83,12 @@ export class QueryExecutor {
     private readonly primaryWatch: PrimaryWatch,
     @Optional() @Inject(DB_OPTIMIZER_FAULT_METRICS) private readonly faults?: FaultMetricsSink,
   ) {}
+
+  /** Writes whose position is tracked, from their checkout until their statement settled. */
+  private positionedWritesInFlight = 0;
+  private readonly positionedWriteSettled = (): void => {
+    this.positionedWritesInFlight--;
+  };
 
   async execute<T>(request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     // The common case (no position to wait for) routes without an extra await.
@@ -167,14 +174,26 @@ export class QueryExecutor {
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     const client = await pool.acquire();
     let released = false;
+    // Without replicas every read is on the primary already: no position to track.
+    const tracksPosition = request.isWrite && role === 'primary' && this.pools.replicas.length > 0;
+    if (tracksPosition) this.positionedWritesInFlight++;
+    // A write among few in flight reads its position in its own round trip, right behind it. Among
+    // more, the writes that commit together share one read after them (SharedPositionRead): one
+    // query on the server instead of one each, and the round trip it adds is shared too.
+    const followUp =
+      tracksPosition && this.positionedWritesInFlight <= PIPELINED_POSITION_MAX_WRITES_IN_FLIGHT && !request.multiStatement && request.timeoutMs === undefined
+        ? PositionFollowUp.for(client)
+        : undefined;
     try {
-      const { result, prepared } = await this.run(client, request);
+      const execution = followUp ? followUp.submitting(() => this.run(client, request, followUp.afterSubmit)) : this.run(client, request);
+      if (tracksPosition) void execution.then(this.positionedWriteSettled, this.positionedWriteSettled);
+      // The statement (a retry included) first, then the read: nothing may be left in flight when the
+      // connection leaves pipeline mode, sends anything else or goes back to the pool.
+      if (followUp) await execution.catch(() => undefined);
+      const pipelinedLsn = await followUp?.settle();
+      const { result, prepared } = await execution;
       // From here on the statement has committed: nothing below may turn it into an error.
-      // Without replicas every read is on the primary already: no position to track.
-      const consistencyToken =
-        request.isWrite && role === 'primary' && this.pools.replicas.length > 0
-          ? await this.consistency.tokenAfterCommit(client, request.sessionKey)
-          : undefined;
+      const consistencyToken = tracksPosition ? await this.consistency.tokenAfterCommit(client, request.sessionKey, pipelinedLsn) : undefined;
       // A failed reset closes the client (its error reads as a broken connection) but fails nothing: the statement ran.
       const resetFailure = request.resetSession ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
       pool.release(client, resetFailure);
@@ -205,9 +224,9 @@ export class QueryExecutor {
     }
   }
 
-  private run(client: PoolClient, request: ExecuteRequest): Promise<StatementResult> {
+  private run(client: PoolClient, request: ExecuteRequest, afterSubmit?: () => void): Promise<StatementResult> {
     if (request.multiStatement) return runAsOneTransaction(this.statements, client, request.sql, request.timeoutMs);
-    if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params, request.shape);
+    if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params, request.shape, afterSubmit);
     return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs, false, request.shape);
   }
 }

@@ -24,6 +24,7 @@ export class ConsistencyTracker {
   private readonly sessions = new LRUCache<string, bigint>({ max: MAX_SESSIONS });
   /** Position reads after commits, shared by writes that commit together. */
   readonly positionReads = new SharedPositionRead();
+  private pipelinedCount = 0;
   /**
    * Writes committed without a readable WAL position since the lag monitor last read the
    * primary's: until it does, every replica read goes to the primary.
@@ -31,6 +32,11 @@ export class ConsistencyTracker {
   private unpositionedWrites = 0;
   /** Primary position read after the last unpositioned write: replicas serve reads once past it. */
   private floorLsn: bigint | undefined;
+
+  /** Writes whose position was read in their own round trip (`PositionFollowUp`), not after it. */
+  get pipelinedPositions(): number {
+    return this.pipelinedCount;
+  }
 
   /** Records a write's WAL position for the session; returns the token. */
   noteWrite(sessionKey: string | undefined, lsnText: string): string {
@@ -43,11 +49,17 @@ export class ConsistencyTracker {
   }
 
   /**
-   * After a committed write (its client still checked out): reads the primary's WAL insert
-   * position, shared with writes that committed at the same time, and records it for the session. A failure here returns no token
-   * instead of an error: the write is committed, and an error would invite a duplicate retry.
+   * After a committed write (its client still checked out): records the position read in the
+   * write's own round trip (`pipelinedLsn`), or else reads the primary's WAL insert position, shared
+   * with writes that committed at the same time, and records it for the session. A failure here
+   * returns no token instead of an error: the write is committed, and an error would invite a
+   * duplicate retry.
    */
-  async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined): Promise<string | undefined> {
+  async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined, pipelinedLsn?: string): Promise<string | undefined> {
+    if (pipelinedLsn !== undefined) {
+      this.pipelinedCount++;
+      return this.noteWrite(sessionKey, pipelinedLsn);
+    }
     try {
       return this.noteWrite(sessionKey, await this.positionReads.after(client));
     } catch (error) {

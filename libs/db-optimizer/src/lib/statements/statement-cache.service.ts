@@ -5,6 +5,7 @@ import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
 import type { StatementResult, StatementRunner } from '../core/statement-runner';
 import type { ResultShape } from '../core/result-shape';
 import { StatementCache } from './statement-cache';
+import type { AfterSubmit } from './statement-cache-options.interface';
 import { PoolManagerService } from '../pool/pool-manager.service';
 
 /**
@@ -31,8 +32,8 @@ export class StatementCacheService implements StatementRunner {
     return this.cache.preparedCount(client);
   }
 
-  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape): Promise<StatementResult> {
-    return this.cache.execute(client, sql, params, shape);
+  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape, afterSubmit?: AfterSubmit): Promise<StatementResult> {
+    return this.cache.execute(client, sql, params, shape, afterSubmit);
   }
 
   /** The client was reset with `DISCARD ALL`: its prepared statements are gone. */

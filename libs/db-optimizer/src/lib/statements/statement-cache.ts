@@ -8,7 +8,7 @@ import { SeenTexts } from './seen-texts';
 import { SEEN_TEXTS_MIN_CAPACITY, SEEN_TEXTS_PER_CACHED_STATEMENT } from './statement-cache.constants';
 import { STATEMENT_PARAMS_NOT_ARRAY } from './statement-cache.messages';
 import { StatementCacheCounters } from './statement-cache-counters';
-import type { StatementCacheOptions, StatementClient, StatementExecution } from './statement-cache-options.interface';
+import type { AfterSubmit, StatementCacheOptions, StatementClient, StatementExecution } from './statement-cache-options.interface';
 import { classifyStatementFailure } from './statement-failure';
 import { chooseRecovery } from './statement-recovery';
 import { assertNever } from '../core/assert-never';
@@ -66,27 +66,30 @@ export class StatementCache extends StatementCacheCounters {
     sql: string,
     params: unknown[],
     shape?: ResultShape,
+    afterSubmit?: AfterSubmit,
   ): Promise<StatementExecution<T>> {
     if (!Array.isArray(params)) return Promise.reject(new TypeError(STATEMENT_PARAMS_NOT_ARRAY()));
-    if (!this.options.enabled || params.length === 0) return runUnnamed<T>(client, sql, params, shape);
+    if (!this.options.enabled || params.length === 0) return runUnnamed<T>(client, sql, params, shape, afterSubmit);
     const name = this.seen.sight(sql);
     const statements = name === undefined ? undefined : this.statementsOf(client);
     if (name === undefined || statements === undefined) {
       this.missCount++;
-      return runUnnamed<T>(client, sql, params, shape);
+      return runUnnamed<T>(client, sql, params, shape, afterSubmit);
     }
     const preparedText = statements.use(name);
     if (preparedText === sql) {
       this.hitCount++;
-      return runNamedQuery<T>(client, name, sql, params, shape).then(
+      const execution = runNamedQuery<T>(client, name, sql, params, shape);
+      afterSubmit?.();
+      return execution.then(
         (result) => ({ result, prepared: true }),
-        (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true, shape),
+        (error: unknown) => this.recoverAndRetry<T>(client, statements, name, sql, params, error, true, shape, afterSubmit),
       );
     }
     this.missCount++;
     // Another text under the same name on this connection: a hash collision. Never share a name.
-    if (preparedText !== undefined) return runUnnamed<T>(client, sql, params, shape);
-    return this.prepareAndRun<T>(client, statements, name, sql, params, shape);
+    if (preparedText !== undefined) return runUnnamed<T>(client, sql, params, shape, afterSubmit);
+    return this.prepareAndRun<T>(client, statements, name, sql, params, shape, afterSubmit);
   }
 
   /**
@@ -126,6 +129,7 @@ export class StatementCache extends StatementCacheCounters {
     sql: string,
     params: unknown[],
     shape: ResultShape | undefined,
+    afterSubmit: AfterSubmit | undefined,
   ): Promise<StatementExecution<T>> {
     const records = pgStatementRecords(client);
     const recorded = records === undefined ? undefined : recordedText(records, name);
@@ -133,13 +137,13 @@ export class StatementCache extends StatementCacheCounters {
     // A name pg holds for another text is a collision (pg would refuse it). In a failed
     // transaction the statement fails anyway and no DEALLOCATE could run.
     if (records === undefined || (recorded !== undefined && recorded !== sql) || status === 'E') {
-      return runUnnamed<T>(client, sql, params, shape);
+      return runUnnamed<T>(client, sql, params, shape, afterSubmit);
     }
     if (statements.unsettledCount > 0 && mayDeallocate(status)) await this.settleAll(client, statements, records);
     // Still waiting for its DEALLOCATE (inside a transaction block, where it cannot run safely), or
     // one is on its way (a concurrent call on a pipelined connection): run it unnamed meanwhile.
-    if (statements.isBlocked(name)) return runUnnamed<T>(client, sql, params, shape);
-    return this.admitAndRun<T>(client, statements, records, name, sql, params, true, shape);
+    if (statements.isBlocked(name)) return runUnnamed<T>(client, sql, params, shape, afterSubmit);
+    return this.admitAndRun<T>(client, statements, records, name, sql, params, true, shape, afterSubmit);
   }
 
   private async runNamed<T extends QueryResultRow>(
@@ -150,12 +154,14 @@ export class StatementCache extends StatementCacheCounters {
     params: unknown[],
     mayRetry: boolean,
     shape: ResultShape | undefined,
+    afterSubmit: AfterSubmit | undefined,
   ): Promise<StatementExecution<T>> {
     try {
-      const result = await runNamedQuery<T>(client, name, sql, params, shape);
-      return { result, prepared: true };
+      const execution = runNamedQuery<T>(client, name, sql, params, shape);
+      afterSubmit?.();
+      return { result: await execution, prepared: true };
     } catch (error) {
-      return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry, shape);
+      return this.recoverAndRetry<T>(client, statements, name, sql, params, error, mayRetry, shape, afterSubmit);
     }
   }
 
@@ -169,13 +175,14 @@ export class StatementCache extends StatementCacheCounters {
     error: unknown,
     mayRetry: boolean,
     shape: ResultShape | undefined,
+    afterSubmit: AfterSubmit | undefined,
   ): Promise<StatementExecution<T>> {
     // As pg does for its own promises: a stack that leads back to the caller, not to the socket's read.
     if (error instanceof Error) Error.captureStackTrace(error);
     const records = pgStatementRecords(client);
     if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
     this.reprepareCount++;
-    return this.admitAndRun<T>(client, statements, records, name, sql, params, false, shape);
+    return this.admitAndRun<T>(client, statements, records, name, sql, params, false, shape, afterSubmit);
   }
 
   /**
@@ -232,6 +239,7 @@ export class StatementCache extends StatementCacheCounters {
     params: unknown[],
     mayRetry: boolean,
     shape: ResultShape | undefined,
+    afterSubmit: AfterSubmit | undefined,
   ): Promise<StatementExecution<T>> {
     this.preparationCount++;
     const displaced = statements.admit(name, sql);
@@ -243,7 +251,7 @@ export class StatementCache extends StatementCacheCounters {
       else statements.markUnsettled(displaced);
     }
     // Both awaited together, so a failing execution is never left without a handler (deallocation never rejects).
-    const [, execution] = await Promise.all([deallocation, this.runNamed<T>(client, statements, name, sql, params, mayRetry, shape)]);
+    const [, execution] = await Promise.all([deallocation, this.runNamed<T>(client, statements, name, sql, params, mayRetry, shape, afterSubmit)]);
     return execution;
   }
 
@@ -274,8 +282,10 @@ function runUnnamed<T extends QueryResultRow>(
   sql: string,
   params: unknown[],
   shape: ResultShape | undefined,
+  afterSubmit: AfterSubmit | undefined,
 ): Promise<StatementExecution<T>> {
   const query = shape === undefined ? (client as ClientBase).query<T>(sql, params) : (client as ClientBase).query<T>({ text: sql, values: params, ...shape });
+  afterSubmit?.();
   return query.then((result) => ({ result, prepared: false }));
 }
 

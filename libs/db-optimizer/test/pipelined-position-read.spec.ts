@@ -1,0 +1,100 @@
+import type { Pool, PoolClient } from 'pg';
+import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { ConsistencyTracker } from '../src/lib/routing/consistency-tracker';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
+import { sql, startInstance, TestInstance } from './support/test-module';
+
+const lsnValue = (text: string): bigint => {
+  const [high, low] = text.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+};
+
+type WireClient = PoolClient & { pipeline: boolean; connection: { stream: { _writev: (...args: unknown[]) => unknown; _write: (...args: unknown[]) => unknown } } };
+
+describe('a lone write reads its WAL position in its own round trip', () => {
+  const env = testEnv();
+  const schema = uniqueSchema('pipelined_position');
+  let instance: TestInstance;
+  let tracker: ConsistencyTracker;
+  let client: WireClient;
+  /** Socket writes of the module's one primary connection since the last reset. */
+  let socketWrites = 0;
+
+  beforeAll(async () => {
+    await sql(env.primaryUrl, `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.items (id int PRIMARY KEY, label text NOT NULL); INSERT INTO ${schema}.items SELECT g, 'item' FROM generate_series(1, 4) g`);
+    // One primary connection, so the test can watch the socket the writes go through.
+    instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 1, max: 1 } });
+    tracker = instance.get(ConsistencyTracker);
+    const pool = (instance.get(PoolManagerService).primary as unknown as { pool: Pool }).pool;
+    client = (await pool.connect()) as WireClient;
+    const stream = client.connection.stream;
+    for (const method of ['_writev', '_write'] as const) {
+      const original = stream[method].bind(stream);
+      stream[method] = (...args: unknown[]) => {
+        socketWrites++;
+        return original(...args);
+      };
+    }
+    client.release();
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+    await sql(env.primaryUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  const update = (id: number, label: string) => instance.db.executeOptimizedQuery(`UPDATE ${schema}.items SET label = $2 WHERE id = $1 RETURNING *`, [id, label]);
+
+  it('sends the write and the read in one socket write, and the token covers the write', async () => {
+    await update(1, 'warm');
+    const [{ lsn: beforeLsn }] = await sql<{ lsn: string }>(env.primaryUrl, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    const pipelinedBefore = tracker.pipelinedPositions;
+    const sharedBefore = tracker.positionReads.stats;
+    socketWrites = 0;
+
+    const { rows, metadata } = await update(1, 'lone');
+
+    expect(rows).toEqual([{ id: 1, label: 'lone' }]);
+    expect(socketWrites).toBe(1);
+    expect(tracker.pipelinedPositions - pipelinedBefore).toBe(1);
+    expect(tracker.positionReads.stats).toEqual(sharedBefore);
+    expect(lsnValue(metadata.consistencyToken as string)).toBeGreaterThan(lsnValue(beforeLsn));
+    // A replica at the token has the write.
+    await instance.db.waitForReplicas(metadata.consistencyToken as string);
+    expect(await sql(env.readReplicaUrl, `SELECT label FROM ${schema}.items WHERE id = 1`)).toEqual([{ label: 'lone' }]);
+    // The connection is back in pg's ordinary mode, with nothing in flight.
+    expect(client.pipeline).toBe(false);
+    expect((await instance.db.executeOptimizedQuery('SELECT 1 AS one', [], { forcePrimary: true })).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('gives a failing write its own error and leaves the connection clean', async () => {
+    await sql(env.primaryUrl, `ALTER TABLE ${schema}.items ADD CONSTRAINT short_label CHECK (length(label) < 20)`);
+    const pipelinedBefore = tracker.pipelinedPositions;
+
+    await expect(update(2, 'a label far too long for the check')).rejects.toMatchObject({ code: '23514' });
+
+    expect(tracker.pipelinedPositions).toBe(pipelinedBefore);
+    expect(client.pipeline).toBe(false);
+    const { rows, metadata } = await update(2, 'fine');
+    expect(rows).toEqual([{ id: 2, label: 'fine' }]);
+    expect(metadata.consistencyToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(tracker.pipelinedPositions - pipelinedBefore).toBe(1);
+  });
+
+  it('does not use a read sent behind an attempt the statement cache then retried', async () => {
+    await update(3, 'prepared');
+    // The cached statement's result type changes: its next run fails (0A000) and is re-prepared and retried.
+    await sql(env.primaryUrl, `ALTER TABLE ${schema}.items ADD COLUMN extra int DEFAULT 7`);
+    const pipelinedBefore = tracker.pipelinedPositions;
+    const sharedBefore = tracker.positionReads.stats;
+
+    const { rows, metadata } = await update(3, 'retried');
+
+    expect(rows).toEqual([{ id: 3, label: 'retried', extra: 7 }]);
+    expect(tracker.pipelinedPositions).toBe(pipelinedBefore);
+    expect(tracker.positionReads.stats.reads).toBe(sharedBefore.reads + 1);
+    await instance.db.waitForReplicas(metadata.consistencyToken as string);
+    expect(await sql(env.readReplicaUrl, `SELECT label FROM ${schema}.items WHERE id = 3`)).toEqual([{ label: 'retried' }]);
+    expect(client.pipeline).toBe(false);
+  });
+});
