@@ -5,7 +5,7 @@ describe('benchConfigFromEnv', () => {
     expect(benchConfigFromEnv({})).toEqual({
       quick: false,
       durationMs: 4000,
-      warmupMs: 1000,
+      warmupMs: 3000,
       callerCounts: [1, 8, 32, 64, 128],
       memoryStatements: 1_000_000,
       memorySessions: 100_000,

@@ -25,7 +25,10 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv): BenchConfig {
   return {
     quick,
     durationMs: positiveInt(env, 'BENCH_DURATION_MS', quick ? 1000 : 4000),
-    warmupMs: positiveInt(env, 'BENCH_WARMUP_MS', quick ? 250 : 1000),
+    // 3 s: with 1 s, V8 was still optimizing the module's code during the measured seconds (its
+    // background compiler threads took a third of the process's CPU): 90/10 hot keys with Redis
+    // measured 1.18x raw pg after 1 s of warm-up and 1.42x after 5 s (issue #13's notes).
+    warmupMs: positiveInt(env, 'BENCH_WARMUP_MS', quick ? 250 : 3000),
     callerCounts: quick ? QUICK_CALLERS : FULL_CALLERS,
     memoryStatements,
     // A session is one write plus the reads after it, so there cannot be more sessions than writes.

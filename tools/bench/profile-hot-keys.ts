@@ -10,7 +10,7 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * DATABASE_PRIMARY_URL and DATABASE_READ_REPLICA_URL): for profiling with `--cpu-prof`.
  * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
  * shared machine), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
- * DURATION_MS (5000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first, BENCH_LOG_WARN=1
+ * DURATION_MS (5000), WARMUP_MS (1000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first, BENCH_LOG_WARN=1
  * to see the module's warnings.
  *
  * @example
@@ -21,12 +21,13 @@ async function main(): Promise<void> {
   const replicaUrls = [required('DATABASE_READ_REPLICA_URL')];
   const isWrite = writeSchedule(Number(process.env['WRITE_PERCENT'] ?? 10));
   const durationMs = Number(process.env['DURATION_MS'] ?? 5000);
+  const warmupMs = Number(process.env['WARMUP_MS'] ?? 1000);
   await prepareHotKeys(primaryUrl);
   await waitForTableOnReplicas(replicaUrls, 'hot_keys', KEYS);
   if (process.env['RAW']) {
     const pool = rawPgPool(primaryUrl);
     const before = process.cpuUsage();
-    const raw = await runLoad(async (caller, i) => void (await pool.query(isWrite(caller, i) ? WRITE : READ, [keyFor(caller, i)])), 32, durationMs, 1000);
+    const raw = await runLoad(async (caller, i) => void (await pool.query(isWrite(caller, i) ? WRITE : READ, [keyFor(caller, i)])), 32, durationMs, warmupMs);
     console.log(JSON.stringify({ client: 'pg unnamed', opsPerS: Math.round(raw.throughput), p99Us: raw.p99Us, cpuUsPerOp: cpuPerOp(before, raw.operations) }));
     await pool.end();
   }
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     },
     32,
     durationMs,
-    1000,
+    warmupMs,
   );
   const stats = optimizer.app.get(ResultCacheService).stats();
   console.log(
