@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import { Client, type ClientConfig, type Pool, type PoolClient } from 'pg';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 import { ConsistencyTracker } from '../src/lib/routing/consistency-tracker';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
+import { PositionFollowUp } from '../src/lib/routing/position-follow-up';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
 const lsnValue = (text: string): bigint => {
@@ -96,5 +97,86 @@ describe('a lone write reads its WAL position in its own round trip', () => {
     await instance.db.waitForReplicas(metadata.consistencyToken as string);
     expect(await sql(env.readReplicaUrl, `SELECT label FROM ${schema}.items WHERE id = 3`)).toEqual([{ label: 'retried' }]);
     expect(client.pipeline).toBe(false);
+  });
+});
+
+describe('PositionFollowUp on a plain pg client', () => {
+  const env = testEnv();
+  const clients: Client[] = [];
+  const connect = async (config: ClientConfig = {}): Promise<Client> => {
+    const client = new Client({ connectionString: env.primaryUrl, ...config });
+    client.on('error', () => undefined);
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+  });
+
+  /** Hands `statement` to pg the way the statement cache does: submitted, then `afterSubmit`. */
+  const send = (followUp: PositionFollowUp, statement: () => Promise<unknown>): Promise<unknown> =>
+    followUp.submitting(() => {
+      const execution = statement();
+      followUp.afterSubmit();
+      return execution;
+    });
+
+  it('answers the read when pg refuses the statement before sending it, and leaves the connection usable', async () => {
+    const client = await connect();
+    await client.query({ name: 'taken', text: 'SELECT 1 AS one' });
+    const followUp = PositionFollowUp.for(client as unknown as PoolClient) as PositionFollowUp;
+
+    await expect(send(followUp, () => client.query({ name: 'taken', text: 'SELECT 2 AS two' }))).rejects.toThrow(/Prepared statements must be unique/);
+    const lsn = await followUp.settle();
+
+    expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(followUp.inDoubt).toBe(false);
+    expect((client as unknown as WireClient).pipeline).toBe(false);
+    expect((await client.query('SELECT 3 AS three')).rows).toEqual([{ three: 3 }]);
+  });
+
+  it('says the connection is in doubt when the read fails, and gives no position', async () => {
+    const client = await connect();
+    const followUp = PositionFollowUp.for(client as unknown as PoolClient) as PositionFollowUp;
+    await client.end();
+
+    await expect(send(followUp, () => client.query('SELECT 1'))).rejects.toThrow(/not queryable|closed/);
+    expect(await followUp.settle()).toBeUndefined();
+    expect(followUp.inDoubt).toBe(true);
+  });
+
+  it("is not used on a connection with pg's query_timeout, which in pipeline mode destroys the connection on a late answer", async () => {
+    expect(PositionFollowUp.for((await connect({ query_timeout: 5000 })) as unknown as PoolClient)).toBeUndefined();
+    expect(PositionFollowUp.for((await connect()) as unknown as PoolClient)).toBeInstanceOf(PositionFollowUp);
+  });
+});
+
+describe('a write on connections with query_timeout', () => {
+  const env = testEnv();
+  const schema = uniqueSchema('position_timeout');
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    await sql(env.primaryUrl, `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.items (id int PRIMARY KEY, n int NOT NULL); INSERT INTO ${schema}.items VALUES (1, 0)`);
+    instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], poolConfig: { query_timeout: 5000 } });
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+    await sql(env.primaryUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  it('reads its position after the write, on its own round trip', async () => {
+    const tracker = instance.get(ConsistencyTracker);
+    const pipelinedBefore = tracker.pipelinedPositions;
+    const readsBefore = tracker.positionReads.stats.reads;
+
+    const { metadata } = await instance.db.executeOptimizedQuery(`UPDATE ${schema}.items SET n = n + 1 WHERE id = $1`, [1]);
+
+    expect(metadata.consistencyToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(tracker.pipelinedPositions).toBe(pipelinedBefore);
+    expect(tracker.positionReads.stats.reads).toBe(readsBefore + 1);
   });
 });

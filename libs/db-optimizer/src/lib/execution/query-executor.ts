@@ -174,6 +174,8 @@ export class QueryExecutor {
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     const client = await pool.acquire();
     let released = false;
+    // Set when something may still be in flight on the connection: it is closed, not reused.
+    let discard = false;
     // Without replicas every read is on the primary already: no position to track.
     const tracksPosition = request.isWrite && role === 'primary' && this.pools.replicas.length > 0;
     if (tracksPosition) this.positionedWritesInFlight++;
@@ -187,16 +189,21 @@ export class QueryExecutor {
     try {
       const execution = followUp ? followUp.submitting(() => this.run(client, request, followUp.afterSubmit)) : this.run(client, request);
       if (tracksPosition) void execution.then(this.positionedWriteSettled, this.positionedWriteSettled);
-      // The statement (a retry included) first, then the read: nothing may be left in flight when the
-      // connection leaves pipeline mode, sends anything else or goes back to the pool.
-      if (followUp) await execution.catch(() => undefined);
-      const pipelinedLsn = await followUp?.settle();
+      let pipelinedLsn: string | undefined;
+      if (followUp) {
+        // The statement (a retry included) first, then the read: nothing may be left in flight when the
+        // connection leaves pipeline mode, sends anything else or goes back to the pool.
+        await execution.catch(() => undefined);
+        pipelinedLsn = await followUp.settle();
+        discard = followUp.inDoubt;
+      }
       const { result, prepared } = await execution;
       // From here on the statement has committed: nothing below may turn it into an error.
-      const consistencyToken = tracksPosition ? await this.consistency.tokenAfterCommit(client, request.sessionKey, pipelinedLsn) : undefined;
+      const consistencyToken = tracksPosition ? await this.consistency.tokenAfterCommit(client, request.sessionKey, pipelinedLsn, discard) : undefined;
       // A failed reset closes the client (its error reads as a broken connection) but fails nothing: the statement ran.
-      const resetFailure = request.resetSession ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
-      pool.release(client, resetFailure);
+      const resetFailure =
+        request.resetSession && !discard ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
+      pool.release(client, resetFailure, discard);
       released = true;
       // One statement (the common case) answers with one result: no lists to build for it.
       // pg answers a text of several statements with a list of results (typed as one).
@@ -219,7 +226,7 @@ export class QueryExecutor {
       if (request.multiStatement) executed.statements = perStatement(result);
       return executed;
     } catch (error) {
-      if (!released) pool.release(client, error);
+      if (!released) pool.release(client, error, discard);
       throw error;
     }
   }

@@ -8,10 +8,14 @@ import { currentWalLsn } from '../core/statement-runner';
  */
 export const PIPELINED_POSITION_MAX_WRITES_IN_FLIGHT = 2;
 
-/** What pg 8.23's client has for sending queries without waiting for the previous answer. */
+/** What pg 8.23's client has for sending queries without waiting for the previous answer, and its queues. */
 interface PipelineCapable {
   pipeline: boolean;
+  connectionParameters?: { query_timeout?: number };
   connection?: { stream?: { cork?: () => void; uncork?: () => void } };
+  _activeQuery?: unknown;
+  _queryQueue: unknown[];
+  _sentQueryQueue: unknown[];
 }
 
 /**
@@ -21,35 +25,65 @@ interface PipelineCapable {
  * loop turn, then a second round trip (`SharedPositionRead`).
  *
  * It relies on pg's pipeline mode (pg 8.23's `pipeline` flag, which pg reads as it sends and as
- * answers arrive): switched on when the read is queued behind the statement, back off only
- * once both have answered, so nothing else is ever in flight on the connection in a mode pg
- * did not expect. The read is valid only when it went behind the statement's last
- * submission: when the statement cache re-sends the statement (recovery after a failure), the
- * read is void and the caller reads the position the usual way.
+ * answers arrive): switched on before the statement is handed to pg, and back off only once the
+ * statement and the read have both answered. Switching it on first matters: a statement pg
+ * refuses before sending it never becomes the one answers are routed to. The read is valid only
+ * when it went behind the statement's last submission: when the statement cache re-sends the
+ * statement (recovery after a failure), the read is void and the caller reads the position the
+ * usual way. Not used with pg's `query_timeout`, which in pipeline mode destroys the connection
+ * instead of waiting for the late answer.
  *
  * @example
  * const followUp = PositionFollowUp.for(client);
- * const result = await followUp.submitting(() => statements.execute(client, sql, params, undefined, followUp.afterSubmit));
+ * const execution = followUp.submitting(() => statements.execute(client, sql, params, undefined, followUp.afterSubmit));
+ * await execution.catch(() => undefined);
  * const lsn = (await followUp.settle()) ?? (await sharedRead.after(client));
+ * pool.release(client, undefined, followUp.inDoubt);
  */
 export class PositionFollowUp {
   private read: Promise<string> | undefined;
   private resent = false;
   private wasPipelined = false;
+  private doubtful = false;
 
   private constructor(private readonly client: PoolClient & PipelineCapable) {}
 
-  /** A follow-up for this client, or undefined when its pg has no pipeline mode (before 8.23, the native binding). */
+  /**
+   * A follow-up for this client, or undefined when it cannot have one: a pg without pipeline
+   * mode (before 8.23, the native binding) or a connection with pg's `query_timeout`.
+   */
   static for(client: PoolClient): PositionFollowUp | undefined {
-    return typeof (client as Partial<PipelineCapable>).pipeline === 'boolean' ? new PositionFollowUp(client as PoolClient & PipelineCapable) : undefined;
+    const candidate = client as PoolClient & Partial<PipelineCapable>;
+    const capable =
+      typeof candidate.pipeline === 'boolean' &&
+      Array.isArray(candidate._queryQueue) &&
+      Array.isArray(candidate._sentQueryQueue) &&
+      !candidate.connectionParameters?.query_timeout;
+    return capable ? new PositionFollowUp(client as PoolClient & PipelineCapable) : undefined;
   }
 
-  /** Runs `send` with the connection's socket corked, so the statement and the read leave in one write. */
-  submitting<T>(send: () => T): T {
+  /**
+   * After `settle()`: the read failed or something is still in flight on the connection, which
+   * then must not be used again (release it with `discard`).
+   */
+  get inDoubt(): boolean {
+    return this.doubtful;
+  }
+
+  /**
+   * Switches the connection to pipeline mode and runs `send` (which hands the statement to pg)
+   * with its socket corked, so the statement and the read leave in one write. Never throws:
+   * a synchronous failure of `send` comes back as the rejected promise.
+   */
+  submitting<T>(send: () => Promise<T>): Promise<T> {
+    this.wasPipelined = this.client.pipeline;
+    this.client.pipeline = true;
     const stream = this.client.connection?.stream;
     stream?.cork?.();
     try {
       return send();
+    } catch (error) {
+      return Promise.reject(error);
     } finally {
       stream?.uncork?.();
     }
@@ -61,27 +95,31 @@ export class PositionFollowUp {
       this.resent = true;
       return;
     }
-    this.wasPipelined = this.client.pipeline;
-    this.client.pipeline = true;
     this.read = currentWalLsn(this.client);
     // Settled by `settle()`; until then a failure must not count as unhandled.
     this.read.catch(() => undefined);
   };
 
   /**
-   * Waits for the read and puts the connection back in its own mode. Call it once the statement
-   * settled, on every path, before the client goes back to the pool. Resolves to the position when
-   * the read went behind the statement's final submission and answered; undefined otherwise.
+   * Call once the statement settled, on every path, before anything else is sent on the
+   * connection or it goes back to the pool: waits for the read and puts the connection back in
+   * its own mode. Resolves to the position when the read went behind the statement's final
+   * submission and answered, with nothing left in flight; undefined otherwise.
    */
   async settle(): Promise<string | undefined> {
-    if (this.read === undefined) return undefined;
+    let lsn: string | undefined;
+    let failed = false;
     try {
-      const lsn = await this.read;
-      return this.resent ? undefined : lsn;
+      if (this.read !== undefined) lsn = await this.read;
     } catch {
-      return undefined;
-    } finally {
-      this.client.pipeline = this.wasPipelined;
+      failed = true;
     }
+    this.doubtful = failed || !this.nothingInFlight();
+    this.client.pipeline = this.wasPipelined;
+    return this.resent || this.doubtful ? undefined : lsn;
+  }
+
+  private nothingInFlight(): boolean {
+    return !this.client._activeQuery && this.client._queryQueue.length === 0 && this.client._sentQueryQueue.length === 0;
   }
 }

@@ -102,3 +102,7 @@ export const REPLICA_PROMOTED = 'promoted: not in recovery';
 
 export const PRIMARY_MOVED = (from: string, to: string, toServer: string): string =>
   `The primary moved: "${from}" is unreachable or in recovery, "${to}" (${toServer}) is not in recovery; writes go there now.`;
+
+/** Why a write got no position: the read sent with it failed, or left the connection with something in flight. */
+export const POSITION_READ_IN_DOUBT =
+  'the position read sent with the write failed or left its connection in an unknown state (the connection is closed, not reused)';
