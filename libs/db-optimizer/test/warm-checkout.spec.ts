@@ -36,6 +36,29 @@ describe('ManagedPool warm checkout', () => {
     }
   });
 
+  it("keeps a checked-out client's socket referenced under allowExitOnIdle, and leaves it alone without", async () => {
+    /** Whether the client's socket keeps the process alive. */
+    const holdsProcess = (client: unknown): boolean =>
+      (client as { connection: { stream: { _handle: { hasRef(): boolean } } } }).connection.stream._handle.hasRef();
+    for (const allowExitOnIdle of [true, false]) {
+      const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, poolConfig: { allowExitOnIdle } });
+      try {
+        const pool = instance.get(PoolManagerService).primary;
+        const first = await pool.acquire();
+        pool.release(first);
+        // Idle: pg-pool lets the process exit on it only under allowExitOnIdle.
+        expect(holdsProcess(first)).toBe(!allowExitOnIdle);
+
+        const again = await pool.acquire();
+        expect(again).toBe(first);
+        expect(holdsProcess(again)).toBe(true);
+        pool.release(again);
+      } finally {
+        await instance.close();
+      }
+    }
+  });
+
   it('never lets a new caller overtake one already queued for a client', async () => {
     const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 1 } });
     try {

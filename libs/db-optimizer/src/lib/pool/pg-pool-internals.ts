@@ -17,7 +17,7 @@ interface PendingItem {
 }
 
 interface PoolInternals {
-  options: { max: number };
+  options: { max: number; allowExitOnIdle?: boolean };
   ending: boolean;
   _idle: IdleItem[];
   _pendingQueue: unknown[];
@@ -36,8 +36,8 @@ export function canTakeIdleClients(pool: Pool): boolean {
 
 /**
  * Hands over an idle client at once, as pg-pool's own queue pulse would (the most recently
- * released one, its idle timer cleared, pg-pool's 'acquire' event and release function
- * set), or undefined when nobody may skip the queue: no idle client, callers waiting, or
+ * released one, its idle timer cleared, its socket ref'd again under `allowExitOnIdle`,
+ * pg-pool's 'acquire' event and release function set), or undefined when nobody may skip the queue: no idle client, callers waiting, or
  * the pool ending. pg-pool's `connect()` does the same a tick later, behind a promise and
  * a timer for `connectionTimeoutMillis` made and cleared on every checkout; on the warm
  * path that was most of the cost of a checkout.
@@ -48,7 +48,8 @@ export function takeIdleClient(pool: Pool): PoolClient | undefined {
   const item = candidate._idle.pop();
   if (item === undefined) return undefined;
   clearTimeout(item.timeoutId);
-  item.client.ref?.();
+  // pg-pool unrefs an idle client's socket only with allowExitOnIdle; otherwise it was never unref'd.
+  if (candidate.options.allowExitOnIdle) item.client.ref?.();
   let taken: PoolClient | undefined;
   candidate._acquireClient(item.client, { timedOut: false, callback: (_error, client) => (taken = client) }, item.idleListener, false);
   return taken;
