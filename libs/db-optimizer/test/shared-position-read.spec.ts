@@ -1,13 +1,16 @@
 import type { Pool } from 'pg';
 import { ConsistencyTracker } from '../src/lib/routing/consistency-tracker';
+import { parseLsn } from '../src/lib/core/lsn';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { SharedPositionRead } from '../src/lib/routing/shared-position-read';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
+/** A token or position as a number; a malformed one fails the test. */
 const lsnValue = (text: string): bigint => {
-  const [high, low] = text.split('/');
-  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+  const lsn = parseLsn(text);
+  if (lsn === undefined) throw new Error(`not a WAL position: ${text}`);
+  return lsn;
 };
 
 describe('the WAL position read after a commit', () => {
