@@ -8,7 +8,10 @@ import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-o
 export const BENCH_POOL_SIZE = 20;
 
 export function rawPgPool(url: string): Pool {
-  const pool = new Pool({ connectionString: url, max: BENCH_POOL_SIZE });
+  // No idle timeout (pg-pool's default is 10 s): while the other clients of an interleaved step warm up and take
+  // their turns, this pool's connections would close, and its next turn would pay for reconnecting (and lose its
+  // prepared statements). The module's pools keep min = max, so they never close idle connections either.
+  const pool = new Pool({ connectionString: url, max: BENCH_POOL_SIZE, idleTimeoutMillis: 0 });
   pool.on('error', () => undefined);
   return pool;
 }

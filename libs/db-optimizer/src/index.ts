@@ -70,7 +70,8 @@ export type { CircuitState } from './lib/pool/circuit-breaker';
 
 // Prepared statements and the result cache.
 export { StatementCacheService } from './lib/statements/statement-cache.service';
-export type { AfterSubmit, StatementCacheStats } from './lib/statements/statement-cache-options.interface';
+export type { StatementCacheStats } from './lib/statements/statement-cache-options.interface';
+export type { AfterSubmit } from './lib/core/statement-runner';
 export { ResultCacheService } from './lib/result-cache/result-cache.service';
 export type { ResultCacheMode, ResultCacheStats } from './lib/result-cache/result-cache-stats.interface';
 

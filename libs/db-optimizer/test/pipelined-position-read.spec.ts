@@ -155,6 +155,7 @@ describe('PositionFollowUp on a plain pg client', () => {
     await expect(send(followUp, () => client.query('SELECT 1'))).rejects.toThrow(/not queryable|closed/);
     expect(await followUp.settle()).toBeUndefined();
     expect(followUp.inDoubt).toBe(true);
+    expect(followUp.doubt).toMatch(/^the position read sent with the write failed \(.*(not queryable|closed).*\); its connection is closed, not reused$/);
   });
 
   it("is not used on a connection with pg's query_timeout, which in pipeline mode destroys the connection on a late answer", async () => {

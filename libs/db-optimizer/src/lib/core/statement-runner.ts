@@ -5,9 +5,16 @@ import type { ResultShape } from './result-shape';
 export type StatementResult = { result: QueryResult; prepared: boolean };
 
 /** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
+/**
+ * Called each time a statement is handed to pg (once, or again when it is retried after a
+ * failure), in the same synchronous step: what the caller sends on the connection from there
+ * on is queued behind the statement. Used to send a read in the same round trip as a write.
+ * @publicApi
+ */
+export type AfterSubmit = () => void;
+
 export interface StatementRunner {
-  /** `afterSubmit` is called each time the statement is handed to pg, in the same synchronous step. */
-  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape, afterSubmit?: () => void): Promise<StatementResult>;
+  execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape, afterSubmit?: AfterSubmit): Promise<StatementResult>;
 }
 
 /**

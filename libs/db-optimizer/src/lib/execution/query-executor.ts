@@ -19,7 +19,7 @@ import { QueryRouter, RouteDecision } from '../routing/query-router.service';
 import { hasReplayedNow } from '../routing/replay-probe';
 import { ReplicaHealthService } from '../routing/replica-health.service';
 import { StatementCacheService } from '../statements/statement-cache.service';
-import { PerStatementResult, perStatement, runStatement, StatementResult } from '../core/statement-runner';
+import { type AfterSubmit, PerStatementResult, perStatement, runStatement, StatementResult } from '../core/statement-runner';
 import type { PoolClient } from 'pg';
 import { resetSession } from './session-reset';
 import { runAsOneTransaction } from './one-transaction';
@@ -199,7 +199,7 @@ export class QueryExecutor {
       }
       const { result, prepared } = await execution;
       // From here on the statement has committed: nothing below may turn it into an error.
-      const consistencyToken = tracksPosition ? await this.consistency.tokenAfterCommit(client, request.sessionKey, pipelinedLsn, discard) : undefined;
+      const consistencyToken = tracksPosition ? await this.consistency.tokenAfterCommit(client, request.sessionKey, pipelinedLsn, followUp?.doubt) : undefined;
       // A failed reset closes the client (its error reads as a broken connection) but fails nothing: the statement ran.
       const resetFailure =
         request.resetSession && !discard ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
@@ -231,7 +231,7 @@ export class QueryExecutor {
     }
   }
 
-  private run(client: PoolClient, request: ExecuteRequest, afterSubmit?: () => void): Promise<StatementResult> {
+  private run(client: PoolClient, request: ExecuteRequest, afterSubmit?: AfterSubmit): Promise<StatementResult> {
     if (request.multiStatement) return runAsOneTransaction(this.statements, client, request.sql, request.timeoutMs);
     if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params, request.shape, afterSubmit);
     return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs, false, request.shape);

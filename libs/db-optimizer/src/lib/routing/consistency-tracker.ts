@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { SharedPositionRead } from './shared-position-read';
 import { formatLsn, parseLsn } from '../core/lsn';
 import { InvalidConsistencyTokenError } from '../core/errors/invalid-consistency-token.error';
-import { INVALID_CONSISTENCY_TOKEN, POSITION_READ_IN_DOUBT } from '../core/errors/messages';
+import { INVALID_CONSISTENCY_TOKEN } from '../core/errors/messages';
 
 /** A position no replica reaches: reads that need it go to the primary. */
 const PRIMARY_ONLY = (1n << 64n) - 1n;
@@ -52,27 +52,31 @@ export class ConsistencyTracker {
    * After a committed write (its client still checked out): records the position read in the
    * write's own round trip (`pipelinedLsn`), or else reads the primary's WAL insert position, shared
    * with writes that committed at the same time, and records it for the session (not on a
-   * connection left in doubt, `connectionInDoubt`, which is about to be closed). A failure here
+   * connection left in doubt, `connectionDoubt` saying why, which is about to be closed). A failure here
    * returns no token instead of an error: the write is committed, and an error would invite a
    * duplicate retry.
    */
-  async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined, pipelinedLsn?: string, connectionInDoubt = false): Promise<string | undefined> {
+  async tokenAfterCommit(client: PoolClient, sessionKey: string | undefined, pipelinedLsn?: string, connectionDoubt?: string): Promise<string | undefined> {
     if (pipelinedLsn !== undefined) {
       this.pipelinedCount++;
       return this.noteWrite(sessionKey, pipelinedLsn);
     }
+    // A connection left in doubt by its pipelined read is not asked again: it is about to be closed.
+    if (connectionDoubt !== undefined) return this.unpositioned(connectionDoubt);
     try {
-      // A connection left in doubt by its pipelined read is not asked again: it is about to be closed.
-      if (connectionInDoubt) throw new Error(POSITION_READ_IN_DOUBT);
       return this.noteWrite(sessionKey, await this.positionReads.after(client));
     } catch (error) {
-      this.noteUnpositionedWrite();
-      this.logger.warn(
-        `Committed, but the WAL position could not be read (no consistency token): ${(error as Error).message}. ` +
-          'Reads go to the primary until a replica is known to have replayed past this moment.',
-      );
-      return undefined;
+      return this.unpositioned((error as Error).message);
     }
+  }
+
+  private unpositioned(reason: string): undefined {
+    this.noteUnpositionedWrite();
+    this.logger.warn(
+      `Committed, but the WAL position could not be read (no consistency token): ${reason}. ` +
+        'Reads go to the primary until a replica is known to have replayed past this moment.',
+    );
+    return undefined;
   }
 
   /** A write committed and its position is unknown: replica reads wait for the lag monitor's next primary position. */

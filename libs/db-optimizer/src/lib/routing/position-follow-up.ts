@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { currentWalLsn } from '../core/statement-runner';
+import { POSITION_READ_FAILED, POSITION_READ_LEFT_IN_FLIGHT } from '../core/errors/messages';
 
 /**
  * Up to this many writes in flight (this one included), each reads its position in its own round
@@ -34,10 +35,11 @@ interface PipelineCapable {
  * instead of waiting for the late answer.
  *
  * @example
- * const followUp = PositionFollowUp.for(client);
+ * const followUp = PositionFollowUp.for(client); // undefined: read the position the usual way
  * const execution = followUp.submitting(() => statements.execute(client, sql, params, undefined, followUp.afterSubmit));
  * await execution.catch(() => undefined);
- * const lsn = (await followUp.settle()) ?? (await sharedRead.after(client));
+ * const lsn = await followUp.settle();
+ * // undefined and not in doubt (a retried statement): read it after the commit; in doubt: no position, close the client.
  * pool.release(client, undefined, followUp.inDoubt);
  */
 export class PositionFollowUp {
@@ -45,6 +47,7 @@ export class PositionFollowUp {
   private resent = false;
   private wasPipelined = false;
   private doubtful = false;
+  private failure: unknown;
 
   private constructor(private readonly client: PoolClient & PipelineCapable) {}
 
@@ -68,6 +71,12 @@ export class PositionFollowUp {
    */
   get inDoubt(): boolean {
     return this.doubtful;
+  }
+
+  /** Why the connection is in doubt: the read's error, or what was left in flight. */
+  get doubt(): string | undefined {
+    if (!this.doubtful) return undefined;
+    return this.failure === undefined ? POSITION_READ_LEFT_IN_FLIGHT : POSITION_READ_FAILED(this.failure);
   }
 
   /**
@@ -111,8 +120,9 @@ export class PositionFollowUp {
     let failed = false;
     try {
       if (this.read !== undefined) lsn = await this.read;
-    } catch {
+    } catch (error) {
       failed = true;
+      this.failure = error;
     }
     this.doubtful = failed || !this.nothingInFlight();
     this.client.pipeline = this.wasPipelined;

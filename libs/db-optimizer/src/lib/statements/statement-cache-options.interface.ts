@@ -23,14 +23,6 @@ export interface StatementCacheOptions {
 export type StatementClient = PoolClient | Client;
 
 /**
- * Called each time the statement is handed to pg (once, or again when it is retried after a
- * failure), in the same synchronous step: what the caller sends on the connection from there
- * on is queued behind the statement. Used to send a read in the same round trip as a write.
- * @publicApi
- */
-export type AfterSubmit = () => void;
-
-/**
  * What `StatementCache.execute()` returns.
  * @publicApi
  */

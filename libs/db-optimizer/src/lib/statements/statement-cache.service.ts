@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
-import type { StatementResult, StatementRunner } from '../core/statement-runner';
+import type { AfterSubmit, StatementResult, StatementRunner } from '../core/statement-runner';
 import type { ResultShape } from '../core/result-shape';
 import { StatementCache } from './statement-cache';
-import type { AfterSubmit } from './statement-cache-options.interface';
 import { PoolManagerService } from '../pool/pool-manager.service';
 
 /**

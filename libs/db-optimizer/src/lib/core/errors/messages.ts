@@ -103,6 +103,9 @@ export const REPLICA_PROMOTED = 'promoted: not in recovery';
 export const PRIMARY_MOVED = (from: string, to: string, toServer: string): string =>
   `The primary moved: "${from}" is unreachable or in recovery, "${to}" (${toServer}) is not in recovery; writes go there now.`;
 
-/** Why a write got no position: the read sent with it failed, or left the connection with something in flight. */
-export const POSITION_READ_IN_DOUBT =
-  'the position read sent with the write failed or left its connection in an unknown state (the connection is closed, not reused)';
+/** Why a write got no position: the read sent with it failed (the connection is closed, not reused). */
+export const POSITION_READ_FAILED = (error: unknown): string =>
+  `the position read sent with the write failed (${error instanceof Error ? error.message : String(error)}); its connection is closed, not reused`;
+
+/** Why a write got no position: its connection still had something in flight after the write and its read. */
+export const POSITION_READ_LEFT_IN_FLIGHT = 'the write left its connection with something still in flight; the connection is closed, not reused';
