@@ -1,5 +1,6 @@
 import { build } from 'hdr-histogram-js';
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../load/load-stats';
 
 /** One operation of a workload: resolves when done; may report that it read stale data. */
 export type Operation = (callerIndex: number, iteration: number) => Promise<void>;
@@ -45,7 +46,8 @@ export interface InterleavedClient {
 
 /**
  * Closed-loop load for several clients taking turns: after each client's warm-up, `rounds`
- * rounds in which every client runs `durationMs / rounds` in turn. Throughput is the median
+ * rounds in which every client runs `durationMs / rounds` in turn, the first turn moving by one
+ * each round. Throughput is the median (nearest rank, the lower middle one for an even count)
  * of a client's rounds and latencies come from all of its rounds, so a slow spell of the
  * shared machine (the servers and the client share two cores) lands on every client
  * instead of on whichever ran at that moment, and one bad round does not move the median.
@@ -61,7 +63,10 @@ export async function runInterleaved(
   const roundMs = durationMs / rounds;
   const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0 }));
   for (let round = 0; round < rounds; round++) {
-    for (const [index, { operation }] of clients.entries()) {
+    // The first turn moves by one each round: no client always follows the same other one (and its GC debt).
+    for (let turn = 0; turn < clients.length; turn++) {
+      const index = (turn + round) % clients.length;
+      const { operation } = clients[index];
       const run = runs[index];
       const startedAt = performance.now();
       const { operations, errors } = await loop(operation, callers, roundMs, run.histogram);
@@ -80,7 +85,7 @@ export async function runInterleaved(
         {
           operations: run.operations,
           durationMs: run.elapsed,
-          throughput: median(run.throughputs),
+          throughput: percentile(run.throughputs, 0.5),
           p50Us: run.histogram.getValueAtPercentile(50),
           p90Us: run.histogram.getValueAtPercentile(90),
           p99Us: run.histogram.getValueAtPercentile(99),
@@ -93,13 +98,6 @@ export async function runInterleaved(
 
 function newHistogram(): ReturnType<typeof build> {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function loop(

@@ -13,22 +13,37 @@ const WORKLOAD = 'pk-lookup';
 const MODULE = 'DbOptimizerService (cache off)';
 /** The primary-only module rows are kept at the caller counts earlier runs reported. */
 const PRIMARY_ONLY_CALLERS = [1, 32];
-const SCALE_CLIENTS = ['pg unnamed', 'pg named', 'postgres.js'];
 const INTERLEAVED = 'every client, interleaved';
 
 /** Deterministic spread of ids over the table, different per caller. */
 const idFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 104_729) % ROWS) + 1;
 
 /** Rounds each caller count's clients take turns in (see `runInterleaved`). */
-export const PK_LOOKUP_ROUNDS = 4;
+const PK_LOOKUP_ROUNDS = 4;
 
-/** The client names at a caller count, in the order they take turns. */
-function clientsAt(callers: number, context: Pick<WorkloadContext, 'replicaUrls'>): string[] {
-  const names = [...SCALE_CLIENTS];
-  if (PRIMARY_ONLY_CALLERS.includes(callers)) names.push(`${MODULE}, primary only`);
-  if (context.replicaUrls.length > 0) names.push(MODULE);
-  return names;
+type ClientId = 'pg unnamed' | 'pg named' | 'postgres.js' | 'module on the primary' | 'module with replicas';
+
+/** One client of the curve: its row's client and notes, and the caller counts it runs at (all when absent). */
+interface CurveClient {
+  id: ClientId;
+  client: string;
+  notes?: string;
+  callerCounts?: number[];
 }
+
+/** The clients of the curve, in the order they take turns. */
+function curveClients(context: Pick<WorkloadContext, 'replicaUrls'>): CurveClient[] {
+  const clients: CurveClient[] = [
+    { id: 'pg unnamed', client: 'pg unnamed' },
+    { id: 'pg named', client: 'pg named' },
+    { id: 'postgres.js', client: 'postgres.js' },
+    { id: 'module on the primary', client: MODULE, notes: 'primary only', callerCounts: PRIMARY_ONLY_CALLERS },
+  ];
+  if (context.replicaUrls.length > 0) clients.push({ id: 'module with replicas', client: MODULE, notes: `reads on ${context.replicaUrls.length} replica(s)` });
+  return clients;
+}
+
+const runsAt = (client: Pick<CurveClient, 'callerCounts'>, callers: number): boolean => client.callerCounts?.includes(callers) ?? true;
 
 /** The steps `primaryKeyLookup` runs, in order, for the progress line: one per caller count, every client in it. */
 export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCounts' | 'durationMs' | 'warmupMs' | 'replicaUrls'>): PlannedStep[] {
@@ -36,7 +51,7 @@ export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCoun
     workload: WORKLOAD,
     client: INTERLEAVED,
     callers,
-    estimateMs: clientsAt(callers, context).length * (context.durationMs + context.warmupMs),
+    estimateMs: curveClients(context).filter((client) => runsAt(client, callers)).length * (context.durationMs + context.warmupMs),
   }));
 }
 
@@ -51,36 +66,44 @@ export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCoun
 export async function primaryKeyLookup(context: WorkloadContext, log: (line: string) => void): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
   const extra: Record<string, unknown> = {};
-  const pool = rawPgPool(context.primaryUrl);
-  const sql = postgresJs(context.primaryUrl);
-  const primaryOnly = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: false });
-  const routed =
-    context.replicaUrls.length > 0
-      ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false })
-      : undefined;
-  const operations: Record<string, Operation> = {
-    'pg unnamed': async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])),
-    'pg named': async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })),
-    'postgres.js': async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`),
-    [`${MODULE}, primary only`]: async (caller, i) => void (await primaryOnly.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
-    [MODULE]: async (caller, i) => void (await routed?.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
-  };
+  const closers: Array<() => Promise<unknown>> = [];
   try {
+    const pool = rawPgPool(context.primaryUrl);
+    closers.push(() => pool.end());
+    const sql = postgresJs(context.primaryUrl);
+    closers.push(() => sql.end());
+    const primaryOnly = await optimizerInstance({ primaryUrl: context.primaryUrl, enableCache: false });
+    closers.push(() => primaryOnly.app.close());
+    const routed =
+      context.replicaUrls.length > 0
+        ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false })
+        : undefined;
+    if (routed) closers.push(() => routed.app.close());
+    const operations: Record<ClientId, Operation> = {
+      'pg unnamed': async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])),
+      'pg named': async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })),
+      'postgres.js': async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`),
+      'module on the primary': async (caller, i) => void (await primaryOnly.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
+      'module with replicas': async (caller, i) => void (await routed!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
+    };
+    // curveClients lists the replica client only when there are replicas, so `routed` exists whenever it runs.
+    const clients = curveClients(context);
+
     for (const callers of context.callerCounts) {
       context.progress.begin(WORKLOAD, INTERLEAVED, callers);
-      const names = clientsAt(callers, context);
+      const here = clients.filter((client) => runsAt(client, callers));
+      const label = (client: CurveClient): string => (client.notes ? `${client.client}, ${client.notes}` : client.client);
       const results = await runInterleaved(
-        names.map((name) => ({ client: name, operation: operations[name] })),
+        here.map((client) => ({ client: label(client), operation: operations[client.id] })),
         callers,
         context.durationMs,
         context.warmupMs,
         PK_LOOKUP_ROUNDS,
       );
-      for (const name of names) {
-        const result = results.get(name)!;
-        const [client, notes] = name === MODULE ? [MODULE, `reads on ${context.replicaUrls.length} replica(s)`] : name.split(', ');
-        rows.push({ workload: WORKLOAD, client, callers, ...result, notes });
-        log(`  ${name}: ${Math.round(result.throughput)} ops/s, p50 ${result.p50Us} µs, p99 ${result.p99Us} µs`);
+      for (const client of here) {
+        const result = results.get(label(client))!;
+        rows.push({ workload: WORKLOAD, client: client.client, callers, ...result, notes: client.notes });
+        log(`  ${label(client)}: ${Math.round(result.throughput)} ops/s, p50 ${result.p50Us} µs, p99 ${result.p99Us} µs`);
       }
       // Since start, so after the 1-caller rounds it describes a warm pool below its limit.
       if (callers === 1) {
@@ -90,10 +113,8 @@ export async function primaryKeyLookup(context: WorkloadContext, log: (line: str
       }
     }
   } finally {
-    await pool.end();
-    await sql.end();
-    await primaryOnly.app.close();
-    await routed?.app.close();
+    // Every one, even when another fails to close: none may keep connections or timers open.
+    await Promise.allSettled(closers.map((close) => close()));
   }
   return { rows, extra };
 }
