@@ -37,10 +37,10 @@ export function canTakeIdleClients(pool: Pool): boolean {
 /**
  * Hands over an idle client at once, as pg-pool's own queue pulse would (the most recently
  * released one, its idle timer cleared, its socket ref'd again under `allowExitOnIdle`,
- * pg-pool's 'acquire' event and release function set), or undefined when nobody may skip the queue: no idle client, callers waiting, or
- * the pool ending. pg-pool's `connect()` does the same a tick later, behind a promise and
- * a timer for `connectionTimeoutMillis` made and cleared on every checkout; on the warm
- * path that was most of the cost of a checkout.
+ * pg-pool's 'acquire' event and release function set), or undefined when nobody may skip
+ * the queue: no idle client, callers waiting, or the pool ending. pg-pool's `connect()` does
+ * the same a tick later, behind a promise and a timer for `connectionTimeoutMillis` made and
+ * cleared on every checkout; on the warm path that was most of the cost of a checkout.
  */
 export function takeIdleClient(pool: Pool): PoolClient | undefined {
   const candidate = internals(pool);
