@@ -3,6 +3,7 @@ import { ResultCacheService } from '@db-optimizer/core';
 import { optimizerInstance, rawPgPool } from './bench-clients';
 import { runLoad } from './load-generator';
 import { waitForTableOnReplicas } from './replication';
+import { runningClusterUrls, runTool } from './running-cluster';
 import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './workloads/hot-keys';
 
 /**
@@ -17,8 +18,7 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * node --cpu-prof -r ./tools/register.js tools/bench/profile-hot-keys.ts
  */
 async function main(): Promise<void> {
-  const primaryUrl = required('DATABASE_PRIMARY_URL');
-  const replicaUrls = [required('DATABASE_READ_REPLICA_URL')];
+  const { primaryUrl, replicaUrls } = runningClusterUrls();
   const isWrite = writeSchedule(Number(process.env['WRITE_PERCENT'] ?? 10));
   const durationMs = Number(process.env['DURATION_MS'] ?? 5000);
   const warmupMs = Number(process.env['WARMUP_MS'] ?? 1000);
@@ -80,13 +80,4 @@ function cpuPerOp(before: NodeJS.CpuUsage, operations: number): number {
   return Number(((used.user + used.system) / operations).toFixed(1));
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: start a cluster with \`npm run db:up\` and export the URLs it prints.`);
-  return value;
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runTool(main);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { optimizerInstance, rawPgPool } from './bench-clients';
 import { waitForTableOnReplicas } from './replication';
+import { runningClusterUrls, runTool } from './running-cluster';
 import { percentile } from '../load/load-stats';
 import { KEYS, prepareHotKeys, WRITE } from './workloads/hot-keys';
 
@@ -17,8 +18,7 @@ import { KEYS, prepareHotKeys, WRITE } from './workloads/hot-keys';
  * npm run -s build:run && node dist/run/tools/bench/profile-lone-writes.js
  */
 async function main(): Promise<void> {
-  const primaryUrl = required('DATABASE_PRIMARY_URL');
-  const replicaUrls = [required('DATABASE_READ_REPLICA_URL')];
+  const { primaryUrl, replicaUrls } = runningClusterUrls();
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const passes = Number(process.env['PASSES'] ?? 5);
   const writesPerPass = Number(process.env['WRITES_PER_PASS'] ?? 3000);
@@ -66,13 +66,4 @@ function print(name: string, result: { cpuUs: number; wallUs: number }): void {
   console.log(JSON.stringify({ configuration: name, cpuUsPerWrite: Number(result.cpuUs.toFixed(1)), wallUsPerWrite: Number(result.wallUs.toFixed(1)) }));
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: start a cluster with \`npm run db:up\` and export the URLs it prints.`);
-  return value;
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runTool(main);
