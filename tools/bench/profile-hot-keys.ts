@@ -11,8 +11,8 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * DATABASE_PRIMARY_URL and DATABASE_READ_REPLICA_URL): for profiling with `--cpu-prof`.
  * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
  * shared machine), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
- * DURATION_MS (5000), WARMUP_MS (1000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first, BENCH_LOG_WARN=1
- * to see the module's warnings.
+ * DURATION_MS (5000), WARMUP_MS (1000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first,
+ * BENCH_LOG_WARN=1 to see the module's warnings.
  *
  * @example
  * node --cpu-prof -r ./tools/register.js tools/bench/profile-hot-keys.ts

@@ -4,7 +4,6 @@ import type { ResultShape } from './result-shape';
 /** Rows as pg returns them; the facade casts to the caller's row type at the edge. */
 export type StatementResult = { result: QueryResult; prepared: boolean };
 
-/** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
 /**
  * Called each time a statement is handed to pg (once, or again when it is retried after a
  * failure), in the same synchronous step: what the caller sends on the connection from there
@@ -13,6 +12,7 @@ export type StatementResult = { result: QueryResult; prepared: boolean };
  */
 export type AfterSubmit = () => void;
 
+/** What runs one statement on a checked-out client: the prepared-statement cache, or plain `pg`. */
 export interface StatementRunner {
   execute(client: PoolClient, sql: string, params: unknown[], shape?: ResultShape, afterSubmit?: AfterSubmit): Promise<StatementResult>;
 }
