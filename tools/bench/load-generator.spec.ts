@@ -1,4 +1,4 @@
-import { runInterleaved } from './load-generator';
+import { runInterleaved, runLoad } from './load-generator';
 
 describe('runInterleaved', () => {
   it('gives every client its turn in each round, the first turn moving by one, after one warm-up each', async () => {
@@ -40,5 +40,16 @@ describe('runInterleaved', () => {
     expect(results.get('ok')?.errors).toBe(0);
     expect(results.get('failing')?.errors).toBeGreaterThan(0);
     expect(results.get('failing')?.operations).toBe(0);
+  });
+});
+
+describe('runLoad', () => {
+  it('measures one client over the whole duration: throughput is its operations over the measured time', async () => {
+    const result = await runLoad(() => new Promise((resolve) => setTimeout(resolve, 1)), 2, 40, 10);
+
+    expect(result.operations).toBeGreaterThan(0);
+    expect(result.throughput).toBeCloseTo((result.operations / result.durationMs) * 1000, 6);
+    expect(result.p50Us).toBeGreaterThan(0);
+    expect(result.errors).toBe(0);
   });
 });

@@ -22,20 +22,9 @@ export interface LoadResult {
  * numbers compare.
  */
 export async function runLoad(operation: Operation, callers: number, durationMs: number, warmupMs: number): Promise<LoadResult> {
-  await loop(operation, callers, warmupMs, undefined);
-  const histogram = newHistogram();
-  const startedAt = performance.now();
-  const { operations, errors } = await loop(operation, callers, durationMs, histogram);
-  const elapsed = performance.now() - startedAt;
-  return {
-    operations,
-    durationMs: elapsed,
-    throughput: (operations / elapsed) * 1000,
-    p50Us: histogram.getValueAtPercentile(50),
-    p90Us: histogram.getValueAtPercentile(90),
-    p99Us: histogram.getValueAtPercentile(99),
-    errors,
-  };
+  // One client in one round: its warm-up, then the whole duration measured at once.
+  const results = await runInterleaved([{ client: 'only', operation }], callers, durationMs, warmupMs, 1);
+  return results.get('only')!;
 }
 
 /** One client of an interleaved run: its name and its operation. */
