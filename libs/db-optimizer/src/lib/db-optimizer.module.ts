@@ -5,6 +5,7 @@ import type { DbOptimizerOptions } from './options/db-optimizer-options.interfac
 import { DB_OPTIMIZER_OPTIONS, DbOptimizerConfigurableModule } from './db-optimizer.module-definition';
 import { DbOptimizerService } from './db-optimizer.service';
 import { QueryExecutor } from './execution/query-executor';
+import { ReadMultiplexer } from './execution/read-multiplexer';
 import { MetricsService } from './metrics/metrics.service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { FleetMetricsPublisher } from './metrics/fleet/fleet-metrics.publisher';
@@ -80,6 +81,11 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     QueryOptimizerService,
     StatementCacheService,
     ResultCacheService,
+    {
+      provide: ReadMultiplexer,
+      inject: [DB_OPTIMIZER_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedDbOptimizerOptions) => new ReadMultiplexer(options.multiplexReads),
+    },
     QueryExecutor,
     TransactionRunner,
     DbOptimizerService,

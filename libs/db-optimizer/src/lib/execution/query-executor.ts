@@ -23,6 +23,7 @@ import { type AfterSubmit, PerStatementResult, perStatement, runStatement, State
 import type { PoolClient } from 'pg';
 import { resetSession } from './session-reset';
 import { runAsOneTransaction } from './one-transaction';
+import { ReadMultiplexer } from './read-multiplexer';
 
 /** A statement that ran, and where. */
 export interface ExecutedStatement<T> {
@@ -81,6 +82,7 @@ export class QueryExecutor {
     private readonly consistency: ConsistencyTracker,
     private readonly statements: StatementCacheService,
     private readonly primaryWatch: PrimaryWatch,
+    private readonly multiplexer: ReadMultiplexer,
     @Optional() @Inject(DB_OPTIMIZER_FAULT_METRICS) private readonly faults?: FaultMetricsSink,
   ) {}
 
@@ -172,6 +174,10 @@ export class QueryExecutor {
   }
 
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
+    if (this.multiplexer.enabled && mayShareConnection(request)) {
+      const { result, prepared } = await this.multiplexer.run(pool, (client) => this.statements.execute(client, request.sql, request.params, request.shape));
+      return this.executed<T>(result, prepared, pool, role, fallback, undefined, request);
+    }
     const client = await pool.acquire();
     let released = false;
     // Set when something may still be in flight on the connection: it is closed, not reused.
@@ -205,30 +211,43 @@ export class QueryExecutor {
         request.resetSession && !discard ? await resetSession(client, this.statements).then(() => undefined, (error: unknown) => error) : undefined;
       pool.release(client, resetFailure, discard);
       released = true;
-      // One statement (the common case) answers with one result: no lists to build for it.
-      // pg answers a text of several statements with a list of results (typed as one).
-      const results = result as QueryResult | QueryResult[];
-      const lastResult: QueryResult | undefined = Array.isArray(results) ? results[results.length - 1] : results;
-      const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
-      if (degraded) this.faults?.recordDegradedRead();
-      const executed: ExecutedStatement<T> = {
-        rows: (lastResult?.rows ?? []) as T[],
-        rowCount: lastResult === undefined ? 0 : (lastResult.rowCount ?? lastResult.rows.length),
-        command: lastResult?.command ?? '',
-        fields: lastResult?.fields ?? [],
-        pool,
-        role,
-        prepared,
-        fallback,
-        consistencyToken,
-        degraded,
-      };
-      if (request.multiStatement) executed.statements = perStatement(result);
-      return executed;
+      return this.executed<T>(result, prepared, pool, role, fallback, consistencyToken, request);
     } catch (error) {
       if (!released) pool.release(client, error, discard);
       throw error;
     }
+  }
+
+  /** What the caller gets back for a statement that ran. */
+  private executed<T>(
+    result: StatementResult['result'],
+    prepared: boolean,
+    pool: ManagedPool,
+    role: PoolRole,
+    fallback: boolean,
+    consistencyToken: string | undefined,
+    request: ExecuteRequest,
+  ): ExecutedStatement<T> {
+    // One statement (the common case) answers with one result: no lists to build for it.
+    // pg answers a text of several statements with a list of results (typed as one).
+    const results = result as QueryResult | QueryResult[];
+    const lastResult: QueryResult | undefined = Array.isArray(results) ? results[results.length - 1] : results;
+    const degraded = role !== 'primary' && this.router.stateOf(pool)?.degraded === true;
+    if (degraded) this.faults?.recordDegradedRead();
+    const executed: ExecutedStatement<T> = {
+      rows: (lastResult?.rows ?? []) as T[],
+      rowCount: lastResult === undefined ? 0 : (lastResult.rowCount ?? lastResult.rows.length),
+      command: lastResult?.command ?? '',
+      fields: lastResult?.fields ?? [],
+      pool,
+      role,
+      prepared,
+      fallback,
+      consistencyToken,
+      degraded,
+    };
+    if (request.multiStatement) executed.statements = perStatement(result);
+    return executed;
   }
 
   private run(client: PoolClient, request: ExecuteRequest, afterSubmit?: AfterSubmit): Promise<StatementResult> {
@@ -236,4 +255,12 @@ export class QueryExecutor {
     if (request.timeoutMs === undefined) return this.statements.execute(client, request.sql, request.params, request.shape, afterSubmit);
     return runStatement(this.statements, client, request.sql, request.params, request.timeoutMs, false, request.shape);
   }
+}
+
+/**
+ * A read that may share a connection with other reads (`multiplexReads`): one autocommit
+ * statement that leaves nothing on the connection and needs no statement timeout of its own.
+ */
+function mayShareConnection(request: ExecuteRequest): boolean {
+  return !request.isWrite && !request.multiStatement && !request.resetSession && request.timeoutMs === undefined;
 }

@@ -154,6 +154,16 @@ export interface DbOptimizerOptions {
    * Env `DB_POOL_MAX_QUERIES`. @default 0
    */
   maxUsesPerConnection?: number;
+  /**
+   * Plain reads share connections: up to this many in flight on one connection, sent in pg's
+   * pipeline mode, and the reads of one event-loop turn in one socket write. Fewer connections and
+   * system calls under load; a read may wait behind the slower reads ahead of it on its connection,
+   * so this is for short reads. Writes, transactions, multi-statement texts, reads with `timeoutMs`
+   * and reads that may leave session state always get a connection of their own. Needs pg 8.23 or
+   * later and no `query_timeout`; other clients run unshared. 0 or 1: every read gets its own.
+   * Env `DB_MULTIPLEX_READS`. @default 0
+   */
+  multiplexReads?: number;
   /** TLS options passed to `pg`. @default undefined (no TLS) */
   ssl?: boolean | ConnectionOptions;
   /** Replication-lag thresholds. */

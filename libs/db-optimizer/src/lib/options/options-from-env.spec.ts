@@ -38,6 +38,7 @@ describe('dbOptimizerOptionsFromEnv', () => {
     ['SLOW_QUERY_THRESHOLD_MS', '1.5', /SLOW_QUERY_THRESHOLD_MS="1.5" is invalid/],
     ['ENABLE_PREPARED_STATEMENTS', 'maybe', /ENABLE_PREPARED_STATEMENTS="maybe" is invalid: expected true or false/],
     ['DB_POOL_MAX_QUERIES', '-5', /DB_POOL_MAX_QUERIES="-5" is invalid: expected a whole number ≥ 0/],
+    ['DB_MULTIPLEX_READS', 'eight', /DB_MULTIPLEX_READS="eight" is invalid: expected a whole number ≥ 0/],
     ['ENABLE_PREDICTIVE_CACHE', 'maybe', /ENABLE_PREDICTIVE_CACHE="maybe" is invalid: expected true or false/],
     ['DATABASE_READ_REPLICA_URL', 'mysql://x@y/z', /DATABASE_READ_REPLICA_URL="mysql:\/\/x@y\/z" is invalid/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
@@ -62,6 +63,10 @@ describe('dbOptimizerOptionsFromEnv', () => {
   it('maps the seed variables DB_POOL_MAX_QUERIES and ENABLE_PREDICTIVE_CACHE', () => {
     const options = dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_POOL_MAX_QUERIES: '50000', ENABLE_PREDICTIVE_CACHE: 'true' });
     expect(options).toMatchObject({ maxUsesPerConnection: 50000, enableCache: true });
+  });
+
+  it('reads DB_MULTIPLEX_READS', () => {
+    expect(dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_MULTIPLEX_READS: '8' }).multiplexReads).toBe(8);
   });
 
   it.each([

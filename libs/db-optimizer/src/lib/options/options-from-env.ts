@@ -8,7 +8,7 @@ import { parseRedisTarget } from './redis-target';
 /**
  * Builds module options from the environment. Unset variables keep the
  * module defaults; a bad value throws, naming the variable and what it expects.
- * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` / `DB_POOL_MAX_QUERIES` apply to every role.
+ * `DB_POOL_MIN_SIZE` / `DB_POOL_MAX_SIZE` / `DB_POOL_MAX_QUERIES` apply to every role; `DB_MULTIPLEX_READS` to every read.
  * `ENABLE_PREDICTIVE_CACHE` (the seed's name) is another name for `ENABLE_CACHE`.
  * `DATABASE_PRIMARY_URL` may list several candidate hosts; `DB_MAX_STALENESS_ON_PRIMARY_LOSS_MS`
  * sets `maxStalenessOnPrimaryLossMs`.
@@ -47,6 +47,7 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'enableCache', sameBoolean(env, 'ENABLE_CACHE', 'ENABLE_PREDICTIVE_CACHE'));
   assign(options, 'cacheUnknownTriggerPolicy', choice(env, 'CACHE_UNKNOWN_TRIGGER_POLICY', UNKNOWN_TRIGGER_POLICIES));
   assign(options, 'maxUsesPerConnection', integer(env, 'DB_POOL_MAX_QUERIES', 0));
+  assign(options, 'multiplexReads', integer(env, 'DB_MULTIPLEX_READS', 0));
   assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
   assign(options, 'functionVolatilityTtlMs', integer(env, 'DB_FUNCTION_VOLATILITY_TTL_MS', 0));
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));

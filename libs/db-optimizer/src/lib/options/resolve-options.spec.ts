@@ -57,9 +57,15 @@ describe('resolveOptions', () => {
     expect(options.cacheUnknownTriggerPolicy).toBe('flush_all');
   });
 
+  it('defaults multiplexReads to 0: every read gets a connection of its own unless asked', () => {
+    expect(resolveOptions({ primaryUrl: 'postgres://db/app' }).multiplexReads).toBe(0);
+    expect(resolveOptions({ primaryUrl: 'postgres://db/app', multiplexReads: 8 }).multiplexReads).toBe(8);
+  });
+
   it.each([
     [{ maxUsesPerConnection: 2.5 }, /maxUsesPerConnection must be a whole number ≥ 0, got 2.5/],
     [{ maxUsesPerConnection: -1 }, /maxUsesPerConnection must be a whole number ≥ 0, got -1/],
+    [{ multiplexReads: 1.5 }, /multiplexReads must be a whole number ≥ 0, got 1.5/],
     [{ cacheUnknownTriggerPolicy: 'never' as never }, /cacheUnknownTriggerPolicy must be one of 'flush_all', 'ignore', got "never"/],
     [{ redisUrl: 'http://cache:6379' }, /redisUrl "http:\/\/cache:6379" is not a Redis URL; use redis:\/\//],
   ])('rejects %p, naming the option and the fix', (given, message) => {

@@ -32,6 +32,7 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     statementTimeoutMs: nonNegative('statementTimeoutMs', options.statementTimeoutMs, 0),
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 30_000),
     maxUsesPerConnection: wholeNumber('maxUsesPerConnection', options.maxUsesPerConnection, 0),
+    multiplexReads: wholeNumber('multiplexReads', options.multiplexReads, 0),
     ssl: options.ssl,
     replicaLag: {
       maxBytes: nonNegative('replicaLag.maxBytes', options.replicaLag?.maxBytes, 16 * 1024 * 1024),

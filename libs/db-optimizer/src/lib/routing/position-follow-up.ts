@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { currentWalLsn } from '../core/statement-runner';
 import { POSITION_READ_FAILED, POSITION_READ_LEFT_IN_FLIGHT } from '../core/errors/messages';
+import { canPipeline, nothingInFlight, type PipelineCapableClient } from '../pool/pipeline-mode';
 
 /**
  * Up to this many writes in flight (this one included), each reads its position in its own round
@@ -8,16 +9,6 @@ import { POSITION_READ_FAILED, POSITION_READ_LEFT_IN_FLIGHT } from '../core/erro
  * operations than with a read behind every write; 90/10 did the same either way (see issue #13's notes).
  */
 export const PIPELINED_POSITION_MAX_WRITES_IN_FLIGHT = 2;
-
-/** What pg 8.23's client has for sending queries without waiting for the previous answer, and its queues. */
-interface PipelineCapable {
-  pipeline: boolean;
-  connectionParameters?: { query_timeout?: number };
-  connection?: { stream?: { cork?: () => void; uncork?: () => void } };
-  _activeQuery?: unknown;
-  _queryQueue: unknown[];
-  _sentQueryQueue: unknown[];
-}
 
 /**
  * The WAL position read sent right behind a write, on the write's own connection, in the same
@@ -49,20 +40,14 @@ export class PositionFollowUp {
   private doubtful = false;
   private failure: unknown;
 
-  private constructor(private readonly client: PoolClient & PipelineCapable) {}
+  private constructor(private readonly client: PipelineCapableClient) {}
 
   /**
    * A follow-up for this client, or undefined when it cannot have one: a pg without pipeline
    * mode (before 8.23, the native binding) or a connection with pg's `query_timeout`.
    */
   static for(client: PoolClient): PositionFollowUp | undefined {
-    const candidate = client as PoolClient & Partial<PipelineCapable>;
-    const capable =
-      typeof candidate.pipeline === 'boolean' &&
-      Array.isArray(candidate._queryQueue) &&
-      Array.isArray(candidate._sentQueryQueue) &&
-      !candidate.connectionParameters?.query_timeout;
-    return capable ? new PositionFollowUp(client as PoolClient & PipelineCapable) : undefined;
+    return canPipeline(client) ? new PositionFollowUp(client) : undefined;
   }
 
   /**
@@ -87,7 +72,7 @@ export class PositionFollowUp {
   submitting<T>(send: () => Promise<T>): Promise<T> {
     this.wasPipelined = this.client.pipeline;
     this.client.pipeline = true;
-    const stream = this.client.connection?.stream;
+    const stream = this.client.connection?.stream as { cork?: () => void; uncork?: () => void } | undefined;
     stream?.cork?.();
     try {
       return send();
@@ -124,12 +109,8 @@ export class PositionFollowUp {
       failed = true;
       this.failure = error;
     }
-    this.doubtful = failed || !this.nothingInFlight();
+    this.doubtful = failed || !nothingInFlight(this.client);
     this.client.pipeline = this.wasPipelined;
     return this.resent || this.doubtful ? undefined : lsn;
-  }
-
-  private nothingInFlight(): boolean {
-    return !this.client._activeQuery && this.client._queryQueue.length === 0 && this.client._sentQueryQueue.length === 0;
   }
 }

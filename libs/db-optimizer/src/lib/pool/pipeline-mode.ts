@@ -1,0 +1,36 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * What pg 8.23's client has for sending queries without waiting for the previous answer
+ * (`pipeline`, which pg reads as it sends and as answers arrive) and its queues.
+ */
+interface PipelineFields {
+  pipeline: boolean;
+  connectionParameters?: { query_timeout?: number };
+  _activeQuery?: unknown;
+  _queryQueue: unknown[];
+  _sentQueryQueue: unknown[];
+}
+
+/** A pool client that can run queries in pipeline mode (`canPipeline`). */
+export type PipelineCapableClient = PoolClient & PipelineFields;
+
+/**
+ * Whether this client can run queries in pipeline mode: a pg with it (8.23 and later, not the
+ * native binding) and no `query_timeout`, which in pipeline mode destroys the connection on a
+ * late answer instead of failing that one query.
+ */
+export function canPipeline(client: PoolClient): client is PipelineCapableClient {
+  const candidate = client as PoolClient & Partial<PipelineFields>;
+  return (
+    typeof candidate.pipeline === 'boolean' &&
+    Array.isArray(candidate._queryQueue) &&
+    Array.isArray(candidate._sentQueryQueue) &&
+    !candidate.connectionParameters?.query_timeout
+  );
+}
+
+/** Nothing sent on the connection is still waiting for its answer, and nothing is queued. */
+export function nothingInFlight(client: PipelineCapableClient): boolean {
+  return !client._activeQuery && client._queryQueue.length === 0 && client._sentQueryQueue.length === 0;
+}
