@@ -1,6 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
-import { testEnv, waitFor } from '@db-optimizer/cluster';
+import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
+import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
+import { StatementCacheService } from '../src/lib/statements/statement-cache.service';
+import { waitForReplay } from './support/test-module';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
@@ -139,6 +142,99 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
       expectAllBack(timed.get(PoolManagerService).readReplicas[0]);
     } finally {
       await timed.close();
+    }
+  });
+
+  it('recovers once per statement when DDL invalidates it under several shared reads: every read answers', async () => {
+    const schema = uniqueSchema('mux_ddl');
+    await sql(env.primaryUrl, `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.items (id int PRIMARY KEY, a int NOT NULL); INSERT INTO ${schema}.items SELECT g, g FROM generate_series(1, 8) g`);
+    try {
+      const read = (id: number) => instance.db.executeOptimizedQuery<{ id: number }>(`SELECT * FROM ${schema}.items WHERE id = $1`, [id]);
+      const ids = Array.from({ length: 8 }, (_, n) => n + 1);
+      await waitForReplay(env.primaryUrl, [env.readReplicaUrl]);
+      await Promise.all(ids.map(read));
+      await Promise.all(ids.map(read));
+      // Each round changes the result type under the prepared statement (0A000 for every read in flight).
+      for (let round = 0; round < 10; round++) {
+        await sql(env.primaryUrl, round % 2 === 0 ? `ALTER TABLE ${schema}.items ADD COLUMN b int` : `ALTER TABLE ${schema}.items DROP COLUMN b`);
+        await waitForReplay(env.primaryUrl, [env.readReplicaUrl]);
+
+        const results = await Promise.all(ids.map(read));
+
+        expect(results.map(({ rows }) => rows[0].id)).toEqual(ids);
+        expect(Object.keys(results[0].rows[0]).includes('b')).toBe(round % 2 === 0);
+      }
+      expectAllBack(replica);
+    } finally {
+      await sql(env.primaryUrl, `DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+
+  it('fails only the read whose parameter pg cannot encode, and keeps the connection', async () => {
+    const text = 'SELECT $1::text AS v, pg_backend_pid() AS pid';
+    const read = (value: unknown) => instance.db.executeOptimizedQuery<{ v: string; pid: number }>(text, [value]);
+    const unencodable = {
+      toPostgres: () => {
+        throw new Error('cannot encode this value');
+      },
+    };
+    await Promise.all(['a', 'b'].map(read));
+
+    const settled = await Promise.allSettled([read('x'), read(unencodable), read('y'), read('z')]);
+
+    expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: 'cannot encode this value' } });
+    expect(settled.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => (outcome as PromiseFulfilledResult<{ rows: Array<{ v: string }> }>).value.rows[0].v)).toEqual([
+      'x', 'y', 'z',
+    ]);
+    // Alone, the failed read settles before pg's answers to its Close and Sync: the connection waits for them and goes back.
+    const { rows: before } = await read('before');
+    const connections = replica.totalCount;
+    await expect(read(unencodable)).rejects.toThrow('cannot encode this value');
+    await waitFor(() => replica.busyCount === 0, { what: 'the shared connection back in the pool' });
+    expect(replica.totalCount).toBe(connections);
+    expect((await read('after')).rows[0].pid).toBe(before[0].pid);
+    expectAllBack(replica);
+  });
+
+  it('hands a checkout back after its share of reads, so a pool under steady load still sees releases', async () => {
+    const multiplexer = new ReadMultiplexer(8, 3);
+    const statements = instance.get(StatementCacheService);
+    const acquisitions = replica.acquisitions;
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => multiplexer.run(replica, (client) => statements.execute(client, 'SELECT $1::int AS n, pg_backend_pid() AS pid', [n]))),
+    );
+
+    const pids = results.map(({ result }) => (result.rows[0] as { pid: number }).pid);
+    expect(results.map(({ result }) => (result.rows[0] as { n: number }).n)).toEqual(Array.from({ length: 8 }, (_, n) => n));
+    // 3 + 3 + 2 reads: three checkouts.
+    expect(new Set(pids).size).toBe(3);
+    expect(replica.acquisitions - acquisitions).toBe(3);
+    expectAllBack(replica);
+  });
+
+  it('fails the reads waiting for a checkout together when it fails', async () => {
+    const small = await startInstance({
+      primaryUrl: env.primaryUrl,
+      readReplicaUrls: [env.readReplicaUrl],
+      readReplicaPool: { min: 1, max: 1 },
+      acquireTimeoutMs: 200,
+      multiplexReads: 8,
+      autoExplainSlowQueries: false,
+    });
+    const pool = small.get(PoolManagerService).readReplicas[0];
+    const held = await pool.acquire();
+    try {
+      const settled = await Promise.allSettled(Array.from({ length: 4 }, (_, n) => small.db.executeOptimizedQuery('SELECT $1::int AS n', [n])));
+
+      expect(settled.every((outcome) => outcome.status === 'rejected')).toBe(true);
+      const reasons = settled.map((outcome) => (outcome as PromiseRejectedResult).reason as Error);
+      expect(reasons[0].name).toBe('PoolExhaustedError');
+      // One checkout was tried for the four, and its failure is theirs.
+      expect(new Set(reasons).size).toBe(1);
+    } finally {
+      pool.release(held);
+      await small.close();
     }
   });
 });

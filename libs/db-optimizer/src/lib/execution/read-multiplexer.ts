@@ -8,6 +8,17 @@ type CorkableStream = { cork?: () => void; uncork?: () => void } | undefined;
 
 const streamOf = (client: PoolClient): CorkableStream => (client as Partial<PoolClient>).connection?.stream as CorkableStream;
 
+/**
+ * Reads one checkout of a shared connection takes before it stops taking more. Under steady load
+ * a shared connection would otherwise never carry nothing, so it would never go back to the pool,
+ * and what happens on release (`maxUsesPerConnection`, a smaller limit, the pool's end) would
+ * never reach it.
+ */
+export const SHARED_READS_PER_CHECKOUT = 1000;
+
+/** Longest wait, after a shared connection's last read settled, for pg's answers still due on it (ms). */
+const DRAIN_WAIT_MS = 5000;
+
 /** One checked-out connection that reads share while it has room. */
 interface SharedConnection {
   readonly pool: ManagedPool;
@@ -15,6 +26,8 @@ interface SharedConnection {
   /** Reads it may carry at once: the multiplexer's limit, or 1 for a client that cannot pipeline. */
   readonly room: number;
   inFlight: number;
+  /** Reads it has taken; past `readsPerCheckout` it takes no more and goes back once it carries nothing. */
+  served: number;
   corked: boolean;
   /** A connection-level failure: no new reads; closed when the last one settled. */
   failure?: unknown;
@@ -40,10 +53,18 @@ interface SharedConnection {
 export class ReadMultiplexer {
   private readonly open = new Map<ManagedPool, SharedConnection>();
   private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
+  /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
+  private readonly unshareable = new WeakSet<ManagedPool>();
   private corked: SharedConnection[] = [];
 
-  /** @param readsPerConnection reads one connection carries at once; 1 or less turns sharing off. */
-  constructor(readonly readsPerConnection: number) {}
+  /**
+   * @param readsPerConnection reads one connection carries at once; 1 or less turns sharing off.
+   * @param readsPerCheckout reads one checkout takes before it goes back to the pool.
+   */
+  constructor(
+    readonly readsPerConnection: number,
+    private readonly readsPerCheckout = SHARED_READS_PER_CHECKOUT,
+  ) {}
 
   get enabled(): boolean {
     return this.readsPerConnection > 1;
@@ -51,9 +72,10 @@ export class ReadMultiplexer {
 
   /** Runs `send` (which hands one read to pg) on a shared connection of `pool`. */
   async run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
+    if (this.unshareable.has(pool)) return this.runAlone(pool, send);
     const shared = this.claim(pool) ?? (await this.claimAfterOpening(pool));
-    this.cork(shared);
     try {
+      this.cork(shared);
       return await send(shared.client);
     } catch (error) {
       if (isConnectionError(error) && shared.failure === undefined) {
@@ -66,11 +88,31 @@ export class ReadMultiplexer {
     }
   }
 
+  /** A read on a connection of its own, as the executor would run it unshared. */
+  private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
+    const client = await pool.acquire();
+    let failure: unknown;
+    try {
+      return await send(client);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      pool.release(client, failure);
+    }
+  }
+
   /** Room on the pool's open shared connection, claimed; undefined when it has none. */
   private claim(pool: ManagedPool): SharedConnection | undefined {
     const open = this.open.get(pool);
     if (open === undefined || open.inFlight >= open.room || open.failure !== undefined) return undefined;
+    // A pool that is ending, or a connection that served its share: it drains and goes back.
+    if (pool.ended || open.served >= this.readsPerCheckout) {
+      this.open.delete(pool);
+      return undefined;
+    }
     open.inFlight++;
+    open.served++;
     return open;
   }
 
@@ -82,12 +124,12 @@ export class ReadMultiplexer {
     for (;;) {
       const opening = this.opening.get(pool);
       if (opening === undefined) return this.openClaimed(pool);
-      await opening.then(
-        () => undefined,
-        () => undefined,
-      );
+      // A checkout that failed (pool exhausted, server unreachable) fails its waiters with it, at
+      // once: one after another, each would wait for its own checkout to fail the same way.
+      await opening;
       const claimed = this.claim(pool);
       if (claimed !== undefined) return claimed;
+      if (this.unshareable.has(pool)) return this.openClaimed(pool);
     }
   }
 
@@ -100,8 +142,9 @@ export class ReadMultiplexer {
     const checkout = pool.acquire().then((client) => {
       const pipelined = canPipeline(client);
       if (pipelined) client.pipeline = true;
-      const shared: SharedConnection = { pool, client, room: pipelined ? this.readsPerConnection : 1, inFlight: 1, corked: false };
+      const shared: SharedConnection = { pool, client, room: pipelined ? this.readsPerConnection : 1, inFlight: 1, served: 1, corked: false };
       if (pipelined) this.open.set(pool, shared);
+      else this.unshareable.add(pool);
       return shared;
     });
     this.opening.set(pool, checkout);
@@ -137,15 +180,33 @@ export class ReadMultiplexer {
   /** Carries nothing any more: back to the pool in its own mode, or closed after a connection error. */
   private close(shared: SharedConnection): void {
     if (this.open.get(shared.pool) === shared) this.open.delete(shared.pool);
-    // Only a read pg refused before sending leaves the socket corked here; nothing may wait in it.
+    // Only a read pg refused before sending it leaves the socket corked here; nothing may wait in it.
     this.uncork(shared);
-    let discard = false;
-    if (shared.room > 1) {
-      const client = shared.client as PipelineCapableClient;
-      // Every read settled, so nothing of ours is in flight; anything else would be in doubt.
-      discard = !nothingInFlight(client);
-      client.pipeline = false;
-    }
-    shared.pool.release(shared.client, shared.failure, discard);
+    if (shared.room === 1) return shared.pool.release(shared.client, shared.failure);
+    const client = shared.client as PipelineCapableClient;
+    if (shared.failure !== undefined || nothingInFlight(client)) return this.giveBack(shared, true);
+    // Every read settled, yet pg still waits for answers: a read whose parameters pg could not
+    // encode fails at once, and its Close and Sync are answered later. Back once they are.
+    let done = false;
+    const finish = (drained: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      client.off('drain', onDrain);
+      client.off('end', onEnd);
+      this.giveBack(shared, drained);
+    };
+    const onDrain = (): void => finish(true);
+    const onEnd = (): void => finish(false);
+    const timer = setTimeout(() => finish(nothingInFlight(client)), DRAIN_WAIT_MS);
+    timer.unref();
+    client.on('drain', onDrain);
+    client.on('end', onEnd);
+  }
+
+  /** Out of pipeline mode and back to the pool; closed when something may still be in flight on it. */
+  private giveBack(shared: SharedConnection, drained: boolean): void {
+    (shared.client as PipelineCapableClient).pipeline = false;
+    shared.pool.release(shared.client, shared.failure, !drained);
   }
 }

@@ -80,6 +80,11 @@ export class ConnectionStatements {
     return this.unsettledNames.has(name) || this.deallocatingNames.has(name);
   }
 
+  /** Whether `name` waits for a DEALLOCATE not yet sent. */
+  isUnsettled(name: string): boolean {
+    return this.unsettledNames.has(name);
+  }
+
   /** How many names wait for a DEALLOCATE not yet sent. */
   get unsettledCount(): number {
     return this.unsettledNames.size;

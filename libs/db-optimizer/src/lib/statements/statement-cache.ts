@@ -181,9 +181,36 @@ export class StatementCache extends StatementCacheCounters {
     // As pg does for its own promises: a stack that leads back to the caller, not to the socket's read.
     if (error instanceof Error) Error.captureStackTrace(error);
     const records = pgStatementRecords(client);
-    if (records === undefined || !(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
+    if (records === undefined) throw error;
+    if (isPipelined(client)) {
+      if (!this.recoverShared(client, statements, records, name, error, mayRetry)) throw error;
+      return runUnnamed<T>(client, sql, params, shape, afterSubmit);
+    }
+    if (!(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
     this.reprepareCount++;
     return this.admitAndRun<T>(client, statements, records, name, sql, params, false, shape, afterSubmit);
+  }
+
+  /**
+   * `recover` for a connection in pipeline mode, where other calls using the same name may be in
+   * flight and fail the same way at once. Each recovering on its own would send one DEALLOCATE or
+   * Parse per call, and a late answer to one would erase pg's record of another's Parse (the next
+   * use then prepares twice: 42P05). So nothing is sent here: the name is blocked until one
+   * DEALLOCATE settles it (`settleAll`, on a later preparation), and a retry runs unnamed.
+   * Returns true when the execution should be retried.
+   */
+  private recoverShared(
+    client: StatementClient,
+    statements: ConnectionStatements,
+    records: PgStatementRecords,
+    name: string,
+    error: unknown,
+    mayRetry: boolean,
+  ): boolean {
+    const recovery = chooseRecovery(classifyStatementFailure(error), recordedText(records, name) !== undefined, mayRetry && transactionStatus(client) === 'I');
+    if (recovery === 'keep') return false;
+    statements.markUnsettled(name);
+    return recovery === 'drop-and-retry' || recovery === 'deallocate-and-retry';
   }
 
   /**
@@ -258,7 +285,8 @@ export class StatementCache extends StatementCacheCounters {
 
   /** Deallocates every name left waiting; called only outside a transaction block. */
   private async settleAll(client: StatementClient, statements: ConnectionStatements, records: PgStatementRecords): Promise<void> {
-    for (const name of statements.unsettled()) await this.deallocate(client, statements, records, name);
+    // Another call may have settled a name meanwhile (a pipelined connection): one DEALLOCATE per name.
+    for (const name of statements.unsettled()) if (statements.isUnsettled(name)) await this.deallocate(client, statements, records, name);
   }
 
   /**
@@ -297,4 +325,9 @@ function runUnnamed<T extends QueryResultRow>(
  */
 function mayDeallocate(status: TransactionStatus | undefined): boolean {
   return status === 'I' || status === undefined;
+}
+
+/** The connection is in pg's pipeline mode: other calls may be in flight on it (`multiplexReads`, a position read). */
+function isPipelined(client: StatementClient): boolean {
+  return (client as { pipeline?: unknown }).pipeline === true;
 }
