@@ -7,6 +7,12 @@ import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-o
 /** Pool size every client gets, so they compare. */
 export const BENCH_POOL_SIZE = 20;
 
+/**
+ * Reads per shared connection for the module clients with `multiplexReads`. Measured at 32 and
+ * 128 callers on two replicas: 4 gave 1.6x `pg` named, 8 and 16 about 2.0–2.5x (issue #13's notes).
+ */
+export const BENCH_MULTIPLEX_READS = 8;
+
 export function rawPgPool(url: string): Pool {
   // No idle timeout (pg-pool's default is 10 s): while the other clients of an interleaved step warm up and take
   // their turns, this pool's connections would close, and its next turn would pay for reconnecting (and lose its

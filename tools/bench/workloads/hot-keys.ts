@@ -1,4 +1,4 @@
-import { optimizerInstance, rawPgPool } from '../bench-clients';
+import { BENCH_MULTIPLEX_READS, optimizerInstance, rawPgPool } from '../bench-clients';
 import { runLoad } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import { waitForTableOnReplicas } from '../replication';
@@ -13,20 +13,26 @@ export const WRITE = 'UPDATE hot_keys SET version = version + 1 WHERE id = $1 RE
 export const HOT_KEY_WRITE_PERCENTS = [10, 50];
 const RAW = 'pg unnamed';
 const MODULE = 'DbOptimizerService (cache on)';
+/** The module's clients: its defaults, and with reads that miss the cache sharing connections (`multiplexReads`). */
+const MODULE_CLIENTS = [
+  { client: MODULE, multiplexReads: 0 },
+  { client: `${MODULE}, multiplexReads ${BENCH_MULTIPLEX_READS}`, multiplexReads: BENCH_MULTIPLEX_READS },
+];
 
 const workloadName = (writePercent: number): string => `hot-keys ${100 - writePercent}/${writePercent}`;
 
 /** The steps `hotKeys` runs, in order, for the progress line. */
 export function hotKeysSteps(context: Pick<WorkloadContext, 'durationMs' | 'warmupMs'>): PlannedStep[] {
   const estimateMs = context.durationMs + context.warmupMs;
-  return HOT_KEY_WRITE_PERCENTS.flatMap((percent) => [RAW, MODULE].map((client) => ({ workload: workloadName(percent), client, callers: CALLERS, estimateMs })));
+  const clients = [RAW, ...MODULE_CLIENTS.map(({ client }) => client)];
+  return HOT_KEY_WRITE_PERCENTS.flatMap((percent) => clients.map((client) => ({ workload: workloadName(percent), client, callers: CALLERS, estimateMs })));
 }
 
 /**
  * Issue #5's workload: 2000 hot keys, primary-key reads and updates of one
  * row, 32 callers, at 90/10 and 50/50 reads/writes. Raw pg (unnamed,
  * everything on the primary) against DbOptimizerService with the cache on
- * (primary + replica). Every read checks that it saw at least the version the
+ * (primary + replica), with its defaults and with `multiplexReads`. Every read checks that it saw at least the version the
  * last returned write of that key produced before the read started: a lower
  * one is a stale read.
  */
@@ -76,14 +82,32 @@ async function hotKeysMix(
   rows.push({ workload, client: RAW, callers: CALLERS, ...raw, notes: `primary only; stale reads ${rawStale}` });
   log(`  ${Math.round(raw.throughput)} ops/s, p99 ${raw.p99Us} µs`);
 
+  for (const { client, multiplexReads } of MODULE_CLIENTS) {
+    const row = await moduleRun(context, workload, client, multiplexReads, isWrite);
+    rows.push(row.row);
+    extra[`${row.row.client === MODULE ? workload : `${workload}, multiplexReads`} stale reads (one instance, must be 0)`] = row.stale;
+    log(`  ${client}: ${Math.round(row.row.throughput)} ops/s, p99 ${row.row.p99Us} µs, stale ${row.stale}`);
+  }
+  return { rows, extra };
+}
+
+/** One module client's run of a mix, on a fresh table. */
+async function moduleRun(
+  context: WorkloadContext,
+  workload: string,
+  client: string,
+  multiplexReads: number,
+  isWrite: (caller: number, iteration: number) => boolean,
+): Promise<{ row: BenchRow; stale: number }> {
   await prepareHotKeys(context.primaryUrl);
   await waitForTableOnReplicas(context.replicaUrls, 'hot_keys', KEYS);
-  context.progress.begin(workload, MODULE, CALLERS);
+  context.progress.begin(workload, client, CALLERS);
   const optimizer = await optimizerInstance({
     primaryUrl: context.primaryUrl,
     readReplicaUrls: context.replicaUrls,
     enableCache: true,
     redisUrl: context.redisUrl,
+    multiplexReads,
   });
   const versions = new Int32Array(KEYS + 1);
   let stale = 0;
@@ -108,16 +132,14 @@ async function hotKeysMix(
     context.warmupMs,
   );
   await optimizer.app.close();
-  rows.push({
+  const row: BenchRow = {
     workload,
-    client: MODULE,
+    client,
     callers: CALLERS,
     ...cached,
     notes: `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${stale}; cache hit ${((cachedReads / Math.max(1, reads)) * 100).toFixed(1)}%`,
-  });
-  extra[`${workload} stale reads (one instance, must be 0)`] = stale;
-  log(`  ${Math.round(cached.throughput)} ops/s, p99 ${cached.p99Us} µs, stale ${stale}`);
-  return { rows, extra };
+  };
+  return { row, stale };
 }
 
 export const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;

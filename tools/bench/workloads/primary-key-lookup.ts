@@ -1,5 +1,5 @@
 import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
-import { optimizerInstance, postgresJs, rawPgPool } from '../bench-clients';
+import { BENCH_MULTIPLEX_READS, optimizerInstance, postgresJs, rawPgPool } from '../bench-clients';
 import { Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import type { BenchRow } from '../report';
@@ -21,7 +21,7 @@ const idFor = (caller: number, iteration: number): number => ((caller * 7919 + i
 /** Rounds each caller count's clients take turns in (see `runInterleaved`). */
 const PK_LOOKUP_ROUNDS = 4;
 
-type ClientId = 'pg unnamed' | 'pg named' | 'postgres.js' | 'module on the primary' | 'module with replicas';
+type ClientId = 'pg unnamed' | 'pg named' | 'postgres.js' | 'module on the primary' | 'module with replicas' | 'module, multiplexed reads';
 
 /** One client of the curve: its row's client and notes, and the caller counts it runs at (all when absent). */
 interface CurveClient {
@@ -39,7 +39,14 @@ function curveClients(context: Pick<WorkloadContext, 'replicaUrls'>): CurveClien
     { id: 'postgres.js', client: 'postgres.js' },
     { id: 'module on the primary', client: MODULE, notes: 'primary only', callerCounts: PRIMARY_ONLY_CALLERS },
   ];
-  if (context.replicaUrls.length > 0) clients.push({ id: 'module with replicas', client: MODULE, notes: `reads on ${context.replicaUrls.length} replica(s)` });
+  if (context.replicaUrls.length > 0) {
+    clients.push({ id: 'module with replicas', client: MODULE, notes: `reads on ${context.replicaUrls.length} replica(s)` });
+    clients.push({
+      id: 'module, multiplexed reads',
+      client: MODULE,
+      notes: `reads on ${context.replicaUrls.length} replica(s), multiplexReads ${BENCH_MULTIPLEX_READS}`,
+    });
+  }
   return clients;
 }
 
@@ -59,7 +66,8 @@ export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCoun
  * Issue #4's workload as a scale curve: a primary-key lookup on a 100k-row
  * table at each caller count, for raw pg (unnamed, named), postgres.js and
  * DbOptimizerService with the cache off (reads on the replica), pools of the
- * same size. The module on the primary only is kept at 1 and 32 callers.
+ * same size, with its defaults and with `multiplexReads`. The module on the
+ * primary only is kept at 1 and 32 callers.
  * At each caller count the clients take turns in rounds (`runInterleaved`), so
  * their ratios are measured under the same conditions of the shared machine.
  */
@@ -79,14 +87,20 @@ export async function primaryKeyLookup(context: WorkloadContext, log: (line: str
         ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false })
         : undefined;
     if (routed) closers.push(() => routed.app.close());
+    const multiplexed =
+      context.replicaUrls.length > 0
+        ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false, multiplexReads: BENCH_MULTIPLEX_READS })
+        : undefined;
+    if (multiplexed) closers.push(() => multiplexed.app.close());
     const operations: Record<ClientId, Operation> = {
       'pg unnamed': async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])),
       'pg named': async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })),
       'postgres.js': async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`),
       'module on the primary': async (caller, i) => void (await primaryOnly.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
       'module with replicas': async (caller, i) => void (await routed!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
+      'module, multiplexed reads': async (caller, i) => void (await multiplexed!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
     };
-    // curveClients lists the replica client only when there are replicas, so `routed` exists whenever it runs.
+    // curveClients lists the replica clients only when there are replicas, so `routed` and `multiplexed` exist whenever they run.
     const clients = curveClients(context);
 
     for (const callers of context.callerCounts) {
