@@ -65,6 +65,20 @@ describe('ConnectionStatements', () => {
       expect(statements.isBlocked('a')).toBe(false);
       expect(statements.size).toBe(0);
     });
+
+    it('leaves a name whose DEALLOCATE is on its way to that one: no second DEALLOCATE is asked for', () => {
+      const statements = new ConnectionStatements(2);
+      statements.admit('a', 'SELECT $1');
+      statements.beginDeallocation('a');
+
+      statements.markUnsettled('a');
+
+      expect(statements.isUnsettled('a')).toBe(false);
+      expect(statements.unsettledCount).toBe(0);
+      expect(statements.isBlocked('a')).toBe(true);
+      statements.endDeallocation('a');
+      expect(statements.isBlocked('a')).toBe(false);
+    });
   });
 
   describe('#beginDeallocation', () => {

@@ -60,7 +60,9 @@ export class ConnectionStatements {
    */
   markUnsettled(name: string): void {
     this.prepared.delete(name);
-    this.unsettledNames.add(name);
+    // A DEALLOCATE already on its way settles it: a failure arriving now came from a use sent before it
+    // (nothing uses a blocked name), and a second DEALLOCATE could erase the record of the next Parse.
+    if (!this.deallocatingNames.has(name)) this.unsettledNames.add(name);
   }
 
   /** Drops `name` while its DEALLOCATE is on its way; the name is blocked until `endDeallocation`. */

@@ -209,7 +209,9 @@ export class StatementCache extends StatementCacheCounters {
   ): boolean {
     const recovery = chooseRecovery(classifyStatementFailure(error), recordedText(records, name) !== undefined, mayRetry && transactionStatus(client) === 'I');
     if (recovery === 'keep') return false;
-    statements.markUnsettled(name);
+    // The Parse itself failed: pg dropped its record and the server holds nothing to deallocate.
+    if (recovery === 'forget') statements.forget(name);
+    else statements.markUnsettled(name);
     return recovery === 'drop-and-retry' || recovery === 'deallocate-and-retry';
   }
 
