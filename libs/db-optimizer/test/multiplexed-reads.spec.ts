@@ -63,9 +63,16 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
     socketWrites = 0;
 
+    const before = instance.get(ReadMultiplexer).stats();
     const results = await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
 
     expect(results.map(({ rows }) => rows[0].n)).toEqual(Array.from({ length: 16 }, (_, n) => n));
+    const after = instance.get(ReadMultiplexer).stats();
+    expect({ sharedReads: after.sharedReads - before.sharedReads, checkouts: after.checkouts - before.checkouts, socketWrites: after.socketWrites - before.socketWrites }).toEqual({
+      sharedReads: 16,
+      checkouts: 2,
+      socketWrites: 2,
+    });
     expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(2);
     expect(socketWrites).toBe(2);
     expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica' && metadata.preparedStatement)).toBe(true);

@@ -94,6 +94,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
   ],
   exports: [
     DbOptimizerService,
+    ReadMultiplexer,
     PoolManagerService,
     QueryOptimizerService,
     StatementCacheService,

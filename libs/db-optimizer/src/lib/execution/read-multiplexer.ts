@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { isConnectionError } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
-import { canPipeline, nothingInFlight, type PipelineCapableClient } from '../pool/pipeline-mode';
+import { afterDrain, canPipeline, nothingInFlight, type PipelineCapableClient } from '../pool/pipeline-mode';
 
 /** A socket that may buffer writes: pg's own is a net.Socket; a stand-in stream may lack cork. */
 type CorkableStream = { cork?: () => void; uncork?: () => void } | undefined;
@@ -46,11 +46,18 @@ interface SharedConnection {
  * pool, out of pipeline mode, as soon as it carries nothing; a connection error fails its reads in
  * flight (the executor retries them once elsewhere) and closes it.
  *
+ * `stats()` says how much sharing happened: reads per checkout and per socket write.
+ *
+ * @publicApi
  * @example
  * const multiplexer = new ReadMultiplexer(8);
  * const { result } = await multiplexer.run(pool, (client) => statements.execute(client, sql, params));
+ * multiplexer.stats(); // { sharedReads: 1, checkouts: 1, socketWrites: 1 }
  */
 export class ReadMultiplexer {
+  private sharedReads = 0;
+  private checkouts = 0;
+  private socketWrites = 0;
   private readonly open = new Map<ManagedPool, SharedConnection>();
   private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
   /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
@@ -70,10 +77,19 @@ export class ReadMultiplexer {
     return this.readsPerConnection > 1;
   }
 
+  /**
+   * Since start: reads that ran on shared connections, the checkouts they used, and the corked
+   * batches they left in (one socket write each, unless a batch outgrew the socket's buffer).
+   */
+  stats(): { sharedReads: number; checkouts: number; socketWrites: number } {
+    return { sharedReads: this.sharedReads, checkouts: this.checkouts, socketWrites: this.socketWrites };
+  }
+
   /** Runs `send` (which hands one read to pg) on a shared connection of `pool`. */
   async run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
     if (this.unshareable.has(pool)) return this.runAlone(pool, send);
     const shared = this.claim(pool) ?? (await this.claimAfterOpening(pool));
+    if (shared.room > 1) this.sharedReads++;
     try {
       this.cork(shared);
       return await send(shared.client);
@@ -143,8 +159,10 @@ export class ReadMultiplexer {
       const pipelined = canPipeline(client);
       if (pipelined) client.pipeline = true;
       const shared: SharedConnection = { pool, client, room: pipelined ? this.readsPerConnection : 1, inFlight: 1, served: 1, corked: false };
-      if (pipelined) this.open.set(pool, shared);
-      else this.unshareable.add(pool);
+      if (pipelined) {
+        this.checkouts++;
+        this.open.set(pool, shared);
+      } else this.unshareable.add(pool);
       return shared;
     });
     this.opening.set(pool, checkout);
@@ -174,6 +192,7 @@ export class ReadMultiplexer {
   private uncork(shared: SharedConnection): void {
     if (!shared.corked) return;
     shared.corked = false;
+    this.socketWrites++;
     streamOf(shared.client)?.uncork?.();
   }
 
@@ -187,21 +206,7 @@ export class ReadMultiplexer {
     if (shared.failure !== undefined || nothingInFlight(client)) return this.giveBack(shared, true);
     // Every read settled, yet pg still waits for answers: a read whose parameters pg could not
     // encode fails at once, and its Close and Sync are answered later. Back once they are.
-    let done = false;
-    const finish = (drained: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      client.off('drain', onDrain);
-      client.off('end', onEnd);
-      this.giveBack(shared, drained);
-    };
-    const onDrain = (): void => finish(true);
-    const onEnd = (): void => finish(false);
-    const timer = setTimeout(() => finish(nothingInFlight(client)), DRAIN_WAIT_MS);
-    timer.unref();
-    client.on('drain', onDrain);
-    client.on('end', onEnd);
+    afterDrain(client, DRAIN_WAIT_MS, (drained) => this.giveBack(shared, drained));
   }
 
   /** Out of pipeline mode and back to the pool; closed when something may still be in flight on it. */

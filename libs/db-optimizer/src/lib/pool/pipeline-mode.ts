@@ -34,3 +34,26 @@ export function canPipeline(client: PoolClient): client is PipelineCapableClient
 export function nothingInFlight(client: PipelineCapableClient): boolean {
   return !client._activeQuery && client._queryQueue.length === 0 && client._sentQueryQueue.length === 0;
 }
+
+/**
+ * Calls `done` once pg has had every answer it waits for on the connection (its 'drain' event):
+ * `drained` true. False when the connection ended first, or when answers are still due after
+ * `timeoutMs` (then it must be closed, not reused).
+ */
+export function afterDrain(client: PipelineCapableClient, timeoutMs: number, done: (drained: boolean) => void): void {
+  let settled = false;
+  const finish = (drained: boolean): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    client.off('drain', onDrain);
+    client.off('end', onEnd);
+    done(drained);
+  };
+  const onDrain = (): void => finish(true);
+  const onEnd = (): void => finish(false);
+  const timer = setTimeout(() => finish(nothingInFlight(client)), timeoutMs);
+  timer.unref();
+  client.on('drain', onDrain);
+  client.on('end', onEnd);
+}
