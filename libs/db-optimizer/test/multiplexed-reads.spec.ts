@@ -73,6 +73,10 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
       checkouts: 2,
       socketWrites: 2,
     });
+    // The same counts on the module's Prometheus registry.
+    const scraped = await instance.db.metricsRegistry.getSingleMetricAsString('db_optimizer_shared_reads_total');
+    expect(scraped).toContain(`db_optimizer_shared_reads_total{event="read"} ${after.sharedReads}`);
+    expect(scraped).toContain(`db_optimizer_shared_reads_total{event="socket_write"} ${after.socketWrites}`);
     expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(2);
     expect(socketWrites).toBe(2);
     expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica' && metadata.preparedStatement)).toBe(true);

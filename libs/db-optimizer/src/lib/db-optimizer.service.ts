@@ -17,6 +17,7 @@ import type {
   TransactionOptions,
   TransactionResult,
 } from './core/query-options.interface';
+import { ReadMultiplexer } from './execution/read-multiplexer';
 import { QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
 import { failureSampleOf, sampleOf } from './metrics/query-samples';
@@ -72,8 +73,9 @@ export class DbOptimizerService implements OnModuleInit {
     private readonly resultCache: ResultCacheService,
     private readonly prometheus: PrometheusMetrics,
     private readonly statements: StatementCacheService,
+    multiplexer: ReadMultiplexer,
   ) {
-    wireMetrics(metrics, prometheus, pools, health, statements);
+    wireMetrics(metrics, prometheus, pools, health, statements, multiplexer);
   }
 
   /**

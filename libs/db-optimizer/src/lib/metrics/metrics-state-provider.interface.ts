@@ -27,6 +27,16 @@ export interface StatementCacheState {
   reprepares: number;
 }
 
+/** Reads that shared connections (`multiplexReads`), since start. */
+export interface SharedReadsState {
+  /** Reads that ran on a shared connection. */
+  reads: number;
+  /** Checkouts those reads used. */
+  checkouts: number;
+  /** Corked batches they left in, one socket write each. */
+  socketWrites: number;
+}
+
 /**
  * State that lives in other services (pools, replica monitor, statement
  * cache), read by the Prometheus gauges on each scrape instead of being
@@ -44,4 +54,6 @@ export interface MetricsStateProvider {
   pools(): PoolConnectionsState[];
   replicas(): ReplicaState[];
   statementCache(): StatementCacheState;
+  /** Connection sharing, when `multiplexReads` is on; undefined (or absent) leaves its series out. */
+  sharedReads?(): SharedReadsState | undefined;
 }

@@ -1,13 +1,14 @@
 import type { PoolManagerService } from '../pool/pool-manager.service';
 import type { ReplicaHealthService } from '../routing/replica-health.service';
 import type { StatementCacheService } from '../statements/statement-cache.service';
+import type { ReadMultiplexer } from '../execution/read-multiplexer';
 import type { MetricsService } from './metrics.service';
 import type { PrometheusMetrics } from './prometheus-metrics';
 
 /**
  * Connects the metrics to the services they observe: acquisitions are pushed
- * (cheap, on every checkout); pool, replica and statement-cache state is read
- * on each Prometheus scrape.
+ * (cheap, on every checkout); pool, replica, statement-cache and shared-read state
+ * is read on each Prometheus scrape.
  */
 export function wireMetrics(
   metrics: MetricsService,
@@ -15,6 +16,7 @@ export function wireMetrics(
   pools: PoolManagerService,
   replicas: ReplicaHealthService,
   statements: StatementCacheService,
+  multiplexer: ReadMultiplexer,
 ): void {
   for (const pool of pools.allPools) pool.addAcquisitionListener((source, durationMs) => metrics.recordAcquisition(source.name, durationMs));
   prometheus.setStateProvider({
@@ -23,5 +25,10 @@ export function wireMetrics(
     replicas: () =>
       replicas.replicas.map((replica) => ({ name: replica.name, lagBytes: replica.lagBytes, lagMs: replica.lagMs, banned: replica.ban !== undefined })),
     statementCache: () => statements.stats(),
+    sharedReads: () => {
+      if (!multiplexer.enabled) return undefined;
+      const { sharedReads, checkouts, socketWrites } = multiplexer.stats();
+      return { reads: sharedReads, checkouts, socketWrites };
+    },
   });
 }

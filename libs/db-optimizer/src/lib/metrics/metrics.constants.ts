@@ -45,6 +45,7 @@ export const METRIC_NAMES = {
   replicaFallbacks: 'db_optimizer_replica_fallbacks_total',
   degradedReads: 'db_optimizer_degraded_reads_total',
   preparedStatements: 'db_optimizer_prepared_statements_total',
+  sharedReads: 'db_optimizer_shared_reads_total',
 } as const;
 
 /** Statements each instance puts in its fleet snapshot (heaviest by total time), and the fleet view lists. */

@@ -51,6 +51,7 @@ const ALLOWED_LABELS: Record<string, string[]> = {
   [METRIC_NAMES.replicaFallbacks]: [],
   [METRIC_NAMES.degradedReads]: [],
   [METRIC_NAMES.preparedStatements]: ['event'],
+  [METRIC_NAMES.sharedReads]: ['event'],
 };
 
 const family = (name: string): string => name.replace(/_(bucket|sum|count)$/, '');
@@ -67,6 +68,7 @@ const provider: MetricsStateProvider = {
     { name: SECRET_URL, lagBytes: null, lagMs: null, banned: true },
   ],
   statementCache: () => ({ hits: 90, misses: 10, preparations: 10, evictions: 2, reprepares: 1 }),
+  sharedReads: () => ({ reads: 160, checkouts: 20, socketWrites: 25 }),
 };
 
 const query = (overrides: Partial<QuerySample> = {}): QuerySample => ({
@@ -188,6 +190,9 @@ describe('PrometheusMetrics', () => {
     // Unknown lag is left out rather than published as 0.
     expect(samples.filter((s) => s.name === METRIC_NAMES.replicaLagBytes)).toHaveLength(1);
     expect(find(samples, METRIC_NAMES.preparedStatements, { event: 'reprepare' })?.value).toBe(1);
+    expect(find(samples, METRIC_NAMES.sharedReads, { event: 'read' })?.value).toBe(160);
+    expect(find(samples, METRIC_NAMES.sharedReads, { event: 'checkout' })?.value).toBe(20);
+    expect(find(samples, METRIC_NAMES.sharedReads, { event: 'socket_write' })?.value).toBe(25);
   });
 
   it('leaves state series out without a provider, and survives a failing one', async () => {

@@ -97,4 +97,21 @@ export function registerStateCollectors(
       }
     },
   });
+
+  new Counter({
+    name: METRIC_NAMES.sharedReads,
+    help: 'Reads that shared connections (multiplexReads): the reads, the checkouts they used, the socket writes they left in.',
+    labelNames: ['event'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const shared = read('sharedReads', (p) => p.sharedReads?.());
+      if (shared === undefined) return;
+      const events = { read: shared.reads, checkout: shared.checkouts, socket_write: shared.socketWrites };
+      for (const [event, raw] of Object.entries(events)) {
+        const value = reading(raw);
+        if (value !== undefined) this.inc({ event }, value);
+      }
+    },
+  });
 }
