@@ -1,9 +1,10 @@
-import { ReplicaHealthService } from '@db-optimizer/core';
+import { ReadMultiplexer, ReplicaHealthService } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { LocalCluster, waitFor } from '@db-optimizer/cluster';
 import { serverOf, sql, startInstance, TestInstance } from './support/test-module';
 
-describe('a replica stopped during a stream of reads', () => {
+// Also with reads sharing connections: a dying replica must cost no read either way.
+describe.each([0, 8])('a replica stopped during a stream of reads (multiplexReads %i)', (multiplexReads) => {
   let cluster: LocalCluster;
   let instance: TestInstance;
 
@@ -22,6 +23,7 @@ describe('a replica stopped during a stream of reads', () => {
       acquireTimeoutMs: 2000,
       primaryPool: { min: 1, max: 4 },
       readReplicaPool: { min: 2, max: 4 },
+      multiplexReads,
     });
   });
 
@@ -59,6 +61,8 @@ describe('a replica stopped during a stream of reads', () => {
     await Promise.all(readers);
     expect(failures).toEqual([]);
     expect(servers.has(serverOf(cluster.primary.url))).toBe(true);
+    // The reads really shared connections when asked to.
+    expect(instance.get(ReadMultiplexer).stats().sharedReads > 0).toBe(multiplexReads > 1);
     const after = await instance.db.executeOptimizedQuery('SELECT id FROM items WHERE id = $1', [1]);
     expect(after.metadata.server).toBe(replica);
   });
