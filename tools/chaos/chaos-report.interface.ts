@@ -26,6 +26,8 @@ export interface ChaosReport {
   seed: number;
   operations: number;
   callers: number;
+  /** The instances' `multiplexReads` (0: every read on its own connection). */
+  multiplexReads: number;
   durationMs: number;
   faults: FaultWindowReport[];
   /** Outcomes outside any fault window. */

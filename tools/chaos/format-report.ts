@@ -12,7 +12,10 @@ const CHECK_LABELS: Record<keyof ChaosReport['checks'], string> = {
 /** The run as text: must-be-zero checks, then one line per fault, then each fault's errors by type. */
 export function formatChaosReport(report: ChaosReport): string {
   const lines: string[] = [];
-  lines.push(`chaos: ${report.operations} operations, seed ${report.seed}, ${report.callers} callers, ${(report.durationMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `chaos: ${report.operations} operations, seed ${report.seed}, ${report.callers} callers, ` +
+      `${report.multiplexReads > 1 ? `multiplexReads ${report.multiplexReads}, ` : ''}${(report.durationMs / 1000).toFixed(1)} s`,
+  );
   lines.push('', 'Check (must be 0)                     count  result');
   for (const [key, label] of Object.entries(CHECK_LABELS) as Array<[keyof ChaosReport['checks'], string]>) {
     const { count, byPhase } = report.checks[key];

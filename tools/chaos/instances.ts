@@ -13,7 +13,7 @@ export interface ModuleInstance {
 }
 
 /** The settings chaos runs use: small pools and short timeouts, so faults show up within seconds. */
-export function chaosOptions(base: Pick<DbOptimizerOptions, 'primaryUrl' | 'primaryUrls' | 'readReplicaUrls' | 'redisUrl'>): DbOptimizerOptions {
+export function chaosOptions(base: Pick<DbOptimizerOptions, 'primaryUrl' | 'primaryUrls' | 'readReplicaUrls' | 'redisUrl' | 'multiplexReads'>): DbOptimizerOptions {
   return {
     ...base,
     enableCache: true,

@@ -7,21 +7,23 @@ import { runChaos } from './run-chaos';
 import { writeResult } from './write-result';
 
 /**
- * `npm run chaos -- [--operations N] [--seed S] [--faults K | --faults a,b,c]`:
+ * `npm run chaos -- [--operations N] [--seed S] [--faults K | --faults a,b,c] [--callers C] [--multiplex-reads N]`:
  * the workload under injected faults, the table of checks, and
  * bench/results/chaos-latest.json. Exits 1 when a must-be-zero check fails.
  */
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['operations', 'seed', 'faults', 'callers']);
+  const flags = parseFlags(process.argv.slice(2), ['operations', 'seed', 'faults', 'callers', 'multiplex-reads']);
   const operations = integerFlag(flags, 'operations', 20_000, 1, 10_000_000);
   const seed = integerFlag(flags, 'seed', 1, 0, 2 ** 31 - 1);
   const callers = integerFlag(flags, 'callers', 4, 1, 64);
+  const multiplexReads = integerFlag(flags, 'multiplex-reads', 0, 0, 1000);
   const faults = faultsFrom(flags.get('faults'));
   const report = await runChaos({
     operations,
     seed,
     faults,
     callers,
+    multiplexReads,
     log: (line) => console.log(`[chaos] ${line}`),
     onProgress: progressPrinter('[chaos]'),
   });

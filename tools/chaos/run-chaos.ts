@@ -19,6 +19,8 @@ export interface ChaosOptions {
   faults: readonly FaultKind[];
   /** Concurrent callers. @default 4 */
   callers?: number;
+  /** The instances' `multiplexReads` (reads sharing connections). @default 0 */
+  multiplexReads?: number;
   /** Rows each caller owns. @default 25 */
   rowsPerCaller?: number;
   /** Calm time before each fault. @default 1500 */
@@ -66,6 +68,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       primaryUrls: [cluster.primary.url, cluster.readReplica.url],
       readReplicaUrls: [cluster.readReplica.url, cluster.analyticsReplica.url],
       redisUrl: redis.url,
+      multiplexReads: options.multiplexReads ?? 0,
     };
     for (const index of [0, 1]) instances.push(await startInstance(index, chaosOptions(base)));
 
@@ -229,6 +232,7 @@ function buildReport(
     seed: options.seed,
     operations: options.operations,
     callers,
+    multiplexReads: options.multiplexReads ?? 0,
     durationMs: Date.now() - startedAt,
     faults,
     calm: recorder.phase('calm'),
