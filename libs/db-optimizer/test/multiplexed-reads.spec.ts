@@ -4,10 +4,11 @@ import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
 import { StatementCacheService } from '../src/lib/statements/statement-cache.service';
 import { waitForReplay } from './support/test-module';
+import { watchSocketWrites } from './support/socket-writes';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
-type WireClient = PoolClient & { pipeline: boolean; connection: { stream: Record<'_writev' | '_write', (...args: unknown[]) => unknown> } };
+type WireClient = PoolClient & { pipeline: boolean };
 
 const pgPoolOf = (pool: ManagedPool): Pool => (pool as unknown as { pool: Pool }).pool;
 
@@ -23,8 +24,8 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   const env = testEnv();
   let instance: TestInstance;
   let replica: ManagedPool;
-  /** Socket writes to the replica since the last reset, over every connection of its pool. */
-  let socketWrites = 0;
+  /** Socket writes to the replica, over every connection of its pool. */
+  let socketWrites: ReturnType<typeof watchSocketWrites>;
 
   beforeAll(async () => {
     instance = await startInstance({
@@ -38,18 +39,9 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     replica = instance.get(PoolManagerService).readReplicas[0];
     // Watch every connection the replica pool holds (min = max: it opens no others).
     const pool = pgPoolOf(replica);
-    const clients = (await Promise.all(Array.from({ length: 16 }, () => pool.connect()))) as WireClient[];
-    for (const client of clients) {
-      const stream = client.connection.stream;
-      for (const method of ['_writev', '_write'] as const) {
-        const original = stream[method].bind(stream);
-        stream[method] = (...args: unknown[]) => {
-          socketWrites++;
-          return original(...args);
-        };
-      }
-      client.release();
-    }
+    const clients = await Promise.all(Array.from({ length: 16 }, () => pool.connect()));
+    socketWrites = watchSocketWrites(clients);
+    for (const client of clients) client.release();
   });
 
   afterAll(async () => {
@@ -61,7 +53,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   it('sends 16 reads of one turn on 2 connections, in one socket write each, and answers each with its own rows', async () => {
     // Twice first, so the text is prepared where it runs.
     await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
-    socketWrites = 0;
+    socketWrites.reset();
 
     const before = instance.get(ReadMultiplexer).stats();
     const results = await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
@@ -78,7 +70,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(scraped).toContain(`db_optimizer_shared_reads_total{event="read"} ${after.sharedReads}`);
     expect(scraped).toContain(`db_optimizer_shared_reads_total{event="socket_write"} ${after.socketWrites}`);
     expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(2);
-    expect(socketWrites).toBe(2);
+    expect(socketWrites.count).toBe(2);
     expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica' && metadata.preparedStatement)).toBe(true);
     expectAllBack(replica);
   });

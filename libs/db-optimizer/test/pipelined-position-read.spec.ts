@@ -5,8 +5,9 @@ import { parseLsn } from '../src/lib/core/lsn';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { PositionFollowUp } from '../src/lib/routing/position-follow-up';
 import { sql, startInstance, TestInstance } from './support/test-module';
+import { watchSocketWrites } from './support/socket-writes';
 
-type WireClient = PoolClient & { pipeline: boolean; connection: { stream: { _writev: (...args: unknown[]) => unknown; _write: (...args: unknown[]) => unknown } } };
+type WireClient = PoolClient & { pipeline: boolean };
 
 describe('a lone write reads its WAL position in its own round trip', () => {
   const env = testEnv();
@@ -14,8 +15,8 @@ describe('a lone write reads its WAL position in its own round trip', () => {
   let instance: TestInstance;
   let tracker: ConsistencyTracker;
   let client: WireClient;
-  /** Socket writes of the module's one primary connection since the last reset. */
-  let socketWrites = 0;
+  /** Socket writes of the module's one primary connection. */
+  let socketWrites: ReturnType<typeof watchSocketWrites>;
 
   beforeAll(async () => {
     await sql(env.primaryUrl, `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.items (id int PRIMARY KEY, label text NOT NULL); INSERT INTO ${schema}.items SELECT g, 'item' FROM generate_series(1, 4) g`);
@@ -25,14 +26,7 @@ describe('a lone write reads its WAL position in its own round trip', () => {
     tracker = instance.get(ConsistencyTracker);
     const pool = (instance.get(PoolManagerService).primary as unknown as { pool: Pool }).pool;
     client = (await pool.connect()) as WireClient;
-    const stream = client.connection.stream;
-    for (const method of ['_writev', '_write'] as const) {
-      const original = stream[method].bind(stream);
-      stream[method] = (...args: unknown[]) => {
-        socketWrites++;
-        return original(...args);
-      };
-    }
+    socketWrites = watchSocketWrites([client]);
     client.release();
   });
 
@@ -48,12 +42,12 @@ describe('a lone write reads its WAL position in its own round trip', () => {
     const [{ lsn: beforeLsn }] = await sql<{ lsn: string }>(env.primaryUrl, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
     const pipelinedBefore = tracker.pipelinedPositions;
     const sharedBefore = tracker.positionReads.stats;
-    socketWrites = 0;
+    socketWrites.reset();
 
     const { rows, metadata } = await update(1, 'lone');
 
     expect(rows).toEqual([{ id: 1, label: 'lone' }]);
-    expect(socketWrites).toBe(1);
+    expect(socketWrites.count).toBe(1);
     expect(tracker.pipelinedPositions - pipelinedBefore).toBe(1);
     expect(tracker.positionReads.stats).toEqual(sharedBefore);
     expect(parseLsn(metadata.consistencyToken as string)! > parseLsn(beforeLsn)!).toBe(true);

@@ -11,7 +11,7 @@ import { StatementCacheCounters } from './statement-cache-counters';
 import type { StatementCacheOptions, StatementClient, StatementExecution } from './statement-cache-options.interface';
 import type { AfterSubmit } from '../core/statement-runner';
 import { classifyStatementFailure } from './statement-failure';
-import { chooseRecovery } from './statement-recovery';
+import { chooseRecovery, type StatementRecovery } from './statement-recovery';
 import { assertNever } from '../core/assert-never';
 import type { ResultShape } from '../core/result-shape';
 
@@ -182,37 +182,16 @@ export class StatementCache extends StatementCacheCounters {
     if (error instanceof Error) Error.captureStackTrace(error);
     const records = pgStatementRecords(client);
     if (records === undefined) throw error;
+    // Read after the error, this is the state the failed statement left: 'I' only outside a transaction block.
+    const outsideTransaction = transactionStatus(client) === 'I';
+    const recovery = chooseRecovery(classifyStatementFailure(error), recordedText(records, name) !== undefined, mayRetry && outsideTransaction);
     if (isPipelined(client)) {
-      if (!this.recoverShared(client, statements, records, name, error, mayRetry)) throw error;
+      if (!recoverShared(statements, name, recovery)) throw error;
       return runUnnamed<T>(client, sql, params, shape, afterSubmit);
     }
-    if (!(await this.recover(client, statements, records, name, error, mayRetry))) throw error;
+    if (!(await this.recover(client, statements, records, name, recovery))) throw error;
     this.reprepareCount++;
     return this.admitAndRun<T>(client, statements, records, name, sql, params, false, shape, afterSubmit);
-  }
-
-  /**
-   * `recover` for a connection in pipeline mode, where other calls using the same name may be in
-   * flight and fail the same way at once. Each recovering on its own would send one DEALLOCATE or
-   * Parse per call, and a late answer to one would erase pg's record of another's Parse (the next
-   * use then prepares twice: 42P05). So nothing is sent here: the name is blocked until one
-   * DEALLOCATE settles it (`settleAll`, on a later preparation), and a retry runs unnamed.
-   * Returns true when the execution should be retried.
-   */
-  private recoverShared(
-    client: StatementClient,
-    statements: ConnectionStatements,
-    records: PgStatementRecords,
-    name: string,
-    error: unknown,
-    mayRetry: boolean,
-  ): boolean {
-    const recovery = chooseRecovery(classifyStatementFailure(error), recordedText(records, name) !== undefined, mayRetry && transactionStatus(client) === 'I');
-    if (recovery === 'keep') return false;
-    // The Parse itself failed: pg dropped its record and the server holds nothing to deallocate.
-    if (recovery === 'forget') statements.forget(name);
-    else statements.markUnsettled(name);
-    return recovery === 'drop-and-retry' || recovery === 'deallocate-and-retry';
   }
 
   /**
@@ -224,13 +203,8 @@ export class StatementCache extends StatementCacheCounters {
     statements: ConnectionStatements,
     records: PgStatementRecords,
     name: string,
-    error: unknown,
-    mayRetry: boolean,
+    recovery: StatementRecovery,
   ): Promise<boolean> {
-    // Read after the error, this is the state the failed statement left: 'I' only outside a transaction block.
-    const outsideTransaction = transactionStatus(client) === 'I';
-    const parsed = recordedText(records, name) !== undefined;
-    const recovery = chooseRecovery(classifyStatementFailure(error), parsed, mayRetry && outsideTransaction);
     switch (recovery) {
       case 'keep':
         return false;
@@ -327,6 +301,22 @@ function runUnnamed<T extends QueryResultRow>(
  */
 function mayDeallocate(status: TransactionStatus | undefined): boolean {
   return status === 'I' || status === undefined;
+}
+
+/**
+ * `recover` for a connection in pipeline mode, where other calls using the same name may be in
+ * flight and fail the same way at once. Each recovering on its own would send one DEALLOCATE or
+ * Parse per call, and a late answer to one would erase pg's record of another's Parse (the next
+ * use then prepares twice: 42P05). So nothing is sent here: the name is blocked until one
+ * DEALLOCATE settles it (`settleAll`, on a later preparation), and a retry runs unnamed.
+ * Returns true when the execution should be retried.
+ */
+function recoverShared(statements: ConnectionStatements, name: string, recovery: StatementRecovery): boolean {
+  if (recovery === 'keep') return false;
+  // The Parse itself failed: pg dropped its record and the server holds nothing to deallocate.
+  if (recovery === 'forget') statements.forget(name);
+  else statements.markUnsettled(name);
+  return recovery === 'drop-and-retry' || recovery === 'deallocate-and-retry';
 }
 
 /** The connection is in pg's pipeline mode: other calls may be in flight on it (`multiplexReads`, a position read). */
