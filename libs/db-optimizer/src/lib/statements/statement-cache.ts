@@ -24,7 +24,9 @@ import type { ResultShape } from '../core/result-shape';
  * invalidates a statement (SQLSTATE 0A000) it is deallocated and re-prepared, and the execution
  * retried once when no transaction block is open. Inside one, the failure has aborted the
  * caller's transaction, so the error is rethrown and the statement re-prepared on its next use
- * outside a transaction block (it runs unnamed until then).
+ * outside a transaction block (it runs unnamed until then). On a connection in pipeline mode,
+ * where other calls may fail on the same name at once, the retry runs unnamed and one later
+ * DEALLOCATE settles the name (`recoverShared`).
  *
  * The cache never runs its own statements inside a transaction block: there a DEALLOCATE that
  * failed would abort the caller's transaction. Names it must deallocate then wait until the
