@@ -1,12 +1,7 @@
 import type { PoolClient } from 'pg';
 import { isConnectionError } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
-import { afterDrain, canPipeline, nothingInFlight, type PipelineCapableClient } from '../pool/pipeline-mode';
-
-/** A socket that may buffer writes: pg's own is a net.Socket; a stand-in stream may lack cork. */
-type CorkableStream = { cork?: () => void; uncork?: () => void } | undefined;
-
-const streamOf = (client: PoolClient): CorkableStream => (client as Partial<PoolClient>).connection?.stream as CorkableStream;
+import { afterDrain, canPipeline, nothingInFlight, type PipelineCapableClient, socketOf } from '../pool/pipeline-mode';
 
 /**
  * Reads one checkout of a shared connection takes before it stops taking more. Under steady load
@@ -176,7 +171,7 @@ export class ReadMultiplexer {
   /** Holds the connection's writes until the end of this loop turn, so this turn's reads leave together. */
   private cork(shared: SharedConnection): void {
     if (shared.corked || shared.room === 1) return;
-    const stream = streamOf(shared.client);
+    const stream = socketOf(shared.client);
     if (stream?.cork === undefined || stream.uncork === undefined) return;
     stream.cork();
     shared.corked = true;
@@ -193,7 +188,7 @@ export class ReadMultiplexer {
     if (!shared.corked) return;
     shared.corked = false;
     this.socketWrites++;
-    streamOf(shared.client)?.uncork?.();
+    socketOf(shared.client)?.uncork?.();
   }
 
   /** Carries nothing any more: back to the pool in its own mode, or closed after a connection error. */

@@ -30,7 +30,7 @@ export interface StatementCacheState {
 /** Reads that shared connections (`multiplexReads`), since start. */
 export interface SharedReadsState {
   /** Reads that ran on a shared connection. */
-  reads: number;
+  sharedReads: number;
   /** Checkouts those reads used. */
   checkouts: number;
   /** Corked batches they left in, one socket write each. */

@@ -25,10 +25,6 @@ export function wireMetrics(
     replicas: () =>
       replicas.replicas.map((replica) => ({ name: replica.name, lagBytes: replica.lagBytes, lagMs: replica.lagMs, banned: replica.ban !== undefined })),
     statementCache: () => statements.stats(),
-    sharedReads: () => {
-      if (!multiplexer.enabled) return undefined;
-      const { sharedReads, checkouts, socketWrites } = multiplexer.stats();
-      return { reads: sharedReads, checkouts, socketWrites };
-    },
+    sharedReads: () => (multiplexer.enabled ? multiplexer.stats() : undefined),
   });
 }

@@ -68,7 +68,7 @@ const provider: MetricsStateProvider = {
     { name: SECRET_URL, lagBytes: null, lagMs: null, banned: true },
   ],
   statementCache: () => ({ hits: 90, misses: 10, preparations: 10, evictions: 2, reprepares: 1 }),
-  sharedReads: () => ({ reads: 160, checkouts: 20, socketWrites: 25 }),
+  sharedReads: () => ({ sharedReads: 160, checkouts: 20, socketWrites: 25 }),
 };
 
 const query = (overrides: Partial<QuerySample> = {}): QuerySample => ({

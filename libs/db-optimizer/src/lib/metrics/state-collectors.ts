@@ -107,7 +107,7 @@ export function registerStateCollectors(
       this.reset();
       const shared = read('sharedReads', (p) => p.sharedReads?.());
       if (shared === undefined) return;
-      const events = { read: shared.reads, checkout: shared.checkouts, socket_write: shared.socketWrites };
+      const events = { read: shared.sharedReads, checkout: shared.checkouts, socket_write: shared.socketWrites };
       for (const [event, raw] of Object.entries(events)) {
         const value = reading(raw);
         if (value !== undefined) this.inc({ event }, value);

@@ -30,6 +30,14 @@ export function canPipeline(client: PoolClient): client is PipelineCapableClient
   );
 }
 
+/** A client's socket, as far as holding writes back goes; a stand-in stream may lack cork. */
+export type CorkableSocket = { cork?: () => void; uncork?: () => void } | undefined;
+
+/** The socket under a pg client, for corking its writes so several leave in one. */
+export function socketOf(client: PoolClient): CorkableSocket {
+  return (client as Partial<PoolClient>).connection?.stream as CorkableSocket;
+}
+
 /** Nothing sent on the connection is still waiting for its answer, and nothing is queued. */
 export function nothingInFlight(client: PipelineCapableClient): boolean {
   return !client._activeQuery && client._queryQueue.length === 0 && client._sentQueryQueue.length === 0;

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { currentWalLsn } from '../core/statement-runner';
 import { POSITION_READ_FAILED, POSITION_READ_LEFT_IN_FLIGHT } from '../core/errors/messages';
-import { canPipeline, nothingInFlight, type PipelineCapableClient } from '../pool/pipeline-mode';
+import { canPipeline, nothingInFlight, type PipelineCapableClient, socketOf } from '../pool/pipeline-mode';
 
 /**
  * Up to this many writes in flight (this one included), each reads its position in its own round
@@ -72,7 +72,7 @@ export class PositionFollowUp {
   submitting<T>(send: () => Promise<T>): Promise<T> {
     this.wasPipelined = this.client.pipeline;
     this.client.pipeline = true;
-    const stream = this.client.connection?.stream as { cork?: () => void; uncork?: () => void } | undefined;
+    const stream = socketOf(this.client);
     stream?.cork?.();
     try {
       return send();
