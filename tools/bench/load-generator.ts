@@ -1,6 +1,7 @@
 import { build } from 'hdr-histogram-js';
 import { performance } from 'node:perf_hooks';
 import { percentile } from '../load/load-stats';
+import { addWindow, cpuPerOperation, CpuPerOperation, CpuSnapshot, cpuSnapshot } from './server-cpu';
 
 /** One operation of a workload: resolves when done; may report that it read stale data. */
 export type Operation = (callerIndex: number, iteration: number) => Promise<void>;
@@ -13,6 +14,8 @@ export interface LoadResult {
   p90Us: number;
   p99Us: number;
   errors: number;
+  /** CPU per operation of this process, the servers and the machine over the measured time; absent off Linux. */
+  cpu?: CpuPerOperation;
 }
 
 /**
@@ -50,16 +53,19 @@ export async function runInterleaved(
 ): Promise<Map<string, LoadResult>> {
   for (const { operation } of clients) await loop(operation, callers, warmupMs, undefined);
   const roundMs = durationMs / rounds;
-  const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0 }));
+  const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0, cpu: undefined as CpuSnapshot | undefined }));
   for (let round = 0; round < rounds; round++) {
     // The first turn moves by one each round: no client always follows the same other one (and its GC debt).
     for (let turn = 0; turn < clients.length; turn++) {
       const index = (turn + round) % clients.length;
       const { operation } = clients[index];
       const run = runs[index];
+      const cpuBefore = cpuSnapshot();
       const startedAt = performance.now();
       const { operations, errors } = await loop(operation, callers, roundMs, run.histogram);
       const elapsed = performance.now() - startedAt;
+      const cpuAfter = cpuSnapshot();
+      if (cpuBefore && cpuAfter) run.cpu = addWindow(run.cpu, cpuBefore, cpuAfter);
       run.throughputs.push((operations / elapsed) * 1000);
       run.operations += operations;
       run.errors += errors;
@@ -79,6 +85,7 @@ export async function runInterleaved(
           p90Us: run.histogram.getValueAtPercentile(90),
           p99Us: run.histogram.getValueAtPercentile(99),
           errors: run.errors,
+          ...(run.cpu ? { cpu: cpuPerOperation(run.cpu, run.operations) } : {}),
         },
       ];
     }),

@@ -10,7 +10,7 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * One hot-key mix of the bench, alone, against a running cluster (`npm run db:up`, then
  * DATABASE_PRIMARY_URL and DATABASE_READ_REPLICA_URL): for profiling with `--cpu-prof`.
  * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
- * shared machine), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
+ * shared machine; `measured` splits the measured part between this process and the servers), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
  * DURATION_MS (5000), WARMUP_MS (1000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first,
  * MULTIPLEX_READS=n for the module's `multiplexReads`,
  * BENCH_LOG_WARN=1 to see the module's warnings.
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const pool = rawPgPool(primaryUrl);
     const before = process.cpuUsage();
     const raw = await runLoad(async (caller, i) => void (await pool.query(isWrite(caller, i) ? WRITE : READ, [keyFor(caller, i)])), 32, durationMs, warmupMs);
-    console.log(JSON.stringify({ client: 'pg unnamed', opsPerS: Math.round(raw.throughput), p99Us: raw.p99Us, cpuUsPerOp: cpuPerOp(before, raw.operations) }));
+    console.log(JSON.stringify({ client: 'pg unnamed', opsPerS: Math.round(raw.throughput), p99Us: raw.p99Us, cpuUsPerOp: cpuPerOp(before, raw.operations), measured: raw.cpu }));
     await pool.end();
   }
   const redisUrl = process.env['NO_REDIS'] ? undefined : (process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       opsPerS: Math.round(result.throughput),
       p99Us: result.p99Us,
       cpuUsPerOp: cpuPerOp(before, result.operations),
+      measured: result.cpu,
       hit: Number((cached / Math.max(1, reads)).toFixed(3)),
       outages: stats.outages,
       flushes: stats.flushes,

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult } from './load-generator';
 import { memoryLine, MemoryReport } from './memory-report';
+import type { CpuPerOperation } from './server-cpu';
 
 export interface BenchRow extends LoadResult {
   workload: string;
@@ -39,17 +40,24 @@ export function toMarkdown(report: BenchReport): string {
   const header = [
     `Ran ${report.ranAt} on ${report.machine}, Node ${report.node}, ${report.postgres}.`,
     '',
-    '| workload | client | callers | ops/s | p50 µs | p90 µs | p99 µs | ratio | errors | notes |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| workload | client | callers | ops/s | p50 µs | p90 µs | p99 µs | ratio | errors | CPU µs/op: client · postgres · redis (idle) | notes |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   const lines = report.rows.map(
     (row) =>
       `| ${row.workload} | ${row.client} | ${row.callers} | ${Math.round(row.throughput)} | ${row.p50Us} | ${row.p90Us} | ${row.p99Us} | ` +
-      `${row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`} | ${row.errors} | ${row.notes ?? ''} |`,
+      `${row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`} | ${row.errors} | ${cpuCell(row.cpu)} | ${row.notes ?? ''} |`,
   );
   const extra = Object.entries(report.extra).map(([key, value]) => `- ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const memory = report.memory ? [`- memory: ${memoryLine(report.memory)}`] : [];
   return [...header, ...lines, '', ...extra, ...memory, ''].join('\n');
+}
+
+/** One row's CPU split: where each operation's CPU went while it ran, and how idle the machine stayed. */
+function cpuCell(cpu: CpuPerOperation | undefined): string {
+  if (!cpu) return '';
+  const us = (value: number): string => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
+  return `${us(cpu.clientUs)} · ${us(cpu.postgresUs)} · ${us(cpu.redisUs)} (${Math.round(cpu.machineIdlePct)}%)`;
 }
 
 /** Writes `<name>.json`, `<name>.md` and `<name>.svg` under `dir`. */

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time spent so far, in µs: by this process, by the database and Redis servers'
+ * processes, and by the whole machine. The bench's client and servers share the machine's
+ * cores, so a client that spends less CPU per operation leaves more to the servers: these
+ * say which side an operation's CPU went to, and how much of it no client could save.
+ */
+export interface CpuSnapshot {
+  clientUs: number;
+  postgresUs: number;
+  redisUs: number;
+  machineBusyUs: number;
+  machineTotalUs: number;
+}
+
+/** CPU per operation over a measured window (µs), and the share of the machine left idle. */
+export interface CpuPerOperation {
+  clientUs: number;
+  postgresUs: number;
+  redisUs: number;
+  machineIdlePct: number;
+}
+
+/** Process names (`/proc/<pid>/comm`) whose CPU counts as the servers'. */
+const SERVER_NAMES = { postgresUs: 'postgres', redisUs: 'redis-server' } as const;
+
+let ticksPerSecond: number | undefined;
+
+/** The kernel's clock ticks per second (`getconf CLK_TCK`, 100 on every common Linux). */
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** Undefined where there is no `/proc/stat` (not Linux): the bench then reports no CPU split. */
+export function cpuSnapshot(): CpuSnapshot | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const usPerTick = 1e6 / clockTicks();
+  const machine = machineTicks(stat);
+  const servers = { postgresUs: 0, redisUs: 0 };
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const ticks = serverTicksOf(pid);
+    if (ticks) servers[ticks.server] += ticks.ticks * usPerTick;
+  }
+  const own = process.cpuUsage();
+  return {
+    clientUs: own.user + own.system,
+    ...servers,
+    machineBusyUs: machine.busy * usPerTick,
+    machineTotalUs: machine.total * usPerTick,
+  };
+}
+
+/** A server process' user + system ticks; undefined for other processes and ones that ended meanwhile. */
+function serverTicksOf(pid: string): { server: keyof typeof SERVER_NAMES; ticks: number } | undefined {
+  try {
+    const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const server = (Object.keys(SERVER_NAMES) as Array<keyof typeof SERVER_NAMES>).find((key) => SERVER_NAMES[key] === name);
+    if (!server) return undefined;
+    return { server, ticks: processTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * User + system ticks from a `/proc/<pid>/stat` line. The name (second field) is in
+ * parentheses and may hold spaces or ')', so fields are counted after its last ')'.
+ */
+export function processTicks(statLine: string): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  // After the name: state is field 3 of the line, utime 14 and stime 15.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * Busy and total ticks from `/proc/stat`'s first line (user nice system idle iowait irq
+ * softirq steal; guest time is already inside user). Idle and iowait are not busy.
+ */
+export function machineTicks(procStat: string): { busy: number; total: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = procStat.split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const busy = user + nice + system + irq + softirq + (steal || 0);
+  return { busy, total: busy + idle + iowait };
+}
+
+/** Adds what each side spent between `before` and `after` to `spent` (the sum over measured windows). */
+export function addWindow(spent: CpuSnapshot | undefined, before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
+  const keys = Object.keys(after) as Array<keyof CpuSnapshot>;
+  return Object.fromEntries(keys.map((key) => [key, (spent?.[key] ?? 0) + after[key] - before[key]])) as unknown as CpuSnapshot;
+}
+
+/** What each side spent per operation, and the share of the machine left idle, over the windows summed in `spent`. */
+export function cpuPerOperation(spent: CpuSnapshot, operations: number): CpuPerOperation {
+  const per = (key: keyof CpuSnapshot): number => spent[key] / Math.max(1, operations);
+  const idle = spent.machineTotalUs - spent.machineBusyUs;
+  return {
+    clientUs: per('clientUs'),
+    postgresUs: per('postgresUs'),
+    redisUs: per('redisUs'),
+    machineIdlePct: spent.machineTotalUs > 0 ? (100 * idle) / spent.machineTotalUs : 0,
+  };
+}
+
+/**
+ * The most operations per second `cores` could serve if the client cost nothing: the
+ * servers' CPU per operation alone filling every core. Divided by a baseline's measured
+ * throughput, it bounds the ratio any client of the same servers could reach on this machine.
+ */
+export function serverBoundThroughput(cpu: CpuPerOperation, cores: number): number {
+  const serverUs = cpu.postgresUs + cpu.redisUs;
+  return serverUs > 0 ? (cores * 1e6) / serverUs : Number.POSITIVE_INFINITY;
+}
