@@ -1,40 +1,61 @@
+import { cpus } from 'node:os';
 import { BENCH_MULTIPLEX_READS, optimizerInstance, rawPgPool } from '../bench-clients';
-import { runLoad } from '../load-generator';
+import { LoadResult, Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import { waitForTableOnReplicas } from '../replication';
 import type { BenchRow } from '../report';
+import { serverBoundThroughput } from '../server-cpu';
 import type { WorkloadContext } from './workload-context';
 
 export const KEYS = 2000;
 const CALLERS = 32;
-export const READ = 'SELECT id, version, payload FROM hot_keys WHERE id = $1';
-export const WRITE = 'UPDATE hot_keys SET version = version + 1 WHERE id = $1 RETURNING version';
+export const READ = readOf('hot_keys');
+export const WRITE = writeOf('hot_keys');
 /** Percent of operations that are writes: issue #5's read-mostly mix, and a write-heavy one. */
 export const HOT_KEY_WRITE_PERCENTS = [10, 50];
+/** Rounds the clients of a mix take turns in (see `runInterleaved`). */
+const HOT_KEY_ROUNDS = 4;
 const RAW = 'pg unnamed';
 const MODULE = 'DbOptimizerService (cache on)';
-/** The module's clients: its defaults, and with reads that miss the cache sharing connections (`multiplexReads`). */
+const INTERLEAVED = 'every client, interleaved';
+
+/**
+ * The clients of a mix, each on its own table: they take turns, and a client must not see
+ * rows another one changed behind its cache. The module's are its defaults and reads that
+ * miss the cache sharing connections (`multiplexReads`); each has its own cache namespace,
+ * so neither processes the other's Redis messages in this one process.
+ */
 const MODULE_CLIENTS = [
-  { client: MODULE, multiplexReads: 0, staleLine: '' },
-  { client: `${MODULE}, multiplexReads ${BENCH_MULTIPLEX_READS}`, multiplexReads: BENCH_MULTIPLEX_READS, staleLine: ', multiplexReads' },
+  { client: MODULE, table: 'hot_keys', multiplexReads: 0, staleLine: '' },
+  { client: `${MODULE}, multiplexReads ${BENCH_MULTIPLEX_READS}`, table: 'hot_keys_multiplexed', multiplexReads: BENCH_MULTIPLEX_READS, staleLine: ', multiplexReads' },
 ];
+const RAW_TABLE = 'hot_keys_raw';
+
+function readOf(table: string): string {
+  return `SELECT id, version, payload FROM ${table} WHERE id = $1`;
+}
+
+function writeOf(table: string): string {
+  return `UPDATE ${table} SET version = version + 1 WHERE id = $1 RETURNING version`;
+}
 
 const workloadName = (writePercent: number): string => `hot-keys ${100 - writePercent}/${writePercent}`;
 
-/** The steps `hotKeys` runs, in order, for the progress line. */
+/** The steps `hotKeys` runs, in order, for the progress line: one per mix, every client in it. */
 export function hotKeysSteps(context: Pick<WorkloadContext, 'durationMs' | 'warmupMs'>): PlannedStep[] {
-  const estimateMs = context.durationMs + context.warmupMs;
-  const clients = [RAW, ...MODULE_CLIENTS.map(({ client }) => client)];
-  return HOT_KEY_WRITE_PERCENTS.flatMap((percent) => clients.map((client) => ({ workload: workloadName(percent), client, callers: CALLERS, estimateMs })));
+  const estimateMs = (1 + MODULE_CLIENTS.length) * (context.durationMs + context.warmupMs);
+  return HOT_KEY_WRITE_PERCENTS.map((percent) => ({ workload: workloadName(percent), client: INTERLEAVED, callers: CALLERS, estimateMs }));
 }
 
 /**
  * Issue #5's workload: 2000 hot keys, primary-key reads and updates of one
  * row, 32 callers, at 90/10 and 50/50 reads/writes. Raw pg (unnamed,
  * everything on the primary) against DbOptimizerService with the cache on
- * (primary + replica), with its defaults and with `multiplexReads`. Every
- * read checks that it saw at least the version the last returned write of
- * that key produced before the read started: a lower one is a stale read.
+ * (primary + replica), with its defaults and with `multiplexReads`. The
+ * clients take turns in rounds, so a slow spell of the shared machine lands on
+ * each of them. Every read checks that it saw at least the version the last
+ * returned write of that key produced before the read started: a lower one is
+ * a stale read.
  */
 export async function hotKeys(context: WorkloadContext, log: (line: string) => void): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
@@ -47,6 +68,14 @@ export async function hotKeys(context: WorkloadContext, log: (line: string) => v
   return { rows, extra };
 }
 
+/** What one client of a mix read and saw while it ran. */
+interface MixClient {
+  client: string;
+  operation: Operation;
+  stale: () => number;
+  notes: () => string;
+}
+
 async function hotKeysMix(
   context: WorkloadContext,
   writePercent: number,
@@ -56,90 +85,111 @@ async function hotKeysMix(
   const isWrite = writeSchedule(writePercent);
   const rows: BenchRow[] = [];
   const extra: Record<string, unknown> = {};
-
-  await prepareHotKeys(context.primaryUrl);
-  context.progress.begin(workload, RAW, CALLERS);
-  const pool = rawPgPool(context.primaryUrl);
-  const rawVersions = new Int32Array(KEYS + 1);
-  let rawStale = 0;
-  const raw = await runLoad(
-    async (caller, i) => {
-      const key = keyFor(caller, i);
-      if (isWrite(caller, i)) {
-        const { rows: written } = await pool.query<{ version: number }>(WRITE, [key]);
-        rawVersions[key] = Math.max(rawVersions[key], written[0].version);
-        return;
-      }
-      const floor = rawVersions[key];
-      const { rows: read } = await pool.query<{ version: number }>(READ, [key]);
-      if (read[0].version < floor) rawStale++;
-    },
-    CALLERS,
-    context.durationMs,
-    context.warmupMs,
-  );
-  await pool.end();
-  rows.push({ workload, client: RAW, callers: CALLERS, ...raw, notes: `primary only; stale reads ${rawStale}` });
-  log(`  ${Math.round(raw.throughput)} ops/s, p99 ${raw.p99Us} µs`);
-
-  for (const { client, multiplexReads, staleLine } of MODULE_CLIENTS) {
-    const row = await moduleRun(context, workload, client, multiplexReads, isWrite);
-    rows.push(row.row);
-    extra[`${workload}${staleLine} stale reads (one instance, must be 0)`] = row.stale;
-    log(`  ${client}: ${Math.round(row.row.throughput)} ops/s, p99 ${row.row.p99Us} µs, stale ${row.stale}`);
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const raw = await rawClient(context, isWrite, closers);
+    const modules: MixClient[] = [];
+    for (const settings of MODULE_CLIENTS) modules.push(await moduleClient(context, settings, isWrite, closers));
+    context.progress.begin(workload, INTERLEAVED, CALLERS);
+    const clients = [raw, ...modules];
+    const results = await runInterleaved(clients, CALLERS, context.durationMs, context.warmupMs, HOT_KEY_ROUNDS);
+    const rawResult = results.get(RAW)!;
+    for (const client of clients) {
+      const result = results.get(client.client)!;
+      rows.push({ workload, client: client.client, callers: CALLERS, ...result, notes: client.notes() });
+      log(`  ${client.client}: ${Math.round(result.throughput)} ops/s, p99 ${result.p99Us} µs, stale ${client.stale()}`);
+    }
+    modules.forEach((client, index) => {
+      const { staleLine } = MODULE_CLIENTS[index];
+      extra[`${workload}${staleLine} stale reads (one instance, must be 0)`] = client.stale();
+      const ceiling = serverCeiling(results.get(client.client)!, rawResult.throughput);
+      if (ceiling) extra[`${workload}${staleLine} ceiling vs ${RAW} (its servers' CPU alone on ${cpus().length} cores)`] = ceiling;
+    });
+  } finally {
+    // Every one, even when another fails to close: none may keep connections or timers open.
+    await Promise.allSettled(closers.map((close) => close()));
   }
   return { rows, extra };
 }
 
-/** One module client's run of a mix, on a fresh table. */
-async function moduleRun(
+/** Raw pg on its own table, everything on the primary. */
+async function rawClient(context: WorkloadContext, isWrite: (caller: number, iteration: number) => boolean, closers: Array<() => Promise<unknown>>): Promise<MixClient> {
+  await prepareHotKeys(context.primaryUrl, RAW_TABLE);
+  const pool = rawPgPool(context.primaryUrl);
+  closers.push(() => pool.end());
+  const [read, write] = [readOf(RAW_TABLE), writeOf(RAW_TABLE)];
+  const versions = new Int32Array(KEYS + 1);
+  let stale = 0;
+  return {
+    client: RAW,
+    operation: async (caller, i) => {
+      const key = keyFor(caller, i);
+      if (isWrite(caller, i)) {
+        const { rows: written } = await pool.query<{ version: number }>(write, [key]);
+        versions[key] = Math.max(versions[key], written[0].version);
+        return;
+      }
+      const floor = versions[key];
+      const { rows: seen } = await pool.query<{ version: number }>(read, [key]);
+      if (seen[0].version < floor) stale++;
+    },
+    stale: () => stale,
+    notes: () => `primary only; stale reads ${stale}`,
+  };
+}
+
+/** One module instance as an app would boot it, on its own fresh table and cache namespace. */
+async function moduleClient(
   context: WorkloadContext,
-  workload: string,
-  client: string,
-  multiplexReads: number,
+  settings: (typeof MODULE_CLIENTS)[number],
   isWrite: (caller: number, iteration: number) => boolean,
-): Promise<{ row: BenchRow; stale: number }> {
-  await prepareHotKeys(context.primaryUrl);
-  await waitForTableOnReplicas(context.replicaUrls, 'hot_keys', KEYS);
-  context.progress.begin(workload, client, CALLERS);
+  closers: Array<() => Promise<unknown>>,
+): Promise<MixClient> {
+  await prepareHotKeys(context.primaryUrl, settings.table);
+  await waitForTableOnReplicas(context.replicaUrls, settings.table, KEYS);
   const optimizer = await optimizerInstance({
     primaryUrl: context.primaryUrl,
     readReplicaUrls: context.replicaUrls,
     enableCache: true,
     redisUrl: context.redisUrl,
-    multiplexReads,
+    cacheNamespace: `bench-${settings.table}`,
+    multiplexReads: settings.multiplexReads,
   });
+  closers.push(() => optimizer.app.close());
+  const [read, write] = [readOf(settings.table), writeOf(settings.table)];
   const versions = new Int32Array(KEYS + 1);
   let stale = 0;
   let cachedReads = 0;
   let reads = 0;
-  const cached = await runLoad(
-    async (caller, i) => {
+  return {
+    client: settings.client,
+    operation: async (caller, i) => {
       const key = keyFor(caller, i);
       if (isWrite(caller, i)) {
-        const { rows: written } = await optimizer.db.executeOptimizedQuery<{ version: number }>(WRITE, [key]);
+        const { rows: written } = await optimizer.db.executeOptimizedQuery<{ version: number }>(write, [key]);
         versions[key] = Math.max(versions[key], written[0].version);
         return;
       }
       const floor = versions[key];
-      const { rows: read, metadata } = await optimizer.db.executeOptimizedQuery<{ version: number }>(READ, [key]);
+      const { rows: seen, metadata } = await optimizer.db.executeOptimizedQuery<{ version: number }>(read, [key]);
       reads++;
       if (metadata.cached) cachedReads++;
-      if (read[0].version < floor) stale++;
+      if (seen[0].version < floor) stale++;
     },
-    CALLERS,
-    context.durationMs,
-    context.warmupMs,
-  );
-  await optimizer.app.close();
-  const row: BenchRow = {
-    workload,
-    client,
-    callers: CALLERS,
-    ...cached,
-    notes: `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${stale}; cache hit ${((cachedReads / Math.max(1, reads)) * 100).toFixed(1)}%`,
+    stale: () => stale,
+    notes: () =>
+      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${stale}; cache hit ${((cachedReads / Math.max(1, reads)) * 100).toFixed(1)}%`,
   };
-  return { row, stale };
+}
+
+/**
+ * The ratio to raw pg no client of these servers could pass here: the module's servers'
+ * CPU per operation (PostgreSQL and Redis), alone on every core, against raw pg's measured
+ * throughput. The client and the servers share the machine's cores.
+ */
+function serverCeiling(result: LoadResult, rawThroughput: number): string | undefined {
+  if (!result.cpu || rawThroughput <= 0) return undefined;
+  return `${(serverBoundThroughput(result.cpu, cpus().length) / rawThroughput).toFixed(2)}x`;
 }
 
 export const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
@@ -181,11 +231,15 @@ export function scheduleMix(percent: number, callers: number, operations: number
   return { writeShare: writes / (callers * operations), keysWritten: written.size / KEYS, keysRead: read.size / KEYS };
 }
 
-export async function prepareHotKeys(primaryUrl: string): Promise<void> {
+/** Creates `table` (`hot_keys` unless named) afresh with KEYS rows at version 0. */
+export async function prepareHotKeys(primaryUrl: string, table = 'hot_keys'): Promise<void> {
   const pool = rawPgPool(primaryUrl);
-  await pool.query('DROP TABLE IF EXISTS hot_keys');
-  await pool.query('CREATE TABLE hot_keys (id int PRIMARY KEY, version int NOT NULL, payload text NOT NULL)');
-  await pool.query(`INSERT INTO hot_keys SELECT g, 0, repeat('x', 100) FROM generate_series(1, ${KEYS}) g`);
-  await pool.query('ANALYZE hot_keys');
-  await pool.end();
+  try {
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY, version int NOT NULL, payload text NOT NULL)`);
+    await pool.query(`INSERT INTO ${table} SELECT g, 0, repeat('x', 100) FROM generate_series(1, ${KEYS}) g`);
+    await pool.query(`ANALYZE ${table}`);
+  } finally {
+    await pool.end();
+  }
 }
