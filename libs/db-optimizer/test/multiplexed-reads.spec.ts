@@ -50,8 +50,9 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
 
   const readPid = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
 
-  it('sends 16 reads of one turn on 2 connections, in one socket write each, and answers each with its own rows', async () => {
+  it('sends the first of 16 reads of one turn alone, the other 15 on 2 connections in one socket write each, and answers each with its own rows', async () => {
     // Twice first, so the text is prepared where it runs.
+    await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
     await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
     socketWrites.reset();
 
@@ -61,7 +62,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(results.map(({ rows }) => rows[0].n)).toEqual(Array.from({ length: 16 }, (_, n) => n));
     const after = instance.get(ReadMultiplexer).stats();
     expect({ sharedReads: after.sharedReads - before.sharedReads, checkouts: after.checkouts - before.checkouts, socketWrites: after.socketWrites - before.socketWrites }).toEqual({
-      sharedReads: 16,
+      sharedReads: 15,
       checkouts: 2,
       socketWrites: 2,
     });
@@ -69,16 +70,34 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     const scraped = await instance.db.metricsRegistry.getSingleMetricAsString('db_optimizer_shared_reads_total');
     expect(scraped).toContain(`db_optimizer_shared_reads_total{event="read"} ${after.sharedReads}`);
     expect(scraped).toContain(`db_optimizer_shared_reads_total{event="socket_write"} ${after.socketWrites}`);
-    expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(2);
-    expect(socketWrites.count).toBe(2);
+    // The first found nothing to share with: its own connection and socket write. Then 8 and 7 together.
+    const pids = results.map(({ rows }) => rows[0].pid);
+    expect(new Set(pids.slice(1)).size).toBe(2);
+    expect(pids.slice(1)).not.toContain(pids[0]);
+    expect(socketWrites.count).toBe(3);
     expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica' && metadata.preparedStatement)).toBe(true);
+    expectAllBack(replica);
+  });
+
+  it('runs a read that finds nothing in flight alone, in one socket write, without pipeline mode', async () => {
+    await readPid(1);
+    socketWrites.reset();
+    const before = instance.get(ReadMultiplexer).stats();
+
+    for (let n = 0; n < 5; n++) await readPid(n);
+
+    const after = instance.get(ReadMultiplexer).stats();
+    expect(after).toEqual(before);
+    expect(socketWrites.count).toBe(5);
     expectAllBack(replica);
   });
 
   it('shares connections for the routing pool (rows as arrays) too', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, n) => instance.db.pool.query('SELECT $1::int AS n, pg_backend_pid() AS pid', [n])));
 
-    expect(results.map((result) => result.rows[0])).toEqual(Array.from({ length: 8 }, (_, n) => ({ n, pid: results[0].rows[0].pid })));
+    // The first alone, the other seven on one connection.
+    expect(results.map((result) => result.rows[0].n)).toEqual(Array.from({ length: 8 }, (_, n) => n));
+    expect(new Set(results.slice(1).map((result) => result.rows[0].pid)).size).toBe(1);
     expectAllBack(replica);
   });
 
@@ -99,16 +118,19 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     const timed = instance.db.executeOptimizedQuery<{ pid: number }>('SELECT pg_backend_pid() AS pid, $1::int AS n', [1], { timeoutMs: 5000 });
     const several = instance.db.executeOptimizedQuery<{ pid: number }>('SELECT 1; SELECT pg_backend_pid() AS pid', [], { forcePrimary: false });
 
-    const sharedPids = new Set((await Promise.all(shared)).map(({ rows }) => rows[0].pid));
-    expect(sharedPids.size).toBe(1);
-    expect(sharedPids.has((await timed).rows[0].pid)).toBe(false);
-    expect(sharedPids.has((await several).rows[0].pid)).toBe(false);
+    // The first of the eight found nothing in flight and ran alone; the other seven shared.
+    const pids = (await Promise.all(shared)).map(({ rows }) => rows[0].pid);
+    expect(new Set(pids.slice(1)).size).toBe(1);
+    expect(pids).not.toContain((await timed).rows[0].pid);
+    expect(pids).not.toContain((await several).rows[0].pid);
     expectAllBack(replica);
   });
 
   it('retries every read of a connection killed under them, elsewhere, and closes it', async () => {
     const slow = (n: number) =>
       instance.db.executeOptimizedQuery<{ n: number; total: string }>('SELECT $1::int AS n, count(*) AS total FROM generate_series(1, 2000000) s', [n]);
+    // The first read finds nothing in flight and runs alone (another text, so it can be told apart); the next three share.
+    const first = instance.db.executeOptimizedQuery<{ total: string }>('SELECT count(*) AS total FROM generate_series(1, 2000001) s');
     const reads = [slow(1), slow(2), slow(3)];
     // The three share one backend on the replica: terminate it while they run.
     const [{ pid }] = await waitFor(
@@ -118,13 +140,14 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
       },
       { what: 'the shared reads running on the replica' },
     );
-    // One connection carries the three: the pool has one checked out, not three.
-    expect(replica.busyCount).toBe(1);
+    // One connection carries the three, another the first: the pool has two checked out, not four.
+    expect(replica.busyCount).toBe(2);
     await sql(env.readReplicaUrl, 'SELECT pg_terminate_backend($1)', [pid]);
 
     const results = await Promise.all(reads);
 
     expect(results.map(({ rows }) => rows[0])).toEqual([1, 2, 3].map((n) => ({ n, total: '2000000' })));
+    expect((await first).rows[0].total).toBe('2000001');
     expectAllBack(replica);
     expect(replica.totalCount).toBeLessThanOrEqual(16);
   });
@@ -189,13 +212,19 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(settled.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => (outcome as PromiseFulfilledResult<{ rows: Array<{ v: string }> }>).value.rows[0].v)).toEqual([
       'x', 'y', 'z',
     ]);
-    // Alone, the failed read settles before pg's answers to its Close and Sync: the connection waits for them and goes back.
-    const { rows: before } = await read('before');
-    const connections = replica.totalCount;
+    // While a long read runs alone, the next reads take shared connections even one at a time.
+    const holder = instance.db.executeOptimizedQuery('SELECT pg_sleep(2) AS slept, $1::int AS n', [1]);
+    await waitFor(() => replica.busyCount === 1, { what: 'the long read running alone' });
+    const multiplexer = instance.get(ReadMultiplexer);
+    const { connections, destroyed, sharedReads } = { connections: replica.totalCount, destroyed: replica.stats().destroyedOnRelease, sharedReads: multiplexer.stats().sharedReads };
+    // Alone on its shared connection, the failed read settles before pg's answers to its Close and Sync: the connection waits for them and goes back.
     await expect(read(unencodable)).rejects.toThrow('cannot encode this value');
-    await waitFor(() => replica.busyCount === 0, { what: 'the shared connection back in the pool' });
+    expect(multiplexer.stats().sharedReads - sharedReads).toBe(1);
+    await waitFor(() => replica.busyCount === 1, { what: 'the shared connection back in the pool' });
     expect(replica.totalCount).toBe(connections);
-    expect((await read('after')).rows[0].pid).toBe(before[0].pid);
+    expect(replica.stats().destroyedOnRelease).toBe(destroyed);
+    await holder;
+    expect((await read('after')).rows[0].v).toBe('after');
     expectAllBack(replica);
   });
 
@@ -210,9 +239,10 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
 
     const pids = results.map(({ result }) => (result.rows[0] as { pid: number }).pid);
     expect(results.map(({ result }) => (result.rows[0] as { n: number }).n)).toEqual(Array.from({ length: 8 }, (_, n) => n));
-    // 3 + 3 + 2 reads: three checkouts.
-    expect(new Set(pids).size).toBe(3);
-    expect(replica.acquisitions - acquisitions).toBe(3);
+    // The first alone, then 3 + 3 + 1 shared reads: three shared checkouts, four in all.
+    expect(new Set(pids).size).toBe(4);
+    expect(multiplexer.stats()).toEqual({ sharedReads: 7, checkouts: 3, socketWrites: 3 });
+    expect(replica.acquisitions - acquisitions).toBe(4);
     expectAllBack(replica);
   });
 
@@ -232,9 +262,10 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
 
       expect(settled.every((outcome) => outcome.status === 'rejected')).toBe(true);
       const reasons = settled.map((outcome) => (outcome as PromiseRejectedResult).reason as Error);
-      expect(reasons[0].name).toBe('PoolExhaustedError');
-      // One checkout was tried for the four, and its failure is theirs.
-      expect(new Set(reasons).size).toBe(1);
+      expect(reasons.map((reason) => reason.name)).toEqual(Array.from({ length: 4 }, () => 'PoolExhaustedError'));
+      // The first waited for a connection of its own. One checkout was tried for the other three, and its failure is theirs.
+      expect(new Set(reasons.slice(1)).size).toBe(1);
+      expect(reasons.slice(1)).not.toContain(reasons[0]);
     } finally {
       pool.release(held);
       await small.close();

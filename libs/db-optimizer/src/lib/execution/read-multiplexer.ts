@@ -30,7 +30,8 @@ interface SharedConnection {
 
 /**
  * Lets plain reads share connections (`multiplexReads`): a read joins the pool's open shared
- * connection while it carries fewer than `readsPerConnection`, else checks out another. The
+ * connection while it carries fewer than `readsPerConnection`, else checks out another; a read
+ * that finds nothing in flight to share with runs on a connection of its own. The
  * connection is in pg's pipeline mode, so its reads go out without waiting for each other's
  * answers, and its socket stays corked until the end of the event-loop turn (`setImmediate`), so
  * the reads issued in one turn leave in one socket write. Each read keeps its own Sync: it is its
@@ -57,6 +58,8 @@ export class ReadMultiplexer {
   private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
   /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
   private readonly unshareable = new WeakSet<ManagedPool>();
+  /** Pools with a read running alone because it found nothing to share with (see `run`). */
+  private readonly alone = new Set<ManagedPool>();
   private corked: SharedConnection[] = [];
 
   /**
@@ -80,9 +83,13 @@ export class ReadMultiplexer {
     return { sharedReads: this.sharedReads, checkouts: this.checkouts, socketWrites: this.socketWrites };
   }
 
-  /** Runs `send` (which hands one read to pg) on a shared connection of `pool`. */
+  /**
+   * Runs `send` (which hands one read to pg) on a shared connection of `pool`; or, when it finds
+   * nothing to share with, on a connection of its own (`runFirst`).
+   */
   async run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
     if (this.unshareable.has(pool)) return this.runAlone(pool, send);
+    if (!this.open.has(pool) && !this.opening.has(pool) && !this.alone.has(pool)) return this.runFirst(pool, send);
     const shared = this.claim(pool) ?? (await this.claimAfterOpening(pool));
     if (shared.room > 1) this.sharedReads++;
     try {
@@ -96,6 +103,21 @@ export class ReadMultiplexer {
       throw error;
     } finally {
       if (--shared.inFlight === 0) this.close(shared);
+    }
+  }
+
+  /**
+   * The pool's only read: no shared connection is open or being checked out, and no other read
+   * runs alone. It runs as an unshared read would, written at once rather than at the end of the
+   * loop turn, with no pipeline mode to enter and leave: with one caller, sharing would only add
+   * that work to every read. Reads that come while it runs share a connection.
+   */
+  private async runFirst<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
+    this.alone.add(pool);
+    try {
+      return await this.runAlone(pool, send);
+    } finally {
+      this.alone.delete(pool);
     }
   }
 
