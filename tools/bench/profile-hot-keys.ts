@@ -67,6 +67,9 @@ async function main(): Promise<void> {
       redisSkippedAfterOwnWritePerOp: perOp(stats.redisLevel.skippedAfterOwnWrite, result.operations),
       loadsPerOp: perOp(stats.loads, result.operations),
       coalescedPerOp: perOp(stats.coalesced, result.operations),
+      // Version bumps sent to Redis, and writes that went with another write's bump.
+      bumpsSentPerOp: perOp(stats.bumps.sent, result.operations),
+      bumpsJoinedPerOp: perOp(stats.bumps.joined, result.operations),
     }),
   );
   await optimizer.app.close();
