@@ -33,8 +33,9 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
       readReplicaUrls: [env.readReplicaUrl],
       readReplicaPool: { min: 16, max: 16 },
       multiplexReads: 8,
-      // Its EXPLAINs of slow first runs would write to the replica's sockets too.
+      // Its EXPLAINs of slow first runs, and the lag monitor's checks, would use the replica's connections too.
       autoExplainSlowQueries: false,
+      replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
     });
     replica = instance.get(PoolManagerService).readReplicas[0];
     // Watch every connection the replica pool holds (min = max: it opens no others).
@@ -48,10 +49,29 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     await instance?.close();
   });
 
+  /** A read on the replica that runs alone (nothing else in flight) until the test releases it. */
+  function holdLoneRead(): { running: Promise<void>; release: () => Promise<void> } {
+    let started!: () => void;
+    let finish!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const done = instance.get(ReadMultiplexer).run(replica, async () => {
+      started();
+      await gate;
+    });
+    return {
+      running,
+      release: async () => {
+        finish();
+        await done;
+      },
+    };
+  }
+
   const readPid = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
 
   it('sends the first of 16 reads of one turn alone, the other 15 on 2 connections in one socket write each, and answers each with its own rows', async () => {
-    // Twice first, so the text is prepared where it runs.
+    // Rounds first, so the text is prepared on every connection these reads take (prepared from its second use on one).
     await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
     await Promise.all(Array.from({ length: 16 }, (_, n) => readPid(n)));
     socketWrites.reset();
@@ -119,18 +139,19 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     const several = instance.db.executeOptimizedQuery<{ pid: number }>('SELECT 1; SELECT pg_backend_pid() AS pid', [], { forcePrimary: false });
 
     // The first of the eight found nothing in flight and ran alone; the other seven shared.
-    const pids = (await Promise.all(shared)).map(({ rows }) => rows[0].pid);
-    expect(new Set(pids.slice(1)).size).toBe(1);
-    expect(pids).not.toContain((await timed).rows[0].pid);
-    expect(pids).not.toContain((await several).rows[0].pid);
+    const sharedPids = (await Promise.all(shared)).map(({ rows }) => rows[0].pid).slice(1);
+    expect(new Set(sharedPids).size).toBe(1);
+    expect(sharedPids).not.toContain((await timed).rows[0].pid);
+    expect(sharedPids).not.toContain((await several).rows[0].pid);
     expectAllBack(replica);
   });
 
   it('retries every read of a connection killed under them, elsewhere, and closes it', async () => {
     const slow = (n: number) =>
       instance.db.executeOptimizedQuery<{ n: number; total: string }>('SELECT $1::int AS n, count(*) AS total FROM generate_series(1, 2000000) s', [n]);
-    // The first read finds nothing in flight and runs alone (another text, so it can be told apart); the next three share.
-    const first = instance.db.executeOptimizedQuery<{ total: string }>('SELECT count(*) AS total FROM generate_series(1, 2000001) s');
+    // A read the test holds runs alone, so the next three share one connection.
+    const lone = holdLoneRead();
+    await lone.running;
     const reads = [slow(1), slow(2), slow(3)];
     // The three share one backend on the replica: terminate it while they run.
     const [{ pid }] = await waitFor(
@@ -140,14 +161,14 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
       },
       { what: 'the shared reads running on the replica' },
     );
-    // One connection carries the three, another the first: the pool has two checked out, not four.
+    // One connection carries the three, another the held read: the pool has two checked out, not four.
     expect(replica.busyCount).toBe(2);
     await sql(env.readReplicaUrl, 'SELECT pg_terminate_backend($1)', [pid]);
 
     const results = await Promise.all(reads);
+    await lone.release();
 
     expect(results.map(({ rows }) => rows[0])).toEqual([1, 2, 3].map((n) => ({ n, total: '2000000' })));
-    expect((await first).rows[0].total).toBe('2000001');
     expectAllBack(replica);
     expect(replica.totalCount).toBeLessThanOrEqual(16);
   });
@@ -212,10 +233,11 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(settled.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => (outcome as PromiseFulfilledResult<{ rows: Array<{ v: string }> }>).value.rows[0].v)).toEqual([
       'x', 'y', 'z',
     ]);
-    // While a long read runs alone, the next reads take shared connections even one at a time.
-    const holder = instance.db.executeOptimizedQuery('SELECT pg_sleep(2) AS slept, $1::int AS n', [1]);
-    await waitFor(() => replica.busyCount === 1, { what: 'the long read running alone' });
+    // While a read the test holds runs alone, the next reads take shared connections even one at a time.
+    const lone = holdLoneRead();
+    await lone.running;
     const multiplexer = instance.get(ReadMultiplexer);
+    const { rows: before } = await read('before');
     const { connections, destroyed, sharedReads } = { connections: replica.totalCount, destroyed: replica.stats().destroyedOnRelease, sharedReads: multiplexer.stats().sharedReads };
     // Alone on its shared connection, the failed read settles before pg's answers to its Close and Sync: the connection waits for them and goes back.
     await expect(read(unencodable)).rejects.toThrow('cannot encode this value');
@@ -223,8 +245,8 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     await waitFor(() => replica.busyCount === 1, { what: 'the shared connection back in the pool' });
     expect(replica.totalCount).toBe(connections);
     expect(replica.stats().destroyedOnRelease).toBe(destroyed);
-    await holder;
-    expect((await read('after')).rows[0].v).toBe('after');
+    expect((await read('after')).rows[0].pid).toBe(before[0].pid);
+    await lone.release();
     expectAllBack(replica);
   });
 

@@ -47,8 +47,9 @@ interface SharedConnection {
  * @publicApi
  * @example
  * const multiplexer = new ReadMultiplexer(8);
- * const { result } = await multiplexer.run(pool, (client) => statements.execute(client, sql, params));
- * multiplexer.stats(); // { sharedReads: 1, checkouts: 1, socketWrites: 1 }
+ * const read = (n: number) => multiplexer.run(pool, (client) => statements.execute(client, sql, [n]));
+ * await Promise.all([read(1), read(2), read(3)]);
+ * multiplexer.stats(); // { sharedReads: 2, checkouts: 1, socketWrites: 1 }: the first read found nothing to share with
  */
 export class ReadMultiplexer {
   private sharedReads = 0;
