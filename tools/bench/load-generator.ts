@@ -1,7 +1,7 @@
 import { build } from 'hdr-histogram-js';
 import { performance } from 'node:perf_hooks';
 import { percentile } from '../load/load-stats';
-import { addWindow, cpuPerOperation, CpuPerOperation, CpuSnapshot, cpuSnapshot } from './server-cpu';
+import { addWindow, cpuPerOperation, CpuPerOperation, cpuSnapshot, CpuSpent } from './server-cpu';
 
 /** One operation of a workload: resolves when done; may report that it read stale data. */
 export type Operation = (callerIndex: number, iteration: number) => Promise<void>;
@@ -53,7 +53,7 @@ export async function runInterleaved(
 ): Promise<Map<string, LoadResult>> {
   for (const { operation } of clients) await loop(operation, callers, warmupMs, undefined);
   const roundMs = durationMs / rounds;
-  const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0, cpu: undefined as CpuSnapshot | undefined }));
+  const runs = clients.map(() => ({ histogram: newHistogram(), throughputs: [] as number[], operations: 0, errors: 0, elapsed: 0, cpu: undefined as CpuSpent | undefined }));
   for (let round = 0; round < rounds; round++) {
     // The first turn moves by one each round: no client always follows the same other one (and its GC debt).
     for (let turn = 0; turn < clients.length; turn++) {

@@ -11,24 +11,27 @@ describe('server CPU accounting', () => {
     expect(machineTicks('cpu  100 5 40 800 20 1 4 30 0 0\ncpu0 1 2 3 4\n')).toEqual({ busy: 180, total: 1000 });
   });
 
-  it('sums windows and divides by their operations', () => {
-    const at = (clientUs: number, postgresUs: number, machineBusyUs: number, machineTotalUs: number): CpuSnapshot => ({
+  it('sums windows per server process and divides by their operations; a process that ends or starts never makes it go back', () => {
+    const at = (clientUs: number, servers: Array<[string, number]>, machineBusyUs: number, machineTotalUs: number): CpuSnapshot => ({
       clientUs,
-      postgresUs,
-      redisUs: 0,
+      servers: new Map(servers.map(([pid, us]) => [pid, { server: 'postgresUs' as const, us }])),
       machineBusyUs,
       machineTotalUs,
     });
-    let spent = addWindow(undefined, at(0, 0, 0, 0), at(300, 500, 900, 1000));
-    spent = addWindow(spent, at(1000, 1000, 5000, 5000), at(1100, 1500, 5900, 6000));
+    // Window 1: backend 10 spends 300 µs, backend 11 (gone by the end, with its 5,000 µs) is lost.
+    let spent = addWindow(undefined, at(0, [['10', 1000], ['11', 5000]], 0, 0), at(300, [['10', 1300]], 900, 1000));
+    // Window 2: backend 10 spends 100 µs, backend 12 starts and spends 100 µs.
+    spent = addWindow(spent, at(1000, [['10', 2000]], 5000, 5000), at(1100, [['10', 2100], ['12', 100]], 5900, 6000));
 
-    expect(cpuPerOperation(spent, 10)).toEqual({ clientUs: 40, postgresUs: 100, redisUs: 0, machineIdlePct: 10 });
+    expect(spent.postgresUs).toBe(500);
+    expect(cpuPerOperation(spent, 10)).toEqual({ clientUs: 40, postgresUs: 50, redisUs: 0, machineIdlePct: 10 });
   });
 
   it('bounds throughput by the servers’ CPU per operation on every core', () => {
     expect(serverBoundThroughput({ clientUs: 30, postgresUs: 40, redisUs: 10, machineIdlePct: 0 }, 2)).toBe(40_000);
   });
 
+  // Other test files start and stop PostgreSQL servers meanwhile: only what this load adds is sure.
   it('sees this process and the PostgreSQL servers spend CPU on a real query load', async () => {
     const before = cpuSnapshot();
     expect(before).toBeDefined();

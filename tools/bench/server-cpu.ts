@@ -1,13 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** The servers whose processes' CPU the bench counts, by the key it is summed under. */
+type ServerKey = 'postgresUs' | 'redisUs';
+
 /**
- * CPU time spent so far, in µs: by this process, by the database and Redis servers'
- * processes, and by the whole machine. The bench's client and servers share the machine's
- * cores, so a client that spends less CPU per operation leaves more to the servers: these
- * say which side an operation's CPU went to, and how much of it no client could save.
+ * CPU time spent so far, in µs: by this process, by each database and Redis server
+ * process (by pid), and by the whole machine. The bench's client and servers share the
+ * machine's cores, so a client that spends less CPU per operation leaves more to the
+ * servers: the difference of two snapshots says which side an operation's CPU went to,
+ * and how much of it no client could save.
  */
 export interface CpuSnapshot {
+  clientUs: number;
+  servers: Map<string, { server: ServerKey; us: number }>;
+  machineBusyUs: number;
+  machineTotalUs: number;
+}
+
+/** What each side spent over one or more measured windows (µs). */
+export interface CpuSpent {
   clientUs: number;
   postgresUs: number;
   redisUs: number;
@@ -24,7 +36,7 @@ export interface CpuPerOperation {
 }
 
 /** Process names (`/proc/<pid>/comm`) whose CPU counts as the servers'. */
-const SERVER_NAMES = { postgresUs: 'postgres', redisUs: 'redis-server' } as const;
+const SERVER_NAMES: Record<ServerKey, string> = { postgresUs: 'postgres', redisUs: 'redis-server' };
 
 let ticksPerSecond: number | undefined;
 
@@ -50,26 +62,21 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
   }
   const usPerTick = 1e6 / clockTicks();
   const machine = machineTicks(stat);
-  const servers = { postgresUs: 0, redisUs: 0 };
+  const servers: CpuSnapshot['servers'] = new Map();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const ticks = serverTicksOf(pid);
-    if (ticks) servers[ticks.server] += ticks.ticks * usPerTick;
+    if (ticks) servers.set(pid, { server: ticks.server, us: ticks.ticks * usPerTick });
   }
   const own = process.cpuUsage();
-  return {
-    clientUs: own.user + own.system,
-    ...servers,
-    machineBusyUs: machine.busy * usPerTick,
-    machineTotalUs: machine.total * usPerTick,
-  };
+  return { clientUs: own.user + own.system, servers, machineBusyUs: machine.busy * usPerTick, machineTotalUs: machine.total * usPerTick };
 }
 
 /** A server process' user + system ticks; undefined for other processes and ones that ended meanwhile. */
-function serverTicksOf(pid: string): { server: keyof typeof SERVER_NAMES; ticks: number } | undefined {
+function serverTicksOf(pid: string): { server: ServerKey; ticks: number } | undefined {
   try {
     const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    const server = (Object.keys(SERVER_NAMES) as Array<keyof typeof SERVER_NAMES>).find((key) => SERVER_NAMES[key] === name);
+    const server = (Object.keys(SERVER_NAMES) as ServerKey[]).find((key) => SERVER_NAMES[key] === name);
     if (!server) return undefined;
     return { server, ticks: processTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) };
   } catch {
@@ -97,15 +104,30 @@ export function machineTicks(procStat: string): { busy: number; total: number } 
   return { busy, total: busy + idle + iowait };
 }
 
-/** Adds what each side spent between `before` and `after` to `spent` (the sum over measured windows). */
-export function addWindow(spent: CpuSnapshot | undefined, before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
-  const keys = Object.keys(after) as Array<keyof CpuSnapshot>;
-  return Object.fromEntries(keys.map((key) => [key, (spent?.[key] ?? 0) + after[key] - before[key]])) as unknown as CpuSnapshot;
+/**
+ * Adds what each side spent between `before` and `after` to `spent` (the sum over measured
+ * windows). A server process counts by pid: one that started in the window counts whole, one
+ * that ended in it is lost (its CPU went with it), so servers coming and going never make the
+ * sum go back.
+ */
+export function addWindow(spent: CpuSpent | undefined, before: CpuSnapshot, after: CpuSnapshot): CpuSpent {
+  const servers = { postgresUs: 0, redisUs: 0 };
+  for (const [pid, { server, us }] of after.servers) {
+    const earlier = before.servers.get(pid);
+    servers[server] += Math.max(0, us - (earlier?.server === server ? earlier.us : 0));
+  }
+  return {
+    clientUs: (spent?.clientUs ?? 0) + after.clientUs - before.clientUs,
+    postgresUs: (spent?.postgresUs ?? 0) + servers.postgresUs,
+    redisUs: (spent?.redisUs ?? 0) + servers.redisUs,
+    machineBusyUs: (spent?.machineBusyUs ?? 0) + after.machineBusyUs - before.machineBusyUs,
+    machineTotalUs: (spent?.machineTotalUs ?? 0) + after.machineTotalUs - before.machineTotalUs,
+  };
 }
 
 /** What each side spent per operation, and the share of the machine left idle, over the windows summed in `spent`. */
-export function cpuPerOperation(spent: CpuSnapshot, operations: number): CpuPerOperation {
-  const per = (key: keyof CpuSnapshot): number => spent[key] / Math.max(1, operations);
+export function cpuPerOperation(spent: CpuSpent, operations: number): CpuPerOperation {
+  const per = (key: keyof CpuSpent): number => spent[key] / Math.max(1, operations);
   const idle = spent.machineTotalUs - spent.machineBusyUs;
   return {
     clientUs: per('clientUs'),
