@@ -1,12 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
+import type { DbOptimizerOptions } from '@db-optimizer/core';
 import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
 import { StatementCacheService } from '../src/lib/statements/statement-cache.service';
-import { waitForReplay } from './support/test-module';
 import { watchSocketWrites } from './support/socket-writes';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
-import { sql, startInstance, TestInstance } from './support/test-module';
+import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 type WireClient = PoolClient & { pipeline: boolean };
 
@@ -27,12 +27,18 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   /** Socket writes to the replica, over every connection of its pool. */
   let socketWrites: ReturnType<typeof watchSocketWrites>;
 
-  beforeAll(async () => {
-    instance = await startInstance({
+  /** An instance reading from the replica through a pool of `connections`, with `multiplexReads: 8`. */
+  const startMultiplexed = (connections: number, options: Partial<DbOptimizerOptions>): Promise<TestInstance> =>
+    startInstance({
       primaryUrl: env.primaryUrl,
       readReplicaUrls: [env.readReplicaUrl],
-      readReplicaPool: { min: 16, max: 16 },
+      readReplicaPool: { min: connections, max: connections },
       multiplexReads: 8,
+      ...options,
+    });
+
+  beforeAll(async () => {
+    instance = await startMultiplexed(16, {
       // Its EXPLAINs of slow first runs, and the lag monitor's checks, would use the replica's connections too.
       autoExplainSlowQueries: false,
       replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
@@ -174,13 +180,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   });
 
   it("runs reads unshared on connections with pg's query_timeout", async () => {
-    const timed = await startInstance({
-      primaryUrl: env.primaryUrl,
-      readReplicaUrls: [env.readReplicaUrl],
-      readReplicaPool: { min: 4, max: 4 },
-      multiplexReads: 8,
-      poolConfig: { query_timeout: 5000 },
-    });
+    const timed = await startMultiplexed(4, { poolConfig: { query_timeout: 5000 } });
     try {
       const results = await Promise.all(Array.from({ length: 4 }, (_, n) => timed.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n])));
 
@@ -269,14 +269,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   });
 
   it('fails the reads waiting for a checkout together when it fails', async () => {
-    const small = await startInstance({
-      primaryUrl: env.primaryUrl,
-      readReplicaUrls: [env.readReplicaUrl],
-      readReplicaPool: { min: 1, max: 1 },
-      acquireTimeoutMs: 200,
-      multiplexReads: 8,
-      autoExplainSlowQueries: false,
-    });
+    const small = await startMultiplexed(1, { acquireTimeoutMs: 200, autoExplainSlowQueries: false });
     const pool = small.get(PoolManagerService).readReplicas[0];
     const held = await pool.acquire();
     try {

@@ -112,29 +112,49 @@ async function hotKeysMix(
   return { rows, extra };
 }
 
+/** A client's answer to one statement of the mix: its rows, and whether a read came from the cache. */
+type MixAnswer = { rows: Array<{ version: number }>; cached?: boolean };
+
+/**
+ * The mix's operation on `table` through `query`, with the stale-read check every client gets:
+ * a read must see at least the version the last returned write of its key produced before the
+ * read started. Counts reads, cached reads and stale reads.
+ */
+function checkedMix(
+  table: string,
+  isWrite: (caller: number, iteration: number) => boolean,
+  query: (sql: string, key: number) => Promise<MixAnswer>,
+): { operation: Operation; counts: { reads: number; cachedReads: number; stale: number } } {
+  const [read, write] = [readOf(table), writeOf(table)];
+  const versions = new Int32Array(KEYS + 1);
+  const counts = { reads: 0, cachedReads: 0, stale: 0 };
+  const operation: Operation = async (caller, i) => {
+    const key = keyFor(caller, i);
+    if (isWrite(caller, i)) {
+      const { rows: written } = await query(write, key);
+      versions[key] = Math.max(versions[key], written[0].version);
+      return;
+    }
+    const floor = versions[key];
+    const { rows: seen, cached } = await query(read, key);
+    counts.reads++;
+    if (cached) counts.cachedReads++;
+    if (seen[0].version < floor) counts.stale++;
+  };
+  return { operation, counts };
+}
+
 /** Raw pg on its own table, everything on the primary. */
 async function rawClient(context: WorkloadContext, isWrite: (caller: number, iteration: number) => boolean, closers: Array<() => Promise<unknown>>): Promise<MixClient> {
   await prepareHotKeys(context.primaryUrl, RAW_TABLE);
   const pool = rawPgPool(context.primaryUrl);
   closers.push(() => pool.end());
-  const [read, write] = [readOf(RAW_TABLE), writeOf(RAW_TABLE)];
-  const versions = new Int32Array(KEYS + 1);
-  let stale = 0;
+  const { operation, counts } = checkedMix(RAW_TABLE, isWrite, (sql, key) => pool.query<{ version: number }>(sql, [key]));
   return {
     client: RAW,
-    operation: async (caller, i) => {
-      const key = keyFor(caller, i);
-      if (isWrite(caller, i)) {
-        const { rows: written } = await pool.query<{ version: number }>(write, [key]);
-        versions[key] = Math.max(versions[key], written[0].version);
-        return;
-      }
-      const floor = versions[key];
-      const { rows: seen } = await pool.query<{ version: number }>(read, [key]);
-      if (seen[0].version < floor) stale++;
-    },
-    stale: () => stale,
-    notes: () => `primary only; stale reads ${stale}`,
+    operation,
+    stale: () => counts.stale,
+    notes: () => `primary only; stale reads ${counts.stale}`,
   };
 }
 
@@ -156,29 +176,16 @@ async function moduleClient(
     multiplexReads: settings.multiplexReads,
   });
   closers.push(() => optimizer.app.close());
-  const [read, write] = [readOf(settings.table), writeOf(settings.table)];
-  const versions = new Int32Array(KEYS + 1);
-  let stale = 0;
-  let cachedReads = 0;
-  let reads = 0;
+  const { operation, counts } = checkedMix(settings.table, isWrite, async (sql, key) => {
+    const { rows, metadata } = await optimizer.db.executeOptimizedQuery<{ version: number }>(sql, [key]);
+    return { rows, cached: metadata.cached !== false };
+  });
   return {
     client: settings.client,
-    operation: async (caller, i) => {
-      const key = keyFor(caller, i);
-      if (isWrite(caller, i)) {
-        const { rows: written } = await optimizer.db.executeOptimizedQuery<{ version: number }>(write, [key]);
-        versions[key] = Math.max(versions[key], written[0].version);
-        return;
-      }
-      const floor = versions[key];
-      const { rows: seen, metadata } = await optimizer.db.executeOptimizedQuery<{ version: number }>(read, [key]);
-      reads++;
-      if (metadata.cached) cachedReads++;
-      if (seen[0].version < floor) stale++;
-    },
-    stale: () => stale,
+    operation,
+    stale: () => counts.stale,
     notes: () =>
-      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${stale}; cache hit ${((cachedReads / Math.max(1, reads)) * 100).toFixed(1)}%`,
+      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${counts.stale}; cache hit ${((counts.cachedReads / Math.max(1, counts.reads)) * 100).toFixed(1)}%`,
   };
 }
 
