@@ -10,6 +10,7 @@ import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
 import { canTakeIdleClients, closeOldestIdle, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
+import { CheckoutQueue } from './checkout-queue';
 import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import type { PgPoolConfig } from '../options/db-optimizer-options.interface';
@@ -92,6 +93,8 @@ export class ManagedPool {
   private destroyedCount = 0;
   private endPromise: Promise<void> | undefined;
   private readonly breaker: CircuitBreaker;
+  /** Callers waiting for a client of the full pool (when `takesIdleClients`; else pg-pool's own queue). */
+  private readonly waiting: CheckoutQueue<PoolClient>;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
@@ -119,6 +122,9 @@ export class ManagedPool {
       connectionTimeoutMillis: config.acquireTimeoutMs,
     });
     this.takesIdleClients = canTakeIdleClients(this.pool);
+    this.waiting = new CheckoutQueue(config.acquireTimeoutMs, (waitedMs) => new PoolExhaustedError(this.name, this.currentLimit, waitedMs));
+    // A closed connection frees a slot: open one for the next caller in line.
+    this.pool.on('remove', () => this.serveWaiting());
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
@@ -142,7 +148,7 @@ export class ManagedPool {
   }
 
   get waitingCount(): number {
-    return this.pool.waitingCount;
+    return this.pool.waitingCount + this.waiting.length;
   }
 
   /** Clients checked out right now. */
@@ -202,7 +208,10 @@ export class ManagedPool {
     const added = bounded - this.currentLimit;
     this.currentLimit = bounded;
     setPoolMax(this.pool, bounded);
-    if (added > 0) serveQueuedCallers(this.pool, added);
+    if (added > 0) {
+      serveQueuedCallers(this.pool, added);
+      this.serveWaiting();
+    }
     return bounded;
   }
 
@@ -213,26 +222,75 @@ export class ManagedPool {
   async acquire(): Promise<PoolClient> {
     if (this.endPromise) throw new Error(POOL_CLOSED(this.name));
     if (!this.breaker.tryPass()) throw this.unreachable();
-    let client: PoolClient | undefined = this.takesIdleClients ? takeIdleClient(this.pool) : undefined;
+    // Nobody takes an idle client past a caller already in line.
+    let client: PoolClient | undefined = this.takesIdleClients && this.waiting.length === 0 ? takeIdleClient(this.pool) : undefined;
     // Handed over synchronously: no wait to time.
     if (client !== undefined) return this.checkedOut(client, 0);
     const startedAt = performance.now();
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      const waitedMs = performance.now() - startedAt;
-      if (error instanceof Error && error.message.includes(QUEUE_TIMEOUT_MESSAGE)) {
+    if (this.mustWait()) {
+      try {
+        client = await this.waitInLine();
+      } catch (error) {
         // A full pool says nothing about the server: a probe that only queued ends without a verdict.
-        this.breaker.recordInconclusive();
-        throw new PoolExhaustedError(this.name, this.currentLimit, waitedMs, { cause: error });
+        if (error instanceof PoolExhaustedError) this.breaker.recordInconclusive();
+        throw error;
       }
-      if (!isConnectionError(error)) this.breaker.recordInconclusive();
-      else if (this.breaker.recordFailure()) {
-        this.logger.warn(`${this.server} stopped answering (${this.breaker.consecutiveFailures} connection failures in a row): calls fail at once until a probe succeeds.`);
+    } else {
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw this.connectFailed(error, performance.now() - startedAt);
       }
-      throw new DatabaseUnavailableError(CONNECT_FAILED(this.name, this.server), this.name, { cause: error });
     }
     return this.checkedOut(client, performance.now() - startedAt);
+  }
+
+  /**
+   * Whether a caller must wait in the module's own line: the pool is full, or others already
+   * wait. Without pg-pool's internals as `takeIdleClient` expects, pg-pool's queue is used.
+   */
+  private mustWait(): boolean {
+    return this.takesIdleClients && (this.waiting.length > 0 || this.pool.totalCount >= this.currentLimit);
+  }
+
+  private waitInLine(): Promise<PoolClient> {
+    const turn = this.waiting.wait();
+    // In line behind others while a slot is free (a connection just closed): open one for the first.
+    if (this.pool.totalCount < this.currentLimit) this.serveWaiting();
+    return turn;
+  }
+
+  /**
+   * Serves callers in line, oldest first: an idle client each, then new connections while the
+   * limit allows (a connection was closed, the limit grew). Runs whenever one of those may
+   * have changed, so nobody waits while a client is idle or a slot is free.
+   */
+  private serveWaiting(): void {
+    while (this.waiting.length > 0 && this.endPromise === undefined) {
+      const client = takeIdleClient(this.pool);
+      if (client !== undefined) {
+        this.waiting.serve(client);
+        continue;
+      }
+      if (this.pool.totalCount >= this.currentLimit) return;
+      const waiter = this.waiting.take()!;
+      // pg-pool counts the new client at once, so the loop sees the slot taken.
+      this.pool.connect().then(waiter.resolve, (error: unknown) => waiter.reject(this.connectFailed(error, performance.now() - waiter.since)));
+    }
+  }
+
+  /** What a failed `pool.connect()` means for the caller and the breaker. */
+  private connectFailed(error: unknown, waitedMs: number): Error {
+    if (error instanceof Error && error.message.includes(QUEUE_TIMEOUT_MESSAGE)) {
+      // A full pool says nothing about the server: a probe that only queued ends without a verdict.
+      this.breaker.recordInconclusive();
+      return new PoolExhaustedError(this.name, this.currentLimit, waitedMs, { cause: error });
+    }
+    if (!isConnectionError(error)) this.breaker.recordInconclusive();
+    else if (this.breaker.recordFailure()) {
+      this.logger.warn(`${this.server} stopped answering (${this.breaker.consecutiveFailures} connection failures in a row): calls fail at once until a probe succeeds.`);
+    }
+    return new DatabaseUnavailableError(CONNECT_FAILED(this.name, this.server), this.name, { cause: error });
   }
 
   /** Books a checked-out client that took `durationMs` to get: breaker, counters, listeners. */
@@ -260,6 +318,8 @@ export class ManagedPool {
       this.pool.totalCount > this.currentLimit;
     if (destroy) this.destroyedCount++;
     client.release(destroy ? (error instanceof Error ? error : true) : undefined);
+    // Back to pg-pool's idle list, or closed (a free slot): either way the next caller in line gets it now.
+    if (this.waiting.length > 0) this.serveWaiting();
   }
 
   /** Runs `work` on a checked-out client and always releases it. */
@@ -296,7 +356,7 @@ export class ManagedPool {
       server: this.server,
       total: this.pool.totalCount,
       idle: this.pool.idleCount,
-      waiting: this.pool.waitingCount,
+      waiting: this.waitingCount,
       limit: this.currentLimit,
       min: this.min,
       max: this.max,
@@ -311,7 +371,10 @@ export class ManagedPool {
 
   /** Ends the pool once; later calls return the same promise. */
   end(): Promise<void> {
-    this.endPromise ??= this.pool.end();
+    if (this.endPromise) return this.endPromise;
+    this.endPromise = this.pool.end();
+    // No client will come back for them: fail them now rather than at their timeout.
+    this.waiting.rejectAll(new Error(POOL_CLOSED(this.name)));
     return this.endPromise;
   }
 
