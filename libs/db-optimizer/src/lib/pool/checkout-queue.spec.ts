@@ -62,6 +62,23 @@ describe('CheckoutQueue', () => {
     expect(outcomes).toEqual(['early failed: waited 1000 ms', 'late served x']);
   });
 
+  it('keeps the order over thousands of waiters coming and going, with a hundred always in line', async () => {
+    const subject = queue();
+    const served: number[] = [];
+    const waits: Array<Promise<unknown>> = [];
+    const join = (n: number) => waits.push(subject.wait().then((value) => served.push(n * 1000 + Number(value))));
+    for (let n = 0; n < 100; n++) join(n);
+    for (let n = 100; n < 3000; n++) {
+      subject.serve(String(n - 100));
+      join(n);
+    }
+    while (subject.serve('0')) expect(subject.length).toBeLessThan(100);
+    await Promise.all(waits);
+    // Waiter n got value n (the last hundred got 0): nobody overtaken, nobody lost or served twice.
+    expect(served).toEqual(Array.from({ length: 3000 }, (_, n) => n * 1000 + (n < 2900 ? n : 0)));
+    expect(subject.length).toBe(0);
+  });
+
   it('keeps one timer for any number of waiters', () => {
     const subject = queue();
     const waits = Array.from({ length: 500 }, () => subject.wait().catch(() => undefined));

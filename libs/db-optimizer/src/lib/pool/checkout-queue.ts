@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
+/** Served waiters kept before the line is compacted: dropping them one by one would copy the array per caller. */
+const COMPACT_AFTER = 256;
+
 /** One caller waiting for a client. */
 export interface Waiter<T> {
   resolve(value: T): void;
@@ -22,7 +25,9 @@ export interface Waiter<T> {
  * const client = await queue.wait();   // elsewhere, when a client comes back: queue.serve(client)
  */
 export class CheckoutQueue<T> {
-  private readonly waiters: Array<Waiter<T>> = [];
+  /** Waiters from `head` on; the served ones before it are dropped in batches (`shift()` moves the whole array each time). */
+  private waiters: Array<Waiter<T> | undefined> = [];
+  private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
   /** `timedOut` builds the error a waiter gets after `timeoutMs`, from how long it waited; `now` is the clock, in ms. */
@@ -33,7 +38,7 @@ export class CheckoutQueue<T> {
   ) {}
 
   get length(): number {
-    return this.waiters.length;
+    return this.waiters.length - this.head;
   }
 
   /** Waits in line; settles with what `serve()` hands over, or the timeout's error. */
@@ -46,7 +51,7 @@ export class CheckoutQueue<T> {
 
   /** Hands `value` to the oldest waiter. Returns false when nobody waits (the caller keeps it). */
   serve(value: T): boolean {
-    const waiter = this.waiters.shift();
+    const waiter = this.take();
     if (waiter === undefined) return false;
     waiter.resolve(value);
     return true;
@@ -57,14 +62,29 @@ export class CheckoutQueue<T> {
    * opened for it). Undefined when nobody waits.
    */
   take(): Waiter<T> | undefined {
-    return this.waiters.shift();
+    if (this.head === this.waiters.length) return undefined;
+    const waiter = this.waiters[this.head];
+    this.waiters[this.head++] = undefined;
+    if (this.head === this.waiters.length) {
+      this.waiters.length = 0;
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
+    }
+    return waiter;
+  }
+
+  /** The oldest waiter, still in line. */
+  private get oldest(): Waiter<T> | undefined {
+    return this.waiters[this.head];
   }
 
   /** Fails every waiter with `error` (the pool closed) and stops the timer. */
   rejectAll(error: Error): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    for (let waiter = this.take(); waiter !== undefined; waiter = this.take()) waiter.reject(error);
   }
 
   /**
@@ -81,10 +101,11 @@ export class CheckoutQueue<T> {
   private expire(): void {
     this.timer = undefined;
     const now = this.now();
-    while (this.waiters.length > 0 && now - this.waiters[0].since >= this.timeoutMs) {
-      const waiter = this.waiters.shift()!;
-      waiter.reject(this.timedOut(now - waiter.since));
+    for (let oldest = this.oldest; oldest !== undefined && now - oldest.since >= this.timeoutMs; oldest = this.oldest) {
+      this.take();
+      oldest.reject(this.timedOut(now - oldest.since));
     }
-    if (this.waiters.length > 0) this.timer = this.arm(this.timeoutMs - (now - this.waiters[0].since));
+    const next = this.oldest;
+    if (next !== undefined) this.timer = this.arm(this.timeoutMs - (now - next.since));
   }
 }
