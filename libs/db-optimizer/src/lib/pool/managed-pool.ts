@@ -10,7 +10,7 @@ import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
 import { canTakeIdleClients, closeOldestIdle, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
-import { CheckoutQueue } from './checkout-queue';
+import { CheckoutQueue, type Waiter } from './checkout-queue';
 import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import type { PgPoolConfig } from '../options/db-optimizer-options.interface';
@@ -95,6 +95,7 @@ export class ManagedPool {
   private readonly breaker: CircuitBreaker;
   /** Callers waiting for a client of the full pool (when `takesIdleClients`; else pg-pool's own queue). */
   private readonly waiting: CheckoutQueue<PoolClient>;
+  private readonly acquireTimeoutMs: number;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
@@ -122,6 +123,7 @@ export class ManagedPool {
       connectionTimeoutMillis: config.acquireTimeoutMs,
     });
     this.takesIdleClients = canTakeIdleClients(this.pool);
+    this.acquireTimeoutMs = config.acquireTimeoutMs;
     this.waiting = new CheckoutQueue(config.acquireTimeoutMs, (waitedMs) => new PoolExhaustedError(this.name, this.currentLimit, waitedMs));
     // A closed connection frees a slot: open one for the next caller in line.
     this.pool.on('remove', () => this.serveWaiting());
@@ -231,15 +233,18 @@ export class ManagedPool {
       try {
         client = await this.waitInLine();
       } catch (error) {
-        // A full pool says nothing about the server: a probe that only queued ends without a verdict.
-        if (error instanceof PoolExhaustedError) this.breaker.recordInconclusive();
+        // A full pool or a closed one says nothing about the server: a probe that only waited ends without a
+        // verdict. A connection that failed to open for it was booked by `connectFailed` already.
+        if (!(error instanceof DatabaseUnavailableError)) this.breaker.recordInconclusive();
         throw error;
       }
     } else {
       try {
         client = await this.pool.connect();
       } catch (error) {
-        throw this.connectFailed(error, performance.now() - startedAt);
+        const failure = this.connectFailed(error, performance.now() - startedAt);
+        this.afterFailedConnect();
+        throw failure;
       }
     }
     return this.checkedOut(client, performance.now() - startedAt);
@@ -273,10 +278,47 @@ export class ManagedPool {
         continue;
       }
       if (this.pool.totalCount >= this.currentLimit) return;
-      const waiter = this.waiting.take()!;
       // pg-pool counts the new client at once, so the loop sees the slot taken.
-      this.pool.connect().then(waiter.resolve, (error: unknown) => waiter.reject(this.connectFailed(error, performance.now() - waiter.since)));
+      this.connectFor(this.waiting.take()!);
     }
+  }
+
+  /**
+   * Opens a connection for a caller taken out of line, within what is left of its
+   * `acquireTimeoutMs` (the connect's own timeout would start it over). A connection that
+   * comes after the caller gave up goes to the next one in line.
+   */
+  private connectFor(waiter: Waiter<PoolClient>): void {
+    let gaveUp = false;
+    const timer = setTimeout(() => {
+      gaveUp = true;
+      waiter.reject(new PoolExhaustedError(this.name, this.currentLimit, performance.now() - waiter.since));
+    }, Math.max(0, this.acquireTimeoutMs - (performance.now() - waiter.since)));
+    timer.unref();
+    this.pool.connect().then(
+      (client) => {
+        clearTimeout(timer);
+        if (!gaveUp) return waiter.resolve(client);
+        client.release();
+        this.serveWaiting();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        const failure = this.connectFailed(error, performance.now() - waiter.since);
+        if (!gaveUp) waiter.reject(failure);
+        this.afterFailedConnect();
+      },
+    );
+  }
+
+  /**
+   * A connection that failed to open freed its slot (pg-pool says nothing of it): the next
+   * caller in line tries, unless that failure opened the breaker, which fails them all at once.
+   */
+  private afterFailedConnect(): void {
+    if (this.waiting.length === 0) return;
+    if (this.breaker.state === 'open') this.waiting.rejectAll(this.unreachable());
+    else this.serveWaiting();
   }
 
   /** What a failed `pool.connect()` means for the caller and the breaker. */
