@@ -96,7 +96,7 @@ describe('CheckoutQueue', () => {
     const taken = subject.take();
     taken?.resolve('opened for it');
     await expect(first).resolves.toBe('opened for it');
-    subject.rejectAll(new Error('closed'));
+    subject.rejectAll(() => new Error('closed'));
     await expect(second).rejects.toThrow('closed');
     expect(subject.length).toBe(0);
     expect(jest.getTimerCount()).toBe(0);

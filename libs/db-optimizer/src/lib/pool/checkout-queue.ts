@@ -80,11 +80,11 @@ export class CheckoutQueue<T> {
     return this.waiters[this.head];
   }
 
-  /** Fails every waiter with `error` (the pool closed) and stops the timer. */
-  rejectAll(error: Error): void {
+  /** Fails every waiter, each with its own error from `error()` (the pool closed, the server is down), and stops the timer. */
+  rejectAll(error: () => Error): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (let waiter = this.take(); waiter !== undefined; waiter = this.take()) waiter.reject(error);
+    for (let waiter = this.take(); waiter !== undefined; waiter = this.take()) waiter.reject(error());
   }
 
   /**

@@ -317,7 +317,7 @@ export class ManagedPool {
    */
   private afterFailedConnect(): void {
     if (this.waiting.length === 0) return;
-    if (this.breaker.state === 'open') this.waiting.rejectAll(this.unreachable());
+    if (this.breaker.state === 'open') this.waiting.rejectAll(() => this.unreachable());
     else this.serveWaiting();
   }
 
@@ -416,7 +416,7 @@ export class ManagedPool {
     if (this.endPromise) return this.endPromise;
     this.endPromise = this.pool.end();
     // No client will come back for them: fail them now rather than at their timeout.
-    this.waiting.rejectAll(new Error(POOL_CLOSED(this.name)));
+    this.waiting.rejectAll(() => new Error(POOL_CLOSED(this.name)));
     return this.endPromise;
   }
 
