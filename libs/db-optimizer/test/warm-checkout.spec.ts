@@ -83,4 +83,29 @@ describe('ManagedPool warm checkout', () => {
       await instance.close();
     }
   });
+
+  it('hands an idle client over without a promise, and leaves every other case to acquire()', async () => {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 1 } });
+    try {
+      const pool = instance.get(PoolManagerService).primary;
+      const client = pool.acquireIdle();
+      expect(client).toBeDefined();
+      expect(client).not.toBeInstanceOf(Promise);
+      expect(pool.busyCount).toBe(1);
+      // None idle: nothing to hand over at once.
+      expect(pool.acquireIdle()).toBeUndefined();
+      const queued = pool.acquire();
+      pool.release(client!);
+      const next = await queued;
+      expect(next).toBe(client);
+      pool.release(next);
+      expect(pool.acquireIdle()).toBe(client);
+      pool.release(client!);
+      void pool.end();
+      expect(pool.acquireIdle()).toBeUndefined();
+      await expect(pool.acquire()).rejects.toThrow(/has been shut down/);
+    } finally {
+      await instance.close();
+    }
+  });
 });

@@ -124,7 +124,7 @@ export class ReadMultiplexer {
 
   /** A read on a connection of its own, as the executor would run it unshared. */
   private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
-    const client = await pool.acquire();
+    const client = pool.acquireIdle() ?? (await pool.acquire());
     let failure: unknown;
     try {
       return await send(client);
