@@ -1,7 +1,67 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free TCP port on the loopback interface. */
-export function findFreePort(): Promise<number> {
+/** Lowest port handed out: below it live well-known services (PostgreSQL 5432, Redis 6379, ...). */
+const LOWEST_PORT = 10_000;
+/** Fewer candidates than this outside the ephemeral range and we let the kernel choose instead. */
+const MIN_CANDIDATES = 1_000;
+const ATTEMPTS = 50;
+
+/** Ports this process already handed out, so two servers of one test never get the same one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on the loopback interface for a server we are about to start.
+ *
+ * Not one the kernel picks with `listen(0)`: those come from the ephemeral range,
+ * the same range every outgoing connection (to PostgreSQL, Redis, ...) takes its
+ * local port from. Between our check and the server's own bind, a connection made
+ * by a parallel Jest worker can take it, and the server dies with "Address already
+ * in use" (it happened in CI to a Redis sentinel). So the port is drawn at random
+ * from below the ephemeral range, where only listeners bind, and checked free.
+ */
+export async function findFreePort(): Promise<number> {
+  const range = portsOutsideEphemeralRange();
+  if (!range) return kernelChosenPort();
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const port = range.from + Math.floor(Math.random() * (range.to - range.from + 1));
+    if (handedOut.has(port) || !(await isFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`No free port on 127.0.0.1 in ${range.from}-${range.to} after ${ATTEMPTS} tries; free some ports or widen the range.`);
+}
+
+/** `count` distinct free loopback ports. */
+export async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await findFreePort());
+  return ports;
+}
+
+/** The ports from LOWEST_PORT up to the start of Linux's ephemeral range, or undefined where that range is unknown or leaves too few. */
+export function portsOutsideEphemeralRange(rangeFile = '/proc/sys/net/ipv4/ip_local_port_range'): { from: number; to: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(rangeFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [low] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isInteger(low) || low - LOWEST_PORT < MIN_CANDIDATES) return undefined;
+  return { from: LOWEST_PORT, to: low - 1 };
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function kernelChosenPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -3,7 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './free-port';
+import { distinctFreePorts } from './free-port';
 import { RunAs, handOver, resolveRunAs } from './os-user';
 import { PgBinaries, resolvePgBinaries } from './pg-binaries';
 import { binariesRunnableBy } from './staged-binaries';
@@ -145,10 +145,4 @@ function chownTree(dir: string, runAs: RunAs | undefined): void {
   if (!runAs) return;
   // cpSync does not keep ownership; the copy must belong to the server account.
   execFileSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir]);
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await findFreePort());
-  return [...ports];
 }

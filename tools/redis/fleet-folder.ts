@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../cluster/free-port';
 
 /** A fresh folder under the system temp dir for one fleet's configs, logs and node files. */
 export function makeFleetFolder(kind: 'cluster' | 'sentinel'): Promise<string> {
@@ -13,17 +12,4 @@ export function makeFleetFolder(kind: 'cluster' | 'sentinel'): Promise<string> {
 export async function removeFleetFolder(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   if (existsSync(folder)) throw new Error(`Could not remove the Redis fleet folder ${folder}; remove it by hand.`);
-}
-
-/**
- * `count` distinct free loopback ports. The kernel may hand the same port out
- * twice once it is released, so duplicates are asked again.
- */
-export async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  for (let attempt = 0; ports.size < count; attempt += 1) {
-    if (attempt > count * 10) throw new Error(`Could not find ${count} distinct free ports on 127.0.0.1.`);
-    ports.add(await findFreePort());
-  }
-  return [...ports];
 }

@@ -3,7 +3,8 @@ import { waitFor } from '../testing/wait-for';
 import { askRedis, parseInfo } from './ask-redis';
 import type { RedisAddress } from './redis-address';
 import { ClusterNodeLine, parseClusterNodes } from './cluster-topology';
-import { distinctFreePorts, makeFleetFolder, removeFleetFolder } from './fleet-folder';
+import { distinctFreePorts } from '../cluster/free-port';
+import { makeFleetFolder, removeFleetFolder } from './fleet-folder';
 import { processIsGone, redisCli, RedisServerProcess } from './redis-server-process';
 
 /** One node of the fleet as last seen by the harness. Roles change on failover. */

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from '../testing/wait-for';
 import { askRedis, pairsToMap, parseInfo } from './ask-redis';
-import { distinctFreePorts, makeFleetFolder, removeFleetFolder } from './fleet-folder';
+import { distinctFreePorts } from '../cluster/free-port';
+import { makeFleetFolder, removeFleetFolder } from './fleet-folder';
 import type { RedisAddress } from './redis-address';
 import { processIsGone, RedisServerProcess } from './redis-server-process';
 
