@@ -65,7 +65,7 @@ export { UnexplainableQueryError } from './lib/analysis/unexplainable-query.erro
 export { ReplicaHealthService } from './lib/routing/replica-health.service';
 export { ReplicaLagMonitor } from './lib/routing/replica-lag-monitor.service';
 export type { ReplicaState, ReplicaBan } from './lib/routing/replica-state';
-export type { PoolStats } from './lib/pool/managed-pool';
+export type { PoolStats } from './lib/pool/pool-stats';
 export type { CircuitState } from './lib/pool/circuit-breaker';
 
 // Prepared statements and the result cache.

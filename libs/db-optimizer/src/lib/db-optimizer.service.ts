@@ -26,7 +26,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { StatementCacheService } from './statements/statement-cache.service';
 import type { Registry } from 'prom-client';
 import { PoolManagerService } from './pool/pool-manager.service';
-import type { PoolStats } from './pool/managed-pool';
+import type { PoolStats } from './pool/pool-stats';
 import type { QueryClassification } from './core/query-classification.interface';
 import { QueryOptimizerService } from './analysis/query-optimizer.service';
 import { ClassificationService } from './classify/classification.service';

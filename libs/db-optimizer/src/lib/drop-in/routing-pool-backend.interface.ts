@@ -1,7 +1,7 @@
 import type { OptimizedQueryResult } from '../core/query-options.interface';
 import type { WithColumns } from '../core/result-shape';
 import type { PinnedConnection } from '../execution/pinned-connection';
-import type { PoolStats } from '../pool/managed-pool';
+import type { PoolStats } from '../pool/pool-stats';
 
 /** What the routing pool needs from the module; the facade provides it (drop-in never imports the facade). */
 export interface RoutingPoolBackend {

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import type { ConnectionOptions } from 'node:tls';
-import { Pool, PoolClient, type PoolConfig } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/database-unavailable.error';
 import { isConnectionError } from '../core/errors/connection-errors';
 import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE } from '../core/errors/messages';
@@ -10,53 +9,11 @@ import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
 import { canTakeIdleClients, closeOldestIdle, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
-import { CheckoutQueue, type Waiter } from './checkout-queue';
-import { CircuitBreaker, CircuitBreakerSettings, CircuitState } from './circuit-breaker';
-import { parseIntoClientConfig } from 'pg-connection-string';
-import type { PgPoolConfig } from '../options/db-optimizer-options.interface';
-
-/** Everything one pool needs to open connections. */
-export interface ManagedPoolConfig {
-  role: PoolRole;
-  /** Unique name, e.g. `primary`, `read_replica[0]`, `analytics`. */
-  name: string;
-  url: string;
-  min: number;
-  max: number;
-  acquireTimeoutMs: number;
-  idleTimeoutMs: number;
-  /** Checkouts a connection serves before pg closes it; 0: no limit. */
-  maxUses: number;
-  statementTimeoutMs: number;
-  ssl?: boolean | ConnectionOptions;
-  applicationName: string;
-  breaker: CircuitBreakerSettings;
-  /** pg settings passed through (`poolConfig`), over `ssl` and `applicationName`. */
-  poolConfig?: PgPoolConfig;
-}
-
-/** Pool counters, pg-pool's vocabulary plus acquisition timing. */
-export interface PoolStats {
-  name: string;
-  role: PoolRole;
-  server: string;
-  total: number;
-  idle: number;
-  waiting: number;
-  /** Current limit (auto-sizing moves it between min and max). */
-  limit: number;
-  min: number;
-  max: number;
-  acquisitions: number;
-  acquisitionP50Ms: number;
-  acquisitionP99Ms: number;
-  /** Clients closed because they came back above the limit, inside a transaction, or holding session state. */
-  destroyedOnRelease: number;
-  /** The server's circuit breaker: `open` while calls fail at once because it does not answer. */
-  circuit: CircuitState;
-  /** Since when the server has not answered (ms since epoch), while the breaker is not closed. */
-  unreachableSinceMs?: number;
-}
+import { CircuitBreaker, CircuitState } from './circuit-breaker';
+import { FullPoolLine, type FullPoolLineHost } from './full-pool-line';
+import type { ManagedPoolConfig } from './managed-pool-config';
+import { pgPoolConfig } from './pg-pool-config';
+import type { PoolStats } from './pool-stats';
 
 // pg-pool's message when a queued connect() times out (the pool was full).
 const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
@@ -94,8 +51,7 @@ export class ManagedPool {
   private endPromise: Promise<void> | undefined;
   private readonly breaker: CircuitBreaker;
   /** Callers waiting for a client of the full pool (when `takesIdleClients`; else pg-pool's own queue). */
-  private readonly waiting: CheckoutQueue<PoolClient>;
-  private readonly acquireTimeoutMs: number;
+  private readonly waiting: FullPoolLine;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
 
   constructor(config: ManagedPoolConfig) {
@@ -108,25 +64,11 @@ export class ManagedPool {
     this.url = config.url;
     this.logger = new Logger(`ManagedPool:${config.name}`);
     this.breaker = new CircuitBreaker(config.breaker);
-    this.pool = new Pool({
-      application_name: config.applicationName,
-      statement_timeout: config.statementTimeoutMs > 0 ? config.statementTimeoutMs : undefined,
-      ...(config.ssl !== undefined && { ssl: config.ssl }),
-      // After the defaults: the URL's own settings (sslmode, application_name) win, as in pg.
-      ...connectionTarget(config.url, config.poolConfig),
-      ...config.poolConfig,
-      max: config.max,
-      min: config.min,
-      idleTimeoutMillis: config.idleTimeoutMs,
-      maxUses: config.maxUses > 0 ? config.maxUses : undefined,
-      // pg waits forever by default; this bounds both the queue wait and the connect.
-      connectionTimeoutMillis: config.acquireTimeoutMs,
-    });
+    this.pool = new Pool(pgPoolConfig(config));
     this.takesIdleClients = canTakeIdleClients(this.pool);
-    this.acquireTimeoutMs = config.acquireTimeoutMs;
-    this.waiting = new CheckoutQueue(config.acquireTimeoutMs, (waitedMs) => new PoolExhaustedError(this.name, this.currentLimit, waitedMs));
+    this.waiting = new FullPoolLine(this.lineHost(), config.acquireTimeoutMs);
     // A closed connection frees a slot: open one for the next caller in line.
-    this.pool.on('remove', () => this.serveWaiting());
+    this.pool.on('remove', () => this.waiting.serve());
     // Without a listener, an idle client's error (server restart) crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
@@ -212,7 +154,7 @@ export class ManagedPool {
     setPoolMax(this.pool, bounded);
     if (added > 0) {
       serveQueuedCallers(this.pool, added);
-      this.serveWaiting();
+      this.waiting.serve();
     }
     return bounded;
   }
@@ -230,7 +172,7 @@ export class ManagedPool {
     const startedAt = performance.now();
     if (this.mustWait()) {
       try {
-        client = await this.waitInLine();
+        client = await this.waiting.wait();
       } catch (error) {
         // A full pool or a closed one says nothing about the server: a probe that only waited ends without a
         // verdict. A connection that failed to open for it was booked by `connectFailed` already.
@@ -242,7 +184,7 @@ export class ManagedPool {
         client = await this.pool.connect();
       } catch (error) {
         const failure = this.connectFailed(error, performance.now() - startedAt);
-        this.afterFailedConnect();
+        this.waiting.afterFailedConnect();
         throw failure;
       }
     }
@@ -268,69 +210,6 @@ export class ManagedPool {
    */
   private mustWait(): boolean {
     return this.takesIdleClients && (this.waiting.length > 0 || this.pool.totalCount >= this.currentLimit);
-  }
-
-  private waitInLine(): Promise<PoolClient> {
-    const turn = this.waiting.wait();
-    // In line behind others while a slot is free (a connection just closed): open one for the first.
-    if (this.pool.totalCount < this.currentLimit) this.serveWaiting();
-    return turn;
-  }
-
-  /**
-   * Serves callers in line, oldest first: an idle client each, then new connections while the
-   * limit allows (a connection was closed, the limit grew). Runs whenever one of those may
-   * have changed, so nobody waits while a client is idle or a slot is free.
-   */
-  private serveWaiting(): void {
-    while (this.waiting.length > 0 && this.endPromise === undefined) {
-      const client = takeIdleClient(this.pool);
-      if (client !== undefined) {
-        this.waiting.serve(client);
-        continue;
-      }
-      if (this.pool.totalCount >= this.currentLimit) return;
-      // pg-pool counts the new client at once, so the loop sees the slot taken.
-      this.connectFor(this.waiting.take()!);
-    }
-  }
-
-  /**
-   * Opens a connection for a caller taken out of line, within what is left of its
-   * `acquireTimeoutMs` (the connect's own timeout would start it over). A connection that
-   * comes after the caller gave up goes to the next one in line.
-   */
-  private connectFor(waiter: Waiter<PoolClient>): void {
-    let gaveUp = false;
-    const timer = setTimeout(() => {
-      gaveUp = true;
-      waiter.reject(new PoolExhaustedError(this.name, this.currentLimit, performance.now() - waiter.since));
-    }, Math.max(0, this.acquireTimeoutMs - (performance.now() - waiter.since)));
-    timer.unref();
-    this.pool.connect().then(
-      (client) => {
-        clearTimeout(timer);
-        if (!gaveUp) return waiter.resolve(client);
-        client.release();
-        this.serveWaiting();
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        const failure = this.connectFailed(error, performance.now() - waiter.since);
-        if (!gaveUp) waiter.reject(failure);
-        this.afterFailedConnect();
-      },
-    );
-  }
-
-  /**
-   * A connection that failed to open freed its slot (pg-pool says nothing of it): the next
-   * caller in line tries, unless that failure opened the breaker, which fails them all at once.
-   */
-  private afterFailedConnect(): void {
-    if (this.waiting.length === 0) return;
-    if (this.breaker.state === 'open') this.waiting.rejectAll(() => this.unreachable());
-    else this.serveWaiting();
   }
 
   /** What a failed `pool.connect()` means for the caller and the breaker. */
@@ -373,7 +252,7 @@ export class ManagedPool {
     if (destroy) this.destroyedCount++;
     client.release(destroy ? (error instanceof Error ? error : true) : undefined);
     // Back to pg-pool's idle list, or closed (a free slot): either way the next caller in line gets it now.
-    if (this.waiting.length > 0) this.serveWaiting();
+    if (this.waiting.length > 0) this.waiting.serve();
   }
 
   /** Runs `work` on a checked-out client and always releases it. */
@@ -428,8 +307,24 @@ export class ManagedPool {
     if (this.endPromise) return this.endPromise;
     this.endPromise = this.pool.end();
     // No client will come back for them: fail them now rather than at their timeout.
-    this.waiting.rejectAll(() => new Error(POOL_CLOSED(this.name)));
+    this.waiting.failAll(() => new Error(POOL_CLOSED(this.name)));
     return this.endPromise;
+  }
+
+  /** What the line of callers reads and calls on this pool. */
+  private lineHost(): FullPoolLineHost {
+    const pool = this.pool;
+    return {
+      limit: () => this.currentLimit,
+      totalCount: () => pool.totalCount,
+      closing: () => this.endPromise !== undefined,
+      breakerOpen: () => this.breaker.state === 'open',
+      takeIdle: () => takeIdleClient(pool),
+      connect: () => pool.connect(),
+      connectFailed: (error, waitedMs) => this.connectFailed(error, waitedMs),
+      unreachable: () => this.unreachable(),
+      exhausted: (waitedMs) => new PoolExhaustedError(this.name, this.currentLimit, waitedMs),
+    };
   }
 
   private unreachable(): DatabaseUnavailableError {
@@ -441,13 +336,3 @@ export class ManagedPool {
   }
 }
 
-/**
- * Where to connect. pg lets a `connectionString` override the config's own fields (an
- * absent password becomes ''), so when `poolConfig` brings a password (a function for IAM
- * tokens) the URL is parsed here and the password left to `poolConfig`.
- */
-function connectionTarget(url: string, poolConfig: PgPoolConfig | undefined): PoolConfig {
-  if (poolConfig?.password === undefined) return { connectionString: url };
-  const { password: _fromUrl, ...target } = parseIntoClientConfig(url);
-  return target;
-}

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ResolvedDbOptimizerOptions } from '../options/resolved-options.interface';
 import { DB_OPTIMIZER_RESOLVED_OPTIONS } from '../core/db-optimizer.constants';
-import { ManagedPool, PoolStats } from './managed-pool';
+import { ManagedPool } from './managed-pool';
+import type { PoolStats } from './pool-stats';
 import type { PoolRole } from '../core/pool-role';
 
 /**
