@@ -15,6 +15,15 @@ export interface BenchConfig {
 const FULL_CALLERS = [1, 8, 32, 64, 128];
 const QUICK_CALLERS = [1, 32];
 
+/**
+ * Warm-up before a measured step. 3 s: with 1 s, V8 was still optimizing the module's code
+ * during the measured seconds (its background compiler threads took a third of the process's
+ * CPU): 90/10 hot keys with Redis measured 1.18x raw pg after 1 s of warm-up and 1.42x after
+ * 5 s (issue #13's notes). A fresh instance's first second costs it up to 3 ms of CPU per
+ * operation on a 2-core machine.
+ */
+export const FULL_WARMUP_MS = 3000;
+
 export const BENCH_ENV_INVALID = (name: string, raw: string): string =>
   `${name}="${raw}" is not a whole number above 0. Unset it for the default, or give e.g. ${name}=2000.`;
 
@@ -25,10 +34,7 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv): BenchConfig {
   return {
     quick,
     durationMs: positiveInt(env, 'BENCH_DURATION_MS', quick ? 1000 : 4000),
-    // 3 s: with 1 s, V8 was still optimizing the module's code during the measured seconds (its
-    // background compiler threads took a third of the process's CPU): 90/10 hot keys with Redis
-    // measured 1.18x raw pg after 1 s of warm-up and 1.42x after 5 s (issue #13's notes).
-    warmupMs: positiveInt(env, 'BENCH_WARMUP_MS', quick ? 250 : 3000),
+    warmupMs: positiveInt(env, 'BENCH_WARMUP_MS', quick ? 250 : FULL_WARMUP_MS),
     callerCounts: quick ? QUICK_CALLERS : FULL_CALLERS,
     memoryStatements,
     // A session is one write plus the reads after it, so there cannot be more sessions than writes.

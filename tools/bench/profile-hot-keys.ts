@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ResultCacheService } from '@db-optimizer/core';
 import { optimizerInstance, rawPgPool } from './bench-clients';
+import { FULL_WARMUP_MS } from './bench-config';
 import { runLoad } from './load-generator';
 import { waitForTableOnReplicas } from './replication';
 import { runningClusterUrls, runTool } from './running-cluster';
@@ -11,7 +12,7 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * DATABASE_PRIMARY_URL and DATABASE_READ_REPLICA_URL): for profiling with `--cpu-prof`.
  * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
  * shared machine; `measured` splits the measured part between this process and the servers), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
- * DURATION_MS (5000), WARMUP_MS (1000), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first,
+ * DURATION_MS (5000), WARMUP_MS (the bench's, 3000: less measures V8 still compiling), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first,
  * MULTIPLEX_READS=n for the module's `multiplexReads`,
  * BENCH_LOG_WARN=1 to see the module's warnings.
  *
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const { primaryUrl, replicaUrls } = runningClusterUrls();
   const isWrite = writeSchedule(Number(process.env['WRITE_PERCENT'] ?? 10));
   const durationMs = Number(process.env['DURATION_MS'] ?? 5000);
-  const warmupMs = Number(process.env['WARMUP_MS'] ?? 1000);
+  const warmupMs = Number(process.env['WARMUP_MS'] ?? FULL_WARMUP_MS);
   await prepareHotKeys(primaryUrl);
   await waitForTableOnReplicas(replicaUrls, 'hot_keys', KEYS);
   if (process.env['RAW']) {
