@@ -56,4 +56,32 @@ describe('encodeResult / decodeResult', () => {
     expect(encodeResult(result([{ u: new Uint16Array(2) }]))).toBeUndefined();
     expect(encodeResult(result([{ j: { '\u0000': 'd', v: 1 } }]))).toBeUndefined();
   });
+
+  it('keeps each special value when it is the only one in the result (plain results skip the replacer)', () => {
+    const alone: unknown[][] = [[{ z: -0 }], [{ f: Number.NaN }], [{ n: 1n }], [{ d: new Date(5) }], [{ b: Buffer.from([7]) }], [{ j: { a: 1 } }], [[-0, 'x']], [[new Date(6)]]];
+    for (const rows of alone) {
+      const decoded = decodeResult(encodeResult(result(rows)) as string, 'memory');
+      expect(decoded.rows).toEqual(rows);
+      const [first] = Object.values(decoded.rows[0] as object) as unknown[];
+      const [expected] = Object.values(rows[0] as object) as unknown[];
+      expect(Object.is(first, -0)).toBe(Object.is(expected, -0));
+    }
+  });
+
+  it('encodes plain rows, objects or arrays, with their column descriptions, and gives them back equal', () => {
+    const objects = [{ id: 1, name: 'a', ok: true, none: null }, { id: 2.5, name: '', ok: false, none: null }];
+    expect(decodeResult(encodeResult(result(objects)) as string, 'memory').rows).toEqual(objects);
+    const arrays = { ...result([[1, 'a', null], [2, 'b', true]]), columns: { command: 'SELECT', fields: [{ name: 'id', tableID: 0, columnID: 0, dataTypeID: 23, dataTypeSize: 4, dataTypeModifier: -1, format: 'text' as const }] } };
+    const decoded = decodeResult(encodeResult(arrays) as string, 'redis');
+    expect(decoded.rows).toEqual(arrays.rows);
+    expect(decoded.columns).toEqual(arrays.columns);
+  });
+
+  it('refuses a row that is a class instance or uses the tag as a key, even holding only plain values', () => {
+    class Row {
+      id = 1;
+    }
+    expect(encodeResult(result([new Row()]))).toBeUndefined();
+    expect(encodeResult(result([{ '\u0000': 'd', v: 1 }]))).toBeUndefined();
+  });
 });

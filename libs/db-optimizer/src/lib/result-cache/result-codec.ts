@@ -36,10 +36,14 @@ type StoredMetadata = Pick<QueryMetadata, 'poolUsed' | 'server' | 'queryType' | 
 export function encodeResult<T>(result: WithColumns<OptimizedQueryResult<T>>): string | undefined {
   const { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount } = result.metadata;
   const metadata: StoredMetadata = { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount };
+  // `columns` is undefined (and left out) for results in pg's default shape.
+  const encoded = { rows: result.rows, metadata, columns: result.columns };
+  // Most results hold only values JSON keeps as they are; without a replacer, V8 stringifies
+  // them on its fast path, several times quicker (a replacer is a call per value). Same text.
+  if (holdsOnlyPlainValues(encoded)) return PLAIN + JSON.stringify(encoded);
   tagged = false;
   try {
-    // `columns` is undefined (and left out) for results in pg's default shape.
-    const json = JSON.stringify({ rows: result.rows, metadata, columns: result.columns }, replacer);
+    const json = JSON.stringify(encoded, replacer);
     return (tagged ? TAGGED : PLAIN) + json;
   } catch {
     // UnsupportedValue, or anything else JSON refuses (a cycle): such a result is not cached.
@@ -63,6 +67,52 @@ export function tryDecodeResult<T>(payload: string, level: CacheLevel): Optimize
     return Array.isArray(result.rows) ? result : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether the replacer would hand back every value of `encoded` unchanged: rows (plain objects or
+ * arrays) and column descriptions of strings, booleans, finite numbers other than -0, null and
+ * undefined, and plain metadata. Anything else (Dates, Buffers, bigints, nested objects, class
+ * instances, a key the tag uses) goes through the replacer, which tags or refuses it.
+ */
+function holdsOnlyPlainValues(encoded: { rows: readonly unknown[]; metadata: StoredMetadata; columns?: ResultColumns }): boolean {
+  if (!Array.isArray(encoded.rows) || !rowsArePlain(encoded.rows) || !rowIsPlain(encoded.metadata)) return false;
+  const { columns } = encoded;
+  return columns === undefined || (typeof columns.command === 'string' && Array.isArray(columns.fields) && rowsArePlain(columns.fields));
+}
+
+function rowsArePlain(rows: readonly unknown[]): boolean {
+  for (const row of rows) if (!rowIsPlain(row)) return false;
+  return true;
+}
+
+function rowIsPlain(row: unknown): boolean {
+  if (row === null || typeof row !== 'object') return false;
+  if (Array.isArray(row)) {
+    for (const value of row as unknown[]) if (!isPlainValue(value)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(row) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in row) {
+    if (key === TAG || !isPlainValue((row as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function isPlainValue(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
+    case 'object':
+      return value === null;
+    default:
+      return false;
   }
 }
 
