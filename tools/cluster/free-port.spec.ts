@@ -38,4 +38,9 @@ describe('findFreePort', () => {
     expect(portsOutsideEphemeralRange(rangeFile('garbage'))).toBeUndefined();
     expect(portsOutsideEphemeralRange('/no/such/file')).toBeUndefined();
   });
+
+  it('never hands out the same port twice, also where the kernel chooses them', async () => {
+    const ports = await distinctFreePorts(40, '/no/such/file');
+    expect(new Set(ports).size).toBe(40);
+  });
 });

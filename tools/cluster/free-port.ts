@@ -6,6 +6,7 @@ const LOWEST_PORT = 10_000;
 /** Fewer candidates than this outside the ephemeral range and we let the kernel choose instead. */
 const MIN_CANDIDATES = 1_000;
 const ATTEMPTS = 50;
+const EPHEMERAL_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 
 /** Ports this process already handed out, so two servers of one test never get the same one. */
 const handedOut = new Set<number>();
@@ -20,27 +21,28 @@ const handedOut = new Set<number>();
  * in use" (it happened in CI to a Redis sentinel). So the port is drawn at random
  * from below the ephemeral range, where only listeners bind, and checked free.
  */
-export async function findFreePort(): Promise<number> {
-  const range = portsOutsideEphemeralRange();
-  if (!range) return kernelChosenPort();
+export async function findFreePort(rangeFile?: string): Promise<number> {
+  const range = portsOutsideEphemeralRange(rangeFile);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const port = range.from + Math.floor(Math.random() * (range.to - range.from + 1));
-    if (handedOut.has(port) || !(await isFree(port))) continue;
+    // Without a known range, the kernel's choice: it may hand a released port out again, so repeats are asked again.
+    const port = range ? range.from + Math.floor(Math.random() * (range.to - range.from + 1)) : await kernelChosenPort();
+    if (handedOut.has(port) || (range && !(await isFree(port)))) continue;
     handedOut.add(port);
     return port;
   }
-  throw new Error(`No free port on 127.0.0.1 in ${range.from}-${range.to} after ${ATTEMPTS} tries; free some ports or widen the range.`);
+  const where = range ? `in ${range.from}-${range.to}` : 'from the kernel';
+  throw new Error(`No free port on 127.0.0.1 ${where} after ${ATTEMPTS} tries; free some ports or widen the range.`);
 }
 
-/** `count` distinct free loopback ports. */
-export async function distinctFreePorts(count: number): Promise<number[]> {
+/** `count` distinct free loopback ports; `rangeFile` stands in for the kernel's ephemeral range (tests). */
+export async function distinctFreePorts(count: number, rangeFile?: string): Promise<number[]> {
   const ports: number[] = [];
-  while (ports.length < count) ports.push(await findFreePort());
+  while (ports.length < count) ports.push(await findFreePort(rangeFile));
   return ports;
 }
 
 /** The ports from LOWEST_PORT up to the start of Linux's ephemeral range, or undefined where that range is unknown or leaves too few. */
-export function portsOutsideEphemeralRange(rangeFile = '/proc/sys/net/ipv4/ip_local_port_range'): { from: number; to: number } | undefined {
+export function portsOutsideEphemeralRange(rangeFile = EPHEMERAL_RANGE_FILE): { from: number; to: number } | undefined {
   let text: string;
   try {
     text = readFileSync(rangeFile, 'utf8');

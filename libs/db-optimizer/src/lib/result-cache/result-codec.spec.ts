@@ -84,4 +84,13 @@ describe('encodeResult / decodeResult', () => {
     expect(encodeResult(result([new Row()]))).toBeUndefined();
     expect(encodeResult(result([{ '\u0000': 'd', v: 1 }]))).toBeUndefined();
   });
+
+  it('sends anything unusual around the plain rows through the tagging path, as before', () => {
+    const extra = { ...result([[1]]), columns: { command: 'SELECT', fields: [], oid: 12n } };
+    expect((decodeResult(encodeResult(extra) as string, 'memory').columns as unknown as { oid: bigint }).oid).toBe(12n);
+    const withToJson = Object.assign([1], { toJSON: () => [Number.NaN] });
+    expect(decodeResult<number[]>(encodeResult(result([withToJson])) as string, 'memory').rows[0][0]).toBeNaN();
+    const throwing = Object.defineProperty({}, 'a', { enumerable: true, get: () => { throw new Error('no'); } });
+    expect(encodeResult(result([throwing]))).toBeUndefined();
+  });
 });

@@ -38,11 +38,11 @@ export function encodeResult<T>(result: WithColumns<OptimizedQueryResult<T>>): s
   const metadata: StoredMetadata = { poolUsed, server, queryType, preparedStatement, fingerprint, rowCount };
   // `columns` is undefined (and left out) for results in pg's default shape.
   const encoded = { rows: result.rows, metadata, columns: result.columns };
-  // Most results hold only values JSON keeps as they are; without a replacer, V8 stringifies
-  // them on its fast path, several times quicker (a replacer is a call per value). Same text.
-  if (holdsOnlyPlainValues(encoded)) return PLAIN + JSON.stringify(encoded);
   tagged = false;
   try {
+    // Most results hold only values JSON keeps as they are; without a replacer, V8 stringifies
+    // them on its fast path, several times quicker (a replacer is a call per value). Same text.
+    if (holdsOnlyPlainValues(encoded)) return PLAIN + JSON.stringify(encoded);
     const json = JSON.stringify(encoded, replacer);
     return (tagged ? TAGGED : PLAIN) + json;
   } catch {
@@ -73,32 +73,55 @@ export function tryDecodeResult<T>(payload: string, level: CacheLevel): Optimize
 /**
  * Whether the replacer would hand back every value of `encoded` unchanged: rows (plain objects or
  * arrays) and column descriptions of strings, booleans, finite numbers other than -0, null and
- * undefined, and plain metadata. Anything else (Dates, Buffers, bigints, nested objects, class
- * instances, a key the tag uses) goes through the replacer, which tags or refuses it.
+ * undefined, and plain metadata, with no `toJSON` anywhere. Anything else (Dates, Buffers,
+ * bigints, nested objects, class instances, a key the tag uses) goes through the replacer,
+ * which tags or refuses it.
  */
 function holdsOnlyPlainValues(encoded: { rows: readonly unknown[]; metadata: StoredMetadata; columns?: ResultColumns }): boolean {
-  if (!Array.isArray(encoded.rows) || !rowsArePlain(encoded.rows) || !rowIsPlain(encoded.metadata)) return false;
-  const { columns } = encoded;
-  return columns === undefined || (typeof columns.command === 'string' && Array.isArray(columns.fields) && rowsArePlain(columns.fields));
+  const { rows, columns } = encoded;
+  if (!isPlainList(rows) || !isPlainRow(encoded.metadata)) return false;
+  return columns === undefined || areColumnsPlain(columns);
 }
 
-function rowsArePlain(rows: readonly unknown[]): boolean {
-  for (const row of rows) if (!rowIsPlain(row)) return false;
+/** `{ command, fields }` as the raw shape gives it, every other key a plain value. */
+function areColumnsPlain(columns: unknown): boolean {
+  if (!isPlainRecord(columns)) return false;
+  for (const key in columns) {
+    const value = columns[key];
+    if (key === TAG || !(key === 'fields' ? isPlainList(value) : isPlainValue(value))) return false;
+  }
   return true;
 }
 
-function rowIsPlain(row: unknown): boolean {
-  if (row === null || typeof row !== 'object') return false;
+/** An array of plain rows, itself without `toJSON`. */
+function isPlainList(rows: unknown): boolean {
+  if (!Array.isArray(rows) || hasToJson(rows)) return false;
+  for (const row of rows as unknown[]) if (!isPlainRow(row)) return false;
+  return true;
+}
+
+function isPlainRow(row: unknown): boolean {
   if (Array.isArray(row)) {
+    if (hasToJson(row)) return false;
     for (const value of row as unknown[]) if (!isPlainValue(value)) return false;
     return true;
   }
-  const prototype = Object.getPrototypeOf(row) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return false;
+  if (!isPlainRecord(row)) return false;
   for (const key in row) {
-    if (key === TAG || !isPlainValue((row as Record<string, unknown>)[key])) return false;
+    if (key === TAG || !isPlainValue(row[key])) return false;
   }
   return true;
+}
+
+/** An object of Object's prototype (or none), without `toJSON`: JSON writes its own enumerable keys. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || hasToJson(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 function isPlainValue(value: unknown): boolean {
