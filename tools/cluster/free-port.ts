@@ -25,8 +25,8 @@ export async function findFreePort(rangeFile?: string): Promise<number> {
   const range = portsOutsideEphemeralRange(rangeFile);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     // Without a known range, the kernel's choice: it may hand a released port out again, so repeats are asked again.
-    const port = range ? range.from + Math.floor(Math.random() * (range.to - range.from + 1)) : await kernelChosenPort();
-    if (handedOut.has(port) || (range && !(await isFree(port)))) continue;
+    const port = await bindOnce(range ? range.from + Math.floor(Math.random() * (range.to - range.from + 1)) : 0);
+    if (port === undefined || handedOut.has(port)) continue;
     handedOut.add(port);
     return port;
   }
@@ -54,24 +54,16 @@ export function portsOutsideEphemeralRange(rangeFile = EPHEMERAL_RANGE_FILE): { 
   return { from: LOWEST_PORT, to: low - 1 };
 }
 
-function isFree(port: number): Promise<boolean> {
+/** Binds `port` on 127.0.0.1 (0: the kernel chooses) and lets it go: the port bound, or undefined when it was taken. */
+function bindOnce(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-function kernelChosenPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
 }
