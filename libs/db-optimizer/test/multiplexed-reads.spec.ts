@@ -12,12 +12,12 @@ type WireClient = PoolClient & { pipeline: boolean };
 
 const pgPoolOf = (pool: ManagedPool): Pool => (pool as unknown as { pool: Pool }).pool;
 
-/** Every idle connection of the pool, in pg's ordinary mode: nothing left in pipeline mode or checked out. */
+/** Every connection of the pool idle (in pg-pool's idle list or kept by the pool), in pg's ordinary mode: nothing left in pipeline mode. */
 function expectAllBack(pool: ManagedPool): void {
   expect(pool.busyCount).toBe(0);
-  const idle = (pgPoolOf(pool) as unknown as { _idle: Array<{ client: WireClient }> })._idle;
-  expect(idle.length).toBeGreaterThan(0);
-  for (const { client } of idle) expect(client.pipeline).toBe(false);
+  const clients = (pgPoolOf(pool) as unknown as { _clients: WireClient[] })._clients;
+  expect(clients.length).toBeGreaterThan(0);
+  for (const client of clients) expect(client.pipeline).toBe(false);
 }
 
 describe('multiplexReads: plain reads share connections in pipeline mode', () => {
@@ -45,10 +45,9 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     });
     replica = instance.get(PoolManagerService).readReplicas[0];
     // Watch every connection the replica pool holds (min = max: it opens no others).
-    const pool = pgPoolOf(replica);
-    const clients = await Promise.all(Array.from({ length: 16 }, () => pool.connect()));
+    const clients = await Promise.all(Array.from({ length: 16 }, () => replica.acquire()));
     socketWrites = watchSocketWrites(clients);
-    for (const client of clients) client.release();
+    for (const client of clients) replica.release(client);
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { Client, type ClientConfig, type Pool, type PoolClient } from 'pg';
+import { Client, type ClientConfig, type PoolClient } from 'pg';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 import { ConsistencyTracker } from '../src/lib/routing/consistency-tracker';
 import { parseLsn } from '../src/lib/core/lsn';
@@ -24,10 +24,10 @@ describe('a lone write reads its WAL position in its own round trip', () => {
     // No EXPLAINs of slow first runs: they would write to the watched socket too.
     instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 1, max: 1 }, autoExplainSlowQueries: false });
     tracker = instance.get(ConsistencyTracker);
-    const pool = (instance.get(PoolManagerService).primary as unknown as { pool: Pool }).pool;
-    client = (await pool.connect()) as WireClient;
+    const pool = instance.get(PoolManagerService).primary;
+    client = (await pool.acquire()) as WireClient;
     socketWrites = watchSocketWrites([client]);
-    client.release();
+    pool.release(client);
   });
 
   afterAll(async () => {

@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import { ConsistencyTracker } from '../src/lib/routing/consistency-tracker';
 import { parseLsn } from '../src/lib/core/lsn';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
@@ -52,10 +51,10 @@ describe('the WAL position read after a commit', () => {
   });
 
   it('does not let a commit seen after the read went out share it', async () => {
-    const pool = (instance.get(PoolManagerService).primary as unknown as { pool: Pool }).pool;
+    const pool = instance.get(PoolManagerService).primary;
     const reads = new SharedPositionRead();
-    const first = await pool.connect();
-    const second = await pool.connect();
+    const first = await pool.acquire();
+    const second = await pool.acquire();
     try {
       const early = reads.after(first);
       // The read is sent at setImmediate; a commit that returns after that opens the next read.
@@ -65,8 +64,8 @@ describe('the WAL position read after a commit', () => {
       expect(reads.stats).toEqual({ reads: 2, shared: 0 });
       expect(lsnValue(lateLsn)).toBeGreaterThanOrEqual(lsnValue(earlyLsn));
     } finally {
-      first.release();
-      second.release();
+      pool.release(first);
+      pool.release(second);
     }
   });
 });

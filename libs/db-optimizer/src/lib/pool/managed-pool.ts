@@ -7,10 +7,11 @@ import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE 
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
-import { canTakeIdleClients, closeOldestIdle, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
+import { canTakeIdleClients, closeOldestIdle, hasExpired, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
 import type { PoolRole } from '../core/pool-role';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
 import { FullPoolLine, type FullPoolLineHost } from './full-pool-line';
+import { KeptClients } from './kept-clients';
 import type { ManagedPoolConfig } from './managed-pool-config';
 import { pgPoolConfig } from './pg-pool-config';
 import type { PoolStats } from './pool-stats';
@@ -18,18 +19,24 @@ import type { PoolStats } from './pool-stats';
 // pg-pool's message when a queued connect() times out (the pool was full).
 const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 
+/** How long a released client the pool keeps may go unused before it goes back to pg-pool (shorter when `idleTimeoutMs` is). */
+const KEPT_CLIENT_SWEEP_MS = 1000;
+
 /**
  * Marks a client checked out of a ManagedPool (double releases throw; errors while checked out
  * are logged). A property rather than a WeakSet: two hash look-ups less on every checkout.
  */
 const LEASED = Symbol('checked out of a ManagedPool');
-type LeasableClient = PoolClient & { [LEASED]?: boolean };
+/** Checkouts a client has served through this pool, counted when `maxUses` is set (pg-pool counts only its own). */
+const USES = Symbol('checkouts served');
+type LeasableClient = PoolClient & { [LEASED]?: boolean; [USES]?: number; ref?: () => void; unref?: () => void };
 
 /**
  * One `pg` pool for one server, with what pg-pool lacks: a limit that can move
  * at run time (shrinking on release, never killing busy clients), timed
- * acquisition, an error handler on every checked-out client, and a guard
- * against clients returning inside a transaction.
+ * acquisition, an error handler on every checked-out client, a guard
+ * against clients returning inside a transaction, and released clients kept
+ * for the next checkout without a trip through pg-pool (`KeptClients`).
  */
 export class ManagedPool {
   readonly role: PoolRole;
@@ -53,6 +60,14 @@ export class ManagedPool {
   /** Callers waiting for a client of the full pool (when `takesIdleClients`; else pg-pool's own queue). */
   private readonly waiting: FullPoolLine;
   private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
+  /**
+   * Released clients kept for the next checkout instead of going through pg-pool (when
+   * `takesIdleClients`). To pg-pool they are still checked out; to everyone else, idle.
+   */
+  private readonly kept: KeptClients<LeasableClient>;
+  private readonly maxUses: number;
+  /** pg-pool's `allowExitOnIdle`: an idle client's socket must not keep the process alive. */
+  private readonly unrefIdle: boolean;
 
   constructor(config: ManagedPoolConfig) {
     this.role = config.role;
@@ -66,6 +81,9 @@ export class ManagedPool {
     this.breaker = new CircuitBreaker(config.breaker);
     this.pool = new Pool(pgPoolConfig(config));
     this.takesIdleClients = canTakeIdleClients(this.pool);
+    this.maxUses = config.maxUses;
+    this.unrefIdle = config.poolConfig?.allowExitOnIdle === true;
+    this.kept = new KeptClients((client) => this.handBack(client), config.idleTimeoutMs > 0 ? Math.min(KEPT_CLIENT_SWEEP_MS, config.idleTimeoutMs) : KEPT_CLIENT_SWEEP_MS);
     this.waiting = new FullPoolLine(this.lineHost(), config.acquireTimeoutMs);
     // A closed connection frees a slot: open one for the next caller in line.
     this.pool.on('remove', () => this.waiting.serve());
@@ -77,8 +95,14 @@ export class ManagedPool {
     this.pool.on('connect', (client: LeasableClient) => {
       // Set before first use, so the flag never changes the client's shape on the hot path.
       client[LEASED] = false;
+      client[USES] = 0;
       client.on('error', (error) => {
         if (client[LEASED]) this.logger.warn(`Checked-out connection failed: ${error.message}`);
+        // Kept by this pool, the client has none of pg-pool's idle listeners: close it as pg-pool would.
+        else if (this.kept.remove(client)) {
+          this.logger.warn(`Idle connection lost: ${error.message}`);
+          client.release(error);
+        }
       });
     });
   }
@@ -88,7 +112,7 @@ export class ManagedPool {
   }
 
   get idleCount(): number {
-    return this.pool.idleCount;
+    return this.pool.idleCount + this.kept.length;
   }
 
   get waitingCount(): number {
@@ -97,7 +121,7 @@ export class ManagedPool {
 
   /** Clients checked out right now. */
   get busyCount(): number {
-    return this.pool.totalCount - this.pool.idleCount;
+    return this.pool.totalCount - this.idleCount;
   }
 
   get limit(): number {
@@ -181,7 +205,7 @@ export class ManagedPool {
       }
     } else {
       try {
-        client = await this.pool.connect();
+        client = this.takeKept() ?? (await this.pool.connect());
       } catch (error) {
         const failure = this.connectFailed(error, performance.now() - startedAt);
         this.waiting.afterFailedConnect();
@@ -199,9 +223,22 @@ export class ManagedPool {
   acquireIdle(): PoolClient | undefined {
     // Nobody takes an idle client past a caller already in line; an open breaker is `acquire()`'s to answer.
     if (!this.takesIdleClients || this.waiting.length > 0 || this.endPromise !== undefined || this.breaker.state !== 'closed') return undefined;
-    const client = takeIdleClient(this.pool);
+    const client = this.takeKept() ?? takeIdleClient(this.pool);
     // Handed over synchronously: no wait to time.
     return client === undefined ? undefined : this.checkedOut(client, 0);
+  }
+
+  /** The most recently kept client, its socket referenced again when idle ones are not. */
+  private takeKept(): LeasableClient | undefined {
+    const client = this.kept.take();
+    if (client !== undefined && this.unrefIdle) client.ref?.();
+    return client;
+  }
+
+  /** Gives a kept client back to pg-pool's idle list (or lets pg-pool close it: expired, ending). */
+  private handBack(client: LeasableClient): void {
+    if (this.unrefIdle) client.ref?.();
+    client.release();
   }
 
   /**
@@ -239,19 +276,29 @@ export class ManagedPool {
   /**
    * Returns a client. It is closed instead of reused when it failed at the
    * connection level, is still inside a transaction, the pool is above its limit,
-   * or the caller says so (`discard`: it holds session state the next user must not inherit).
+   * has served `maxUses` checkouts, or the caller says so (`discard`: it holds session
+   * state the next user must not inherit). Otherwise the pool keeps it for the next
+   * checkout; pg-pool gets it back when it is not used for a sweep, has outlived pg's
+   * `maxLifetimeSeconds`, or the pool ends.
    */
   release(client: PoolClient, error?: unknown, discard = false): void {
-    if ((client as LeasableClient)[LEASED] !== true) throw new Error(CLIENT_RELEASED_TWICE(this.name));
-    (client as LeasableClient)[LEASED] = false;
+    const leased = client as LeasableClient;
+    if (leased[LEASED] !== true) throw new Error(CLIENT_RELEASED_TWICE(this.name));
+    leased[LEASED] = false;
     const destroy =
       discard ||
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
-      this.pool.totalCount > this.currentLimit;
+      this.pool.totalCount > this.currentLimit ||
+      (this.maxUses > 0 && ++leased[USES]! >= this.maxUses);
     if (destroy) this.destroyedCount++;
-    client.release(destroy ? (error instanceof Error ? error : true) : undefined);
-    // Back to pg-pool's idle list, or closed (a free slot): either way the next caller in line gets it now.
+    if (destroy || !this.takesIdleClients || this.endPromise !== undefined || hasExpired(this.pool, client)) {
+      client.release(destroy ? (error instanceof Error ? error : true) : undefined);
+    } else {
+      if (this.unrefIdle) leased.unref?.();
+      this.kept.keep(leased);
+    }
+    // Kept, back in pg-pool's idle list, or closed (a free slot): either way the next caller in line gets it now.
     if (this.waiting.length > 0) this.waiting.serve();
   }
 
@@ -279,6 +326,7 @@ export class ManagedPool {
 
   /** Closes idle clients above the limit now (busy ones close when released). */
   trimIdle(): void {
+    this.kept.handBackAll();
     this.destroyedCount += closeOldestIdle(this.pool, this.pool.totalCount - this.currentLimit);
   }
 
@@ -288,7 +336,7 @@ export class ManagedPool {
       role: this.role,
       server: this.server,
       total: this.pool.totalCount,
-      idle: this.pool.idleCount,
+      idle: this.idleCount,
       waiting: this.waitingCount,
       limit: this.currentLimit,
       min: this.min,
@@ -305,6 +353,8 @@ export class ManagedPool {
   /** Ends the pool once; later calls return the same promise. */
   end(): Promise<void> {
     if (this.endPromise) return this.endPromise;
+    // pg-pool closes the clients in its idle list; kept ones would wait for a sweep.
+    this.kept.handBackAll();
     this.endPromise = this.pool.end();
     // No client will come back for them: fail them now rather than at their timeout.
     this.waiting.failAll(() => new Error(POOL_CLOSED(this.name)));
@@ -319,7 +369,7 @@ export class ManagedPool {
       totalCount: () => pool.totalCount,
       closing: () => this.endPromise !== undefined,
       breakerOpen: () => this.breaker.state === 'open',
-      takeIdle: () => takeIdleClient(pool),
+      takeIdle: () => this.takeKept() ?? takeIdleClient(pool),
       connect: () => pool.connect(),
       connectFailed: (error, waitedMs) => this.connectFailed(error, waitedMs),
       unreachable: () => this.unreachable(),

@@ -17,7 +17,8 @@ interface PendingItem {
 }
 
 interface PoolInternals {
-  options: { max: number; allowExitOnIdle?: boolean };
+  options: { max: number; allowExitOnIdle?: boolean; maxLifetimeSeconds?: number };
+  _expired?: WeakSet<PoolClient>;
   ending: boolean;
   _idle: IdleItem[];
   _pendingQueue: unknown[];
@@ -53,6 +54,15 @@ export function takeIdleClient(pool: Pool): PoolClient | undefined {
   let taken: PoolClient | undefined;
   candidate._acquireClient(item.client, { timedOut: false, callback: (_error, client) => (taken = client) }, item.idleListener, false);
   return taken;
+}
+
+/**
+ * Whether pg-pool marked `client` for closing at its next release (`maxLifetimeSeconds` passed
+ * while it was checked out). A client the pool keeps must go back to pg-pool for that to happen.
+ */
+export function hasExpired(pool: Pool, client: PoolClient): boolean {
+  const candidate = internals(pool);
+  return candidate.options.maxLifetimeSeconds ? candidate._expired?.has(client) === true : false;
 }
 
 /** pg-pool reads `options.max` on every connect(): changing it moves the limit at once. */
