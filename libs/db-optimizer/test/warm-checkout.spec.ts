@@ -100,6 +100,44 @@ describe('ManagedPool warm checkout', () => {
     }
   });
 
+  it('closes a client whose connection failed while checked out, though its caller released it without an error', async () => {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 } });
+    try {
+      const pool = instance.get(PoolManagerService).primary;
+      const client = await pool.acquire();
+      const pid = await backendPid(client);
+      const failed = new Promise((resolve) => client.once('error', resolve));
+      await sql(env.primaryUrl, 'SELECT pg_terminate_backend($1)', [pid]);
+      await failed;
+      // As after a commit whose WAL-position read failed: the caller has its answer and swallows the error.
+      pool.release(client);
+      expect([pool.totalCount, pool.idleCount]).toEqual([0, 0]);
+      const next = await pool.acquire();
+      expect(await backendPid(next)).not.toBe(pid);
+      pool.release(next);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('sends a client released to the wrong pool back to its own, never keeping it for the other server', async () => {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 0, max: 2 }, readReplicaPool: { min: 0, max: 2 } });
+    try {
+      const pools = instance.get(PoolManagerService);
+      const replica = pools.readReplicas[0];
+      const fromPrimary = await pools.primary.acquire();
+      const primaryIdle = pools.primary.idleCount;
+      const replicaIdle = replica.idleCount;
+      replica.release(fromPrimary);
+      expect([pools.primary.idleCount, replica.idleCount]).toEqual([primaryIdle + 1, replicaIdle]);
+      const fromReplica = await replica.acquire();
+      expect((await fromReplica.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows[0].standby).toBe(true);
+      replica.release(fromReplica);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('closes a connection after maxUsesPerConnection checkouts, kept or not', async () => {
     const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, maxUsesPerConnection: 3 });
     try {
@@ -115,6 +153,26 @@ describe('ManagedPool warm checkout', () => {
       for (const pid of pids) uses.set(pid, (uses.get(pid) ?? 0) + 1);
       expect(Math.max(...uses.values())).toBeLessThanOrEqual(3);
       expect(uses.size).toBeGreaterThanOrEqual(3);
+      // Worn out is not "destroyed on release" (above the limit, in a transaction, holding session state).
+      expect(pool.stats().destroyedOnRelease).toBe(0);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it("never hands out a kept connection past pg's maxLifetimeSeconds", async () => {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, idleTimeoutMs: 60_000, poolConfig: { maxLifetimeSeconds: 1 } });
+    try {
+      const pool = instance.get(PoolManagerService).primary;
+      const first = await pool.acquire();
+      const pid = await backendPid(first);
+      pool.release(first);
+      // Kept meanwhile (a sweep hands it back after one to two seconds unused); either way it is past its lifetime.
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      const next = await pool.acquire();
+      const nextPid = await backendPid(next);
+      pool.release(next);
+      expect(nextPid).not.toBe(pid);
     } finally {
       await instance.close();
     }

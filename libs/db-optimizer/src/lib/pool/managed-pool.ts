@@ -29,7 +29,18 @@ const KEPT_CLIENT_SWEEP_MS = 1000;
 const LEASED = Symbol('checked out of a ManagedPool');
 /** Checkouts a client has served through this pool, counted when `maxUses` is set (pg-pool counts only its own). */
 const USES = Symbol('checkouts served');
-type LeasableClient = PoolClient & { [LEASED]?: boolean; [USES]?: number; ref?: () => void; unref?: () => void };
+/** The pool a client belongs to: only its own pool may keep it. */
+const OWNER = Symbol('owning ManagedPool');
+/** What the pool reads of a client: its marks, and pg's own flags (a connection that failed or is closing). */
+type LeasableClient = PoolClient & {
+  [LEASED]?: boolean;
+  [USES]?: number;
+  [OWNER]?: ManagedPool;
+  _queryable?: boolean;
+  _ending?: boolean;
+  ref?: () => void;
+  unref?: () => void;
+};
 
 /**
  * One `pg` pool for one server, with what pg-pool lacks: a limit that can move
@@ -96,6 +107,7 @@ export class ManagedPool {
       // Set before first use, so the flag never changes the client's shape on the hot path.
       client[LEASED] = false;
       client[USES] = 0;
+      client[OWNER] = this;
       client.on('error', (error) => {
         if (client[LEASED]) this.logger.warn(`Checked-out connection failed: ${error.message}`);
         // Kept by this pool, the client has none of pg-pool's idle listeners: close it as pg-pool would.
@@ -228,11 +240,19 @@ export class ManagedPool {
     return client === undefined ? undefined : this.checkedOut(client, 0);
   }
 
-  /** The most recently kept client, its socket referenced again when idle ones are not. */
+  /**
+   * The most recently kept client, its socket referenced again when idle ones are not. One that
+   * outlived pg's `maxLifetimeSeconds` while kept goes to pg-pool, which closes it, and the next is tried.
+   */
   private takeKept(): LeasableClient | undefined {
-    const client = this.kept.take();
-    if (client !== undefined && this.unrefIdle) client.ref?.();
-    return client;
+    for (let client = this.kept.take(); client !== undefined; client = this.kept.take()) {
+      if (!hasExpired(this.pool, client)) {
+        if (this.unrefIdle) client.ref?.();
+        return client;
+      }
+      this.handBack(client);
+    }
+    return undefined;
   }
 
   /** Gives a kept client back to pg-pool's idle list (or lets pg-pool close it: expired, ending). */
@@ -289,11 +309,16 @@ export class ManagedPool {
       discard ||
       (error !== undefined && isConnectionError(error)) ||
       client.getTransactionStatus?.() !== 'I' ||
-      this.pool.totalCount > this.currentLimit ||
-      (this.maxUses > 0 && ++leased[USES]! >= this.maxUses);
+      this.pool.totalCount > this.currentLimit;
     if (destroy) this.destroyedCount++;
-    if (destroy || !this.takesIdleClients || this.endPromise !== undefined || hasExpired(this.pool, client)) {
-      client.release(destroy ? (error instanceof Error ? error : true) : undefined);
+    // Closed as pg-pool closes them, and not counted above: worn out (`maxUses`), or a connection that failed
+    // or is closing while checked out (a failure its caller swallowed, e.g. after the statement committed).
+    const retire = (this.maxUses > 0 && ++leased[USES]! >= this.maxUses) || leased._queryable === false || leased._ending === true;
+    if (destroy || retire) {
+      client.release(destroy && error instanceof Error ? error : true);
+    } else if (!this.takesIdleClients || this.endPromise !== undefined || leased[OWNER] !== this || hasExpired(this.pool, client)) {
+      // pg-pool's own release: it closes an expired client, and one released after end or to the wrong pool goes home.
+      client.release();
     } else {
       if (this.unrefIdle) leased.unref?.();
       this.kept.keep(leased);
