@@ -35,8 +35,10 @@ describe('KeptClients', () => {
     jest.advanceTimersByTime(1000);
     expect(handedBack).toEqual(['idle']);
     expect(subject.length).toBe(1);
-    // Unused from now on: it goes back at the sweep after next, and then the sweeps stop.
-    jest.advanceTimersByTime(2000);
+    // Unused from now on: not taken for the whole next interval, it goes back at the next sweep; then the sweeps stop.
+    jest.advanceTimersByTime(999);
+    expect(handedBack).toEqual(['idle']);
+    jest.advanceTimersByTime(1);
     expect(handedBack).toEqual(['idle', 'busy']);
     expect(subject.length).toBe(0);
     expect(jest.getTimerCount()).toBe(0);
@@ -63,6 +65,8 @@ describe('KeptClients', () => {
     jest.advanceTimersByTime(1000);
     expect(subject.remove('a')).toBe(true);
     expect(subject.remove('a')).toBe(false);
+    // Kept after the mark: only 'b' is left of the untouched ones.
+    subject.keep('c');
     jest.advanceTimersByTime(1000);
     expect(handedBack).toEqual(['b']);
   });

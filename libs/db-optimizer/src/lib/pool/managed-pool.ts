@@ -7,7 +7,8 @@ import { CLIENT_RELEASED_TWICE, CONNECT_FAILED, POOL_CLOSED, SERVER_UNREACHABLE 
 import { PoolExhaustedError } from '../core/errors/pool-exhausted.error';
 import { LatencyHistogram } from '../core/latency-histogram';
 import { serverOf } from '../core/redact-url';
-import { canTakeIdleClients, closeOldestIdle, hasExpired, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
+import { allowsExitOnIdle, canTakeIdleClients, closeOldestIdle, hasExpired, isConnectionClosing, serveQueuedCallers, setPoolMax, takeIdleClient } from './pg-pool-internals';
+import { LEASED, type LeasableClient, markNewClient, OWNER, USES } from './leased-client';
 import type { PoolRole } from '../core/pool-role';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
 import { FullPoolLine, type FullPoolLineHost } from './full-pool-line';
@@ -21,26 +22,6 @@ const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 
 /** How long a released client the pool keeps may go unused before it goes back to pg-pool (shorter when `idleTimeoutMs` is). */
 const KEPT_CLIENT_SWEEP_MS = 1000;
-
-/**
- * Marks a client checked out of a ManagedPool (double releases throw; errors while checked out
- * are logged). A property rather than a WeakSet: two hash look-ups less on every checkout.
- */
-const LEASED = Symbol('checked out of a ManagedPool');
-/** Checkouts a client has served through this pool, counted when `maxUses` is set (pg-pool counts only its own). */
-const USES = Symbol('checkouts served');
-/** The pool a client belongs to: only its own pool may keep it. */
-const OWNER = Symbol('owning ManagedPool');
-/** What the pool reads of a client: its marks, and pg's own flags (a connection that failed or is closing). */
-type LeasableClient = PoolClient & {
-  [LEASED]?: boolean;
-  [USES]?: number;
-  [OWNER]?: ManagedPool;
-  _queryable?: boolean;
-  _ending?: boolean;
-  ref?: () => void;
-  unref?: () => void;
-};
 
 /**
  * One `pg` pool for one server, with what pg-pool lacks: a limit that can move
@@ -93,26 +74,23 @@ export class ManagedPool {
     this.pool = new Pool(pgPoolConfig(config));
     this.takesIdleClients = canTakeIdleClients(this.pool);
     this.maxUses = config.maxUses;
-    this.unrefIdle = config.poolConfig?.allowExitOnIdle === true;
+    this.unrefIdle = allowsExitOnIdle(this.pool);
     this.kept = new KeptClients((client) => this.handBack(client), config.idleTimeoutMs > 0 ? Math.min(KEPT_CLIENT_SWEEP_MS, config.idleTimeoutMs) : KEPT_CLIENT_SWEEP_MS);
     this.waiting = new FullPoolLine(this.lineHost(), config.acquireTimeoutMs);
     // A closed connection frees a slot: open one for the next caller in line.
     this.pool.on('remove', () => this.waiting.serve());
     // Without a listener, an idle client's error (server restart) crashes the process.
-    this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${error.message}`));
+    this.pool.on('error', (error) => this.idleConnectionLost(error));
     // A checked-out client has no listener of pg-pool's: without ours, its error would crash the process.
     // Attached once per client as it opens, not after `connect()` resolves: a server that shuts down right
     // after accepting the login sends its FATAL in the same read, before that promise's continuation runs.
     this.pool.on('connect', (client: LeasableClient) => {
-      // Set before first use, so the flag never changes the client's shape on the hot path.
-      client[LEASED] = false;
-      client[USES] = 0;
-      client[OWNER] = this;
+      markNewClient(client, this);
       client.on('error', (error) => {
         if (client[LEASED]) this.logger.warn(`Checked-out connection failed: ${error.message}`);
         // Kept by this pool, the client has none of pg-pool's idle listeners: close it as pg-pool would.
         else if (this.kept.remove(client)) {
-          this.logger.warn(`Idle connection lost: ${error.message}`);
+          this.idleConnectionLost(error);
           client.release(error);
         }
       });
@@ -255,6 +233,10 @@ export class ManagedPool {
     return undefined;
   }
 
+  private idleConnectionLost(error: Error): void {
+    this.logger.warn(`Idle connection lost: ${error.message}`);
+  }
+
   /** Gives a kept client back to pg-pool's idle list (or lets pg-pool close it: expired, ending). */
   private handBack(client: LeasableClient): void {
     if (this.unrefIdle) client.ref?.();
@@ -313,7 +295,7 @@ export class ManagedPool {
     if (destroy) this.destroyedCount++;
     // Closed as pg-pool closes them, and not counted above: worn out (`maxUses`), or a connection that failed
     // or is closing while checked out (a failure its caller swallowed, e.g. after the statement committed).
-    const retire = (this.maxUses > 0 && ++leased[USES]! >= this.maxUses) || leased._queryable === false || leased._ending === true;
+    const retire = (this.maxUses > 0 && ++leased[USES]! >= this.maxUses) || isConnectionClosing(client);
     if (destroy || retire) {
       client.release(destroy && error instanceof Error ? error : true);
     } else if (!this.takesIdleClients || this.endPromise !== undefined || leased[OWNER] !== this || hasExpired(this.pool, client)) {

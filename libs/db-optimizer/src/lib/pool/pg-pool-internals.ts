@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * The only file that touches pg-pool's private fields (pg-pool 3.x). pg-pool has no
- * runtime setter for `max` and no way to close chosen idle clients; auto-sizing needs
- * both. Kept here so a pg-pool upgrade has one place to check.
+ * The only file that touches pg-pool's private fields (pg-pool 3.x), and the pg client flags
+ * pg-pool reads. pg-pool has no runtime setter for `max` and no way to close chosen idle
+ * clients; auto-sizing needs both. Kept here so a pg or pg-pool upgrade has one place to check.
  */
 interface IdleItem {
   client: PoolClient & { ref?: () => void };
@@ -50,10 +50,24 @@ export function takeIdleClient(pool: Pool): PoolClient | undefined {
   if (item === undefined) return undefined;
   clearTimeout(item.timeoutId);
   // pg-pool unrefs an idle client's socket only with allowExitOnIdle; otherwise it was never unref'd.
-  if (candidate.options.allowExitOnIdle) item.client.ref?.();
+  if (allowsExitOnIdle(pool)) item.client.ref?.();
   let taken: PoolClient | undefined;
   candidate._acquireClient(item.client, { timedOut: false, callback: (_error, client) => (taken = client) }, item.idleListener, false);
   return taken;
+}
+
+/** pg-pool's `allowExitOnIdle`: it unrefs an idle client's socket, and refs it again at checkout. */
+export function allowsExitOnIdle(pool: Pool): boolean {
+  return internals(pool).options.allowExitOnIdle === true;
+}
+
+/**
+ * Whether the client's connection failed or is closing, read from pg's own flags as pg-pool's
+ * release reads them (it closes such a client instead of keeping it idle).
+ */
+export function isConnectionClosing(client: PoolClient): boolean {
+  const flags = client as PoolClient & { _queryable?: boolean; _ending?: boolean };
+  return flags._queryable === false || flags._ending === true;
 }
 
 /**
