@@ -1,14 +1,10 @@
-import type { Pool } from 'pg';
+import type { PoolClient } from 'pg';
+import type { DbOptimizerOptions } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
-import { sql, startInstance } from './support/test-module';
-
-/** The pg-pool under a ManagedPool. */
-const pgPoolOf = (pool: ManagedPool): Pool => (pool as unknown as { pool: Pool }).pool;
-/** The backend process serving a client. */
-const backendPid = async (client: { query<R>(text: string): Promise<{ rows: R[] }> }): Promise<number> =>
-  (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+import { backendPid, pgPoolOf } from './support/pool-probes';
+import { sql, startInstance, type TestInstance } from './support/test-module';
 
 /**
  * A released client is kept by the pool for the next checkout (`KeptClients`), and goes back
@@ -18,10 +14,37 @@ const backendPid = async (client: { query<R>(text: string): Promise<{ rows: R[] 
 describe('ManagedPool kept clients', () => {
   const env = testEnv();
 
-  it("keeps a released client for the next checkout: no trip through pg-pool's idle list per query", async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 2 } });
+  /** Runs `work` on an instance of the module on the test primary, and closes the instance whatever happens. */
+  async function withInstance(
+    options: Omit<DbOptimizerOptions, 'primaryUrl'>,
+    work: (pools: PoolManagerService, instance: TestInstance) => Promise<void>,
+  ): Promise<void> {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, ...options });
     try {
-      const pool = instance.get(PoolManagerService).primary;
+      await work(instance.get(PoolManagerService), instance);
+    } finally {
+      await instance.close();
+    }
+  }
+
+  /** Ends the client's backend from another connection, and waits until pg reports it on the client. */
+  async function killBackend(client: PoolClient, pid: number): Promise<void> {
+    const failed = new Promise((resolve) => client.once('error', resolve));
+    await sql(env.primaryUrl, 'SELECT pg_terminate_backend($1)', [pid]);
+    await failed;
+  }
+
+  /** The pool holds nothing of the dead connection, and its next checkout is a new, working one. */
+  async function expectDeadConnectionGone(pool: ManagedPool, pid: number): Promise<void> {
+    expect([pool.totalCount, pool.idleCount]).toEqual([0, 0]);
+    const next = await pool.acquire();
+    const nextPid = await backendPid(next);
+    pool.release(next);
+    expect(nextPid).not.toBe(pid);
+  }
+
+  it("keeps a released client for the next checkout: no trip through pg-pool's idle list per query", async () => {
+    await withInstance({ primaryPool: { min: 1, max: 2 } }, async ({ primary: pool }, instance) => {
       const pg = pgPoolOf(pool);
       await instance.db.executeOptimizedQuery('SELECT 1', [], { forcePrimary: true });
       let trips = 0;
@@ -32,71 +55,45 @@ describe('ManagedPool kept clients', () => {
       // The lag monitor and the primary watch may check a connection out meanwhile: a few, never one per query.
       expect(trips).toBeLessThan(10);
       expect(pool.stats().acquisitions).toBeGreaterThanOrEqual(51);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it("gives a client nobody uses back to pg-pool, whose idle timeout closes it; the pool's counts say idle meanwhile", async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 2 }, idleTimeoutMs: 100 });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 2 }, idleTimeoutMs: 100 }, async ({ primary: pool }) => {
       const pg = pgPoolOf(pool);
       const clients = [await pool.acquire(), await pool.acquire()];
       for (const client of clients) pool.release(client);
       expect([pool.idleCount, pool.busyCount, pool.stats().idle]).toEqual([2, 0, 2]);
       await waitFor(() => pg.totalCount === 0 || undefined, { what: 'the idle connections to close', timeoutMs: 5000 });
       expect([pool.idleCount, pool.busyCount]).toEqual([0, 0]);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it('closes a kept client whose connection the server ended, and serves the next caller on a new one', async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 } });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 } }, async ({ primary: pool }) => {
       const client = await pool.acquire();
       const pid = await backendPid(client);
       pool.release(client);
       expect(pool.idleCount).toBe(1);
-      const failed = new Promise((resolve) => client.once('error', resolve));
-      await sql(env.primaryUrl, 'SELECT pg_terminate_backend($1)', [pid]);
-      await failed;
+      await killBackend(client, pid);
       // Closed as the error came, as pg-pool closes an idle client: not left for the next caller or a sweep.
-      expect([pool.totalCount, pool.idleCount]).toEqual([0, 0]);
-      const next = await pool.acquire();
-      expect(await backendPid(next)).not.toBe(pid);
-      pool.release(next);
-    } finally {
-      await instance.close();
-    }
+      await expectDeadConnectionGone(pool, pid);
+    });
   });
 
   it('closes a client whose connection failed while checked out, though its caller released it without an error', async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 } });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 } }, async ({ primary: pool }) => {
       const client = await pool.acquire();
       const pid = await backendPid(client);
-      const failed = new Promise((resolve) => client.once('error', resolve));
-      await sql(env.primaryUrl, 'SELECT pg_terminate_backend($1)', [pid]);
-      await failed;
+      await killBackend(client, pid);
       // As after a commit whose WAL-position read failed: the caller has its answer and swallows the error.
       pool.release(client);
-      expect([pool.totalCount, pool.idleCount]).toEqual([0, 0]);
-      const next = await pool.acquire();
-      expect(await backendPid(next)).not.toBe(pid);
-      pool.release(next);
-    } finally {
-      await instance.close();
-    }
+      await expectDeadConnectionGone(pool, pid);
+    });
   });
 
   it('sends a client released to the wrong pool back to its own, never keeping it for the other server', async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 0, max: 2 }, readReplicaPool: { min: 0, max: 2 } });
-    try {
-      const pools = instance.get(PoolManagerService);
+    await withInstance({ readReplicaUrls: [env.readReplicaUrl], primaryPool: { min: 0, max: 2 }, readReplicaPool: { min: 0, max: 2 } }, async (pools) => {
       const replica = pools.readReplicas[0];
       const fromPrimary = await pools.primary.acquire();
       const primaryIdle = pools.primary.idleCount;
@@ -106,15 +103,11 @@ describe('ManagedPool kept clients', () => {
       const fromReplica = await replica.acquire();
       expect((await fromReplica.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows[0].standby).toBe(true);
       replica.release(fromReplica);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it('closes a connection after maxUsesPerConnection checkouts, kept or not', async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, maxUsesPerConnection: 3 });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 }, maxUsesPerConnection: 3 }, async ({ primary: pool }) => {
       const pids: number[] = [];
       for (let i = 0; i < 9; i++) {
         const client = await pool.acquire();
@@ -128,15 +121,11 @@ describe('ManagedPool kept clients', () => {
       expect(uses.size).toBeGreaterThanOrEqual(3);
       // Worn out is not "destroyed on release" (above the limit, in a transaction, holding session state).
       expect(pool.stats().destroyedOnRelease).toBe(0);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it("never hands out a kept connection past pg's maxLifetimeSeconds", async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, idleTimeoutMs: 60_000, poolConfig: { maxLifetimeSeconds: 1 } });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 }, idleTimeoutMs: 60_000, poolConfig: { maxLifetimeSeconds: 1 } }, async ({ primary: pool }) => {
       const first = await pool.acquire();
       const pid = await backendPid(first);
       pool.release(first);
@@ -146,15 +135,11 @@ describe('ManagedPool kept clients', () => {
       const nextPid = await backendPid(next);
       pool.release(next);
       expect(nextPid).not.toBe(pid);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it("closes a connection past pg's maxLifetimeSeconds even when it never stops being used", async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, poolConfig: { maxLifetimeSeconds: 1 } });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 }, poolConfig: { maxLifetimeSeconds: 1 } }, async ({ primary: pool }) => {
       const first = await pool.acquire();
       const pid = await backendPid(first);
       pool.release(first);
@@ -172,21 +157,15 @@ describe('ManagedPool kept clients', () => {
         { what: 'a new connection after the old one expired', timeoutMs: 5000, intervalMs: 0 },
       );
       expect(other).not.toBe(pid);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 
   it("closes a connection that outlived pg's maxLifetimeSeconds while checked out when it comes back, instead of keeping it", async () => {
-    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 0, max: 1 }, poolConfig: { maxLifetimeSeconds: 1 } });
-    try {
-      const pool = instance.get(PoolManagerService).primary;
+    await withInstance({ primaryPool: { min: 0, max: 1 }, poolConfig: { maxLifetimeSeconds: 1 } }, async ({ primary: pool }) => {
       const client = await pool.acquire();
       await new Promise((resolve) => setTimeout(resolve, 1300));
       pool.release(client);
       expect([pool.totalCount, pool.idleCount]).toEqual([0, 0]);
-    } finally {
-      await instance.close();
-    }
+    });
   });
 });

@@ -1,16 +1,16 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { DbOptimizerOptions } from '@db-optimizer/core';
 import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
 import { StatementCacheService } from '../src/lib/statements/statement-cache.service';
+import { pgPoolOf } from './support/pool-probes';
 import { watchSocketWrites } from './support/socket-writes';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
 import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 type WireClient = PoolClient & { pipeline: boolean };
 
-const pgPoolOf = (pool: ManagedPool): Pool => (pool as unknown as { pool: Pool }).pool;
 
 /** Every connection of the pool idle (in pg-pool's idle list or kept by the pool), in pg's ordinary mode: nothing left in pipeline mode. */
 function expectAllBack(pool: ManagedPool): void {

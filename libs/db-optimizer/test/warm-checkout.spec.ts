@@ -1,14 +1,7 @@
-import type { Pool } from 'pg';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
-import type { ManagedPool } from '../src/lib/pool/managed-pool';
+import { backendPid, pgPoolOf } from './support/pool-probes';
 import { startInstance } from './support/test-module';
-
-/** The pg-pool under a ManagedPool. */
-const pgPoolOf = (pool: ManagedPool): Pool => (pool as unknown as { pool: Pool }).pool;
-/** The backend process serving a client. */
-const backendPid = async (client: { query<R>(text: string): Promise<{ rows: R[] }> }): Promise<number> =>
-  (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
 /**
  * A warm checkout takes an idle client without going through pg-pool's `connect()` (no
