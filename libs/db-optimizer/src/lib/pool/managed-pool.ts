@@ -213,9 +213,14 @@ export class ManagedPool {
   acquireIdle(): PoolClient | undefined {
     // Nobody takes an idle client past a caller already in line; an open breaker is `acquire()`'s to answer.
     if (!this.takesIdleClients || this.waiting.length > 0 || this.endPromise !== undefined || this.breaker.state !== 'closed') return undefined;
-    const client = this.takeKept() ?? takeIdleClient(this.pool);
+    const client = this.takeWarm();
     // Handed over synchronously: no wait to time.
     return client === undefined ? undefined : this.checkedOut(client, 0);
+  }
+
+  /** An idle client: the one this pool kept most recently, else the most recent of pg-pool's idle list. */
+  private takeWarm(): LeasableClient | undefined {
+    return this.takeKept() ?? takeIdleClient(this.pool);
   }
 
   /**
@@ -376,7 +381,7 @@ export class ManagedPool {
       totalCount: () => pool.totalCount,
       closing: () => this.endPromise !== undefined,
       breakerOpen: () => this.breaker.state === 'open',
-      takeIdle: () => this.takeKept() ?? takeIdleClient(pool),
+      takeIdle: () => this.takeWarm(),
       connect: () => pool.connect(),
       connectFailed: (error, waitedMs) => this.connectFailed(error, waitedMs),
       unreachable: () => this.unreachable(),
