@@ -8,10 +8,10 @@ import { DbOptimizerModule, DbOptimizerOptions, DbOptimizerService } from '@db-o
 export const BENCH_POOL_SIZE = 20;
 
 /**
- * Reads per shared connection for the module clients with `multiplexReads`. Measured at 32 and
- * 128 callers on two replicas: 4 gave 1.6x `pg` named, 8 and 16 about 2.0–2.5x (issue #13's notes).
+ * The module's `multiplexReads` for its "unshared" rows: every read on a connection of its own, as
+ * the module ran by default before issue #13's tenth session. The default rows share connections.
  */
-export const BENCH_MULTIPLEX_READS = 8;
+export const UNSHARED_READS = 0;
 
 export function rawPgPool(url: string): Pool {
   // No idle timeout (pg-pool's default is 10 s): while the other clients of an interleaved step warm up and take

@@ -13,7 +13,7 @@ import { keyFor, KEYS, prepareHotKeys, READ, WRITE, writeSchedule } from './work
  * Prints throughput, the process's CPU µs per operation (steadier than wall time on a
  * shared machine; `measured` splits the measured part between this process and the servers), the hit rate and the cache's outage counters. WRITE_PERCENT (10),
  * DURATION_MS (5000), WARMUP_MS (the bench's, 3000: less measures V8 still compiling), NO_REDIS=1 for L1 only, RAW=1 to run raw pg first,
- * MULTIPLEX_READS=n for the module's `multiplexReads`,
+ * MULTIPLEX_READS=n for the module's `multiplexReads` (its default when unset; 0: every read on a connection of its own),
  * BENCH_LOG_WARN=1 to see the module's warnings.
  *
  * @example
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     await pool.end();
   }
   const redisUrl = process.env['NO_REDIS'] ? undefined : (process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
-  const multiplexReads = Number(process.env['MULTIPLEX_READS'] ?? 0);
+  const multiplexReads = process.env['MULTIPLEX_READS'] === undefined ? undefined : Number(process.env['MULTIPLEX_READS']);
   const optimizer = await optimizerInstance({ primaryUrl, readReplicaUrls: replicaUrls, enableCache: true, redisUrl, multiplexReads });
   let reads = 0;
   let cached = 0;
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const stats = optimizer.app.get(ResultCacheService).stats();
   console.log(
     JSON.stringify({
-      client: `module, ${redisUrl ? 'L1 + Redis' : 'L1 only'}${multiplexReads > 1 ? `, multiplexReads ${multiplexReads}` : ''}`,
+      client: `module, ${redisUrl ? 'L1 + Redis' : 'L1 only'}${multiplexReads === undefined ? '' : `, multiplexReads ${multiplexReads}`}`,
       opsPerS: Math.round(result.throughput),
       p99Us: result.p99Us,
       cpuUsPerOp: cpuPerOp(before, result.operations),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DEFAULT_MULTIPLEX_READS } from '@db-optimizer/core';
 import { integerFlag, parseFlags } from './cli-args';
 import { faultsFrom } from './faults';
 import { formatChaosReport } from './format-report';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const operations = integerFlag(flags, 'operations', 20_000, 1, 10_000_000);
   const seed = integerFlag(flags, 'seed', 1, 0, 2 ** 31 - 1);
   const callers = integerFlag(flags, 'callers', 4, 1, 64);
-  const multiplexReads = integerFlag(flags, 'multiplex-reads', 0, 0, 1000);
+  const multiplexReads = integerFlag(flags, 'multiplex-reads', DEFAULT_MULTIPLEX_READS, 0, 1000);
   const faults = faultsFrom(flags.get('faults'));
   const report = await runChaos({
     operations,

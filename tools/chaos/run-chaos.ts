@@ -1,4 +1,5 @@
 import { LocalCluster } from '@db-optimizer/cluster';
+import { DEFAULT_MULTIPLEX_READS } from '@db-optimizer/core';
 import type { ChaosReport, FaultWindowReport, ZeroCheck } from './chaos-report.interface';
 import { CrashCounter } from './crash-counter';
 import { shortMessage } from './error-type';
@@ -19,7 +20,7 @@ export interface ChaosOptions {
   faults: readonly FaultKind[];
   /** Concurrent callers. @default 4 */
   callers?: number;
-  /** The instances' `multiplexReads` (reads sharing connections). @default 0 */
+  /** The instances' `multiplexReads` (reads sharing connections). @default the module's, 8 */
   multiplexReads?: number;
   /** Rows each caller owns. @default 25 */
   rowsPerCaller?: number;
@@ -68,7 +69,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       primaryUrls: [cluster.primary.url, cluster.readReplica.url],
       readReplicaUrls: [cluster.readReplica.url, cluster.analyticsReplica.url],
       redisUrl: redis.url,
-      multiplexReads: options.multiplexReads ?? 0,
+      multiplexReads: options.multiplexReads ?? DEFAULT_MULTIPLEX_READS,
     };
     for (const index of [0, 1]) instances.push(await startInstance(index, chaosOptions(base)));
 
@@ -232,7 +233,7 @@ function buildReport(
     seed: options.seed,
     operations: options.operations,
     callers,
-    multiplexReads: options.multiplexReads ?? 0,
+    multiplexReads: options.multiplexReads ?? DEFAULT_MULTIPLEX_READS,
     durationMs: Date.now() - startedAt,
     faults,
     calm: recorder.phase('calm'),

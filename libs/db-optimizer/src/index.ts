@@ -71,6 +71,7 @@ export type { CircuitState } from './lib/pool/circuit-breaker';
 // Prepared statements and the result cache.
 export { StatementCacheService } from './lib/statements/statement-cache.service';
 export { ReadMultiplexer } from './lib/execution/read-multiplexer';
+export { DEFAULT_MULTIPLEX_READS, DEFAULT_SHARED_READ_MAX_MS } from './lib/options/shared-read-defaults.constants';
 export type { StatementCacheStats } from './lib/statements/statement-cache-options.interface';
 export type { AfterSubmit } from './lib/core/statement-runner';
 export { ResultCacheService } from './lib/result-cache/result-cache.service';

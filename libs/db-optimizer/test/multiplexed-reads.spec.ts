@@ -27,13 +27,18 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   /** Socket writes to the replica, over every connection of its pool. */
   let socketWrites: ReturnType<typeof watchSocketWrites>;
 
-  /** An instance reading from the replica through a pool of `connections`, with `multiplexReads: 8`. */
+  /**
+   * An instance reading from the replica through a pool of `connections`, with `multiplexReads: 8`.
+   * These tests are about sharing itself, slow reads included: any statement that has run once
+   * counts as short (`sharedReadMaxMs`). Which statements share is `shared-read-gate.spec.ts`.
+   */
   const startMultiplexed = (connections: number, options: Partial<DbOptimizerOptions>): Promise<TestInstance> =>
     startInstance({
       primaryUrl: env.primaryUrl,
       readReplicaUrls: [env.readReplicaUrl],
       readReplicaPool: { min: connections, max: connections },
       multiplexReads: 8,
+      sharedReadMaxMs: 600_000,
       ...options,
     });
 
@@ -154,6 +159,8 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   it('retries every read of a connection killed under them, elsewhere, and closes it', async () => {
     const slow = (n: number) =>
       instance.db.executeOptimizedQuery<{ n: number; total: string }>('SELECT $1::int AS n, count(*) AS total FROM generate_series(1, 2000000) s', [n]);
+    // Run once first: a statement shares only once it has run on the instance.
+    await slow(0);
     // A read the test holds runs alone, so the next three share one connection.
     const lone = holdLoneRead();
     await lone.running;
@@ -181,7 +188,10 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   it("runs reads unshared on connections with pg's query_timeout", async () => {
     const timed = await startMultiplexed(4, { poolConfig: { query_timeout: 5000 } });
     try {
-      const results = await Promise.all(Array.from({ length: 4 }, (_, n) => timed.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n])));
+      const read = (n: number) => timed.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
+      // Run once first, so that sharing is what the pool's clients refuse, not the statement's first run.
+      await read(0);
+      const results = await Promise.all(Array.from({ length: 4 }, (_, n) => read(n)));
 
       expect(results.map(({ rows }) => rows[0].n)).toEqual([0, 1, 2, 3]);
       expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(4);
@@ -262,7 +272,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(results.map(({ result }) => (result.rows[0] as { n: number }).n)).toEqual(Array.from({ length: 8 }, (_, n) => n));
     // The first alone, then 3 + 3 + 1 shared reads: three shared checkouts, four in all.
     expect(new Set(pids).size).toBe(4);
-    expect(multiplexer.stats()).toEqual({ sharedReads: 7, checkouts: 3, socketWrites: 3 });
+    expect(multiplexer.stats()).toEqual({ sharedReads: 7, checkouts: 3, socketWrites: 3, keptApart: 0 });
     expect(replica.acquisitions - acquisitions).toBe(4);
     expectAllBack(replica);
   });
@@ -270,6 +280,8 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
   it('fails the reads waiting for a checkout together when it fails', async () => {
     const small = await startMultiplexed(1, { acquireTimeoutMs: 200, autoExplainSlowQueries: false });
     const pool = small.get(PoolManagerService).readReplicas[0];
+    // Run once first: a statement shares only once it has run on the instance.
+    await small.db.executeOptimizedQuery('SELECT $1::int AS n', [0]);
     const held = await pool.acquire();
     try {
       const settled = await Promise.allSettled(Array.from({ length: 4 }, (_, n) => small.db.executeOptimizedQuery('SELECT $1::int AS n', [n])));

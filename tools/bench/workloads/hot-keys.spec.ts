@@ -32,7 +32,7 @@ describe('the hot-key mixes against the real cluster and Redis', () => {
     expect(steps).toHaveLength(HOT_KEY_WRITE_PERCENTS.length);
     expect(rows.map((row) => `${row.workload}: ${row.client}`)).toEqual(
       HOT_KEY_WRITE_PERCENTS.flatMap((percent) =>
-        ['pg unnamed', 'DbOptimizerService (cache on)', 'DbOptimizerService (cache on), multiplexReads 8'].map((client) => `hot-keys ${100 - percent}/${percent}: ${client}`),
+        ['pg unnamed', 'DbOptimizerService (cache on)', 'DbOptimizerService (cache on), multiplexReads 0'].map((client) => `hot-keys ${100 - percent}/${percent}: ${client}`),
       ),
     );
     for (const row of rows) {

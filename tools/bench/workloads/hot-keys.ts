@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { BENCH_MULTIPLEX_READS, optimizerInstance, rawPgPool } from '../bench-clients';
+import { optimizerInstance, rawPgPool, UNSHARED_READS } from '../bench-clients';
 import { LoadResult, Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import { waitForTableOnReplicas } from '../replication';
@@ -21,13 +21,13 @@ const INTERLEAVED = 'every client, interleaved';
 
 /**
  * The clients of a mix, each on its own table: they take turns, and a client must not see
- * rows another one changed behind its cache. The module's are its defaults and reads that
- * miss the cache sharing connections (`multiplexReads`); each has its own cache namespace,
- * so neither processes the other's Redis messages in this one process.
+ * rows another one changed behind its cache. The module's are its defaults (reads that miss the
+ * cache share connections) and every read on a connection of its own (`multiplexReads: 0`); each
+ * has its own cache namespace, so neither processes the other's Redis messages in this one process.
  */
 const MODULE_CLIENTS = [
-  { client: MODULE, table: 'hot_keys', multiplexReads: 0, staleLine: '' },
-  { client: `${MODULE}, multiplexReads ${BENCH_MULTIPLEX_READS}`, table: 'hot_keys_multiplexed', multiplexReads: BENCH_MULTIPLEX_READS, staleLine: ', multiplexReads' },
+  { client: MODULE, table: 'hot_keys', multiplexReads: undefined, staleLine: '' },
+  { client: `${MODULE}, multiplexReads ${UNSHARED_READS}`, table: 'hot_keys_unshared', multiplexReads: UNSHARED_READS, staleLine: ', unshared' },
 ];
 const RAW_TABLE = 'hot_keys_raw';
 
@@ -51,7 +51,7 @@ export function hotKeysSteps(context: Pick<WorkloadContext, 'durationMs' | 'warm
  * Issue #5's workload: 2000 hot keys, primary-key reads and updates of one
  * row, 32 callers, at 90/10 and 50/50 reads/writes. Raw pg (unnamed,
  * everything on the primary) against DbOptimizerService with the cache on
- * (primary + replica), with its defaults and with `multiplexReads`. The
+ * (primary + replica), with its defaults and with `multiplexReads: 0`. The
  * clients take turns in rounds, so a slow spell of the shared machine lands on
  * each of them. Every read checks that it saw at least the version the last
  * returned write of that key produced before the read started: a lower one is

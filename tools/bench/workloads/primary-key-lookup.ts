@@ -1,5 +1,5 @@
 import { PoolManagerService } from '../../../libs/db-optimizer/src/lib/pool/pool-manager.service';
-import { BENCH_MULTIPLEX_READS, optimizerInstance, postgresJs, rawPgPool } from '../bench-clients';
+import { optimizerInstance, postgresJs, rawPgPool, UNSHARED_READS } from '../bench-clients';
 import { Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
 import type { BenchRow } from '../report';
@@ -21,7 +21,7 @@ const idFor = (caller: number, iteration: number): number => ((caller * 7919 + i
 /** Rounds each caller count's clients take turns in (see `runInterleaved`). */
 const PK_LOOKUP_ROUNDS = 4;
 
-type ClientId = 'pg unnamed' | 'pg named' | 'postgres.js' | 'module on the primary' | 'module with replicas' | 'module, multiplexed reads';
+type ClientId = 'pg unnamed' | 'pg named' | 'postgres.js' | 'module on the primary' | 'module with replicas' | 'module, unshared reads';
 
 /** One client of the curve: its row's client and notes, and the caller counts it runs at (all when absent). */
 interface CurveClient {
@@ -42,9 +42,9 @@ function curveClients(context: Pick<WorkloadContext, 'replicaUrls'>): CurveClien
   if (context.replicaUrls.length > 0) {
     clients.push({ id: 'module with replicas', client: MODULE, notes: `reads on ${context.replicaUrls.length} replica(s)` });
     clients.push({
-      id: 'module, multiplexed reads',
+      id: 'module, unshared reads',
       client: MODULE,
-      notes: `reads on ${context.replicaUrls.length} replica(s), multiplexReads ${BENCH_MULTIPLEX_READS}`,
+      notes: `reads on ${context.replicaUrls.length} replica(s), multiplexReads ${UNSHARED_READS}`,
     });
   }
   return clients;
@@ -66,7 +66,7 @@ export function primaryKeyLookupSteps(context: Pick<WorkloadContext, 'callerCoun
  * Issue #4's workload as a scale curve: a primary-key lookup on a 100k-row
  * table at each caller count, for raw pg (unnamed, named), postgres.js and
  * DbOptimizerService with the cache off (reads on the replica), pools of the
- * same size, with its defaults and with `multiplexReads`. The module on the
+ * same size, with its defaults and with `multiplexReads: 0`. The module on the
  * primary only is kept at 1 and 32 callers.
  * At each caller count the clients take turns in rounds (`runInterleaved`), so
  * their ratios are measured under the same conditions of the shared machine.
@@ -87,20 +87,20 @@ export async function primaryKeyLookup(context: WorkloadContext, log: (line: str
         ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false })
         : undefined;
     if (routed) closers.push(() => routed.app.close());
-    const multiplexed =
+    const unshared =
       context.replicaUrls.length > 0
-        ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false, multiplexReads: BENCH_MULTIPLEX_READS })
+        ? await optimizerInstance({ primaryUrl: context.primaryUrl, readReplicaUrls: context.replicaUrls, enableCache: false, multiplexReads: UNSHARED_READS })
         : undefined;
-    if (multiplexed) closers.push(() => multiplexed.app.close());
+    if (unshared) closers.push(() => unshared.app.close());
     const operations: Record<ClientId, Operation> = {
       'pg unnamed': async (caller, i) => void (await pool.query(LOOKUP, [idFor(caller, i)])),
       'pg named': async (caller, i) => void (await pool.query({ name: 'bench_lookup', text: LOOKUP, values: [idFor(caller, i)] })),
       'postgres.js': async (caller, i) => void (await sql`SELECT id, name, value FROM bench_items WHERE id = ${idFor(caller, i)}`),
       'module on the primary': async (caller, i) => void (await primaryOnly.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
       'module with replicas': async (caller, i) => void (await routed!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
-      'module, multiplexed reads': async (caller, i) => void (await multiplexed!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
+      'module, unshared reads': async (caller, i) => void (await unshared!.db.executeOptimizedQuery(LOOKUP, [idFor(caller, i)])),
     };
-    // curveClients lists the replica clients only when there are replicas, so `routed` and `multiplexed` exist whenever they run.
+    // curveClients lists the replica clients only when there are replicas, so `routed` and `unshared` exist whenever they run.
     const clients = curveClients(context);
 
     for (const callers of context.callerCounts) {

@@ -5,7 +5,7 @@ import type { DbOptimizerOptions } from './options/db-optimizer-options.interfac
 import { DB_OPTIMIZER_OPTIONS, DbOptimizerConfigurableModule } from './db-optimizer.module-definition';
 import { DbOptimizerService } from './db-optimizer.service';
 import { QueryExecutor } from './execution/query-executor';
-import { ReadMultiplexer } from './execution/read-multiplexer';
+import { ReadMultiplexer, SHARED_READS_PER_CHECKOUT } from './execution/read-multiplexer';
 import { MetricsService } from './metrics/metrics.service';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { FleetMetricsPublisher } from './metrics/fleet/fleet-metrics.publisher';
@@ -84,7 +84,7 @@ import type { ResolvedDbOptimizerOptions } from './options/resolved-options.inte
     {
       provide: ReadMultiplexer,
       inject: [DB_OPTIMIZER_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedDbOptimizerOptions) => new ReadMultiplexer(options.multiplexReads),
+      useFactory: (options: ResolvedDbOptimizerOptions) => new ReadMultiplexer(options.multiplexReads, SHARED_READS_PER_CHECKOUT, options.sharedReadMaxMs),
     },
     QueryExecutor,
     TransactionRunner,

@@ -175,7 +175,11 @@ export class QueryExecutor {
 
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     if (this.multiplexer.enabled && mayShareConnection(request)) {
-      const { result, prepared } = await this.multiplexer.run(pool, (client) => this.statements.execute(client, request.sql, request.params, request.shape));
+      const { result, prepared } = await this.multiplexer.run(
+        pool,
+        (client) => this.statements.execute(client, request.sql, request.params, request.shape),
+        request.sql,
+      );
       return this.executed<T>(result, prepared, pool, role, fallback, undefined, request);
     }
     // The common checkout (an idle client) without a promise and its microtask: ~7% of the call without the database.

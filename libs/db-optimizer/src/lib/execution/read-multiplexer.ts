@@ -1,7 +1,10 @@
 import type { PoolClient } from 'pg';
+import { performance } from 'node:perf_hooks';
 import { isConnectionError } from '../core/errors/connection-errors';
 import type { ManagedPool } from '../pool/managed-pool';
 import { afterDrain, canPipeline, nothingInFlight, type PipelineCapableClient, socketOf } from '../pool/pipeline-mode';
+import { DEFAULT_SHARED_READ_MAX_MS } from '../options/shared-read-defaults.constants';
+import { ReadDurations } from './read-durations';
 
 /**
  * Reads one checkout of a shared connection takes before it stops taking more. Under steady load
@@ -24,6 +27,8 @@ interface SharedConnection {
   /** Reads it has taken; past `readsPerCheckout` it takes no more and goes back once it carries nothing. */
   served: number;
   corked: boolean;
+  /** When the last read on it settled (performance.now()): a read's own time starts there or at its send, whichever is later. */
+  lastAnswerAt: number;
   /** A connection-level failure: no new reads; closed when the last one settled. */
   failure?: unknown;
 }
@@ -31,7 +36,9 @@ interface SharedConnection {
 /**
  * Lets plain reads share connections (`multiplexReads`): a read joins the pool's open shared
  * connection while it carries fewer than `readsPerConnection`, else checks out another; a read
- * that finds nothing in flight to share with runs on a connection of its own. The
+ * that finds nothing in flight to share with runs on a connection of its own, and so does one whose
+ * statement has not been measured short yet (`ReadDurations`: not run on this instance, or
+ * recently longer than `shortReadMs` on the server). The
  * connection is in pg's pipeline mode, so its reads go out without waiting for each other's
  * answers, and its socket stays corked until the end of the event-loop turn (`setImmediate`), so
  * the reads issued in one turn leave in one socket write. Each read keeps its own Sync: it is its
@@ -42,57 +49,83 @@ interface SharedConnection {
  * pool, out of pipeline mode, as soon as it carries nothing; a connection error fails its reads in
  * flight (the executor retries them once elsewhere) and closes it.
  *
- * `stats()` says how much sharing happened: reads per checkout and per socket write.
+ * `stats()` says how much sharing happened: reads per checkout and per socket write, and the reads
+ * kept apart because their statement was not measured short.
  *
  * @publicApi
  * @example
  * const multiplexer = new ReadMultiplexer(8);
  * const read = (n: number) => multiplexer.run(pool, (client) => statements.execute(client, sql, [n]));
  * await Promise.all([read(1), read(2), read(3)]);
- * multiplexer.stats(); // { sharedReads: 2, checkouts: 1, socketWrites: 1 }: the first read found nothing to share with
+ * multiplexer.stats(); // { sharedReads: 2, checkouts: 1, socketWrites: 1, keptApart: 0 }: the first read found nothing to share with
  */
 export class ReadMultiplexer {
   private sharedReads = 0;
   private checkouts = 0;
   private socketWrites = 0;
+  private keptApart = 0;
+  private readonly durations: ReadDurations;
   private readonly open = new Map<ManagedPool, SharedConnection>();
   private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
   /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
   private readonly unshareable = new WeakSet<ManagedPool>();
-  /** Pools with a read running alone because it found nothing to share with (see `run`). */
-  private readonly alone = new Set<ManagedPool>();
+  /**
+   * Pools with a read running alone because it found nothing to share with (see `run`): true while
+   * it runs. Set to false rather than deleted: a key added and deleted per read makes V8 rebuild the
+   * table every few reads (a fifth of a lone caller's read more in a profile of the hot path).
+   */
+  private readonly alone = new WeakMap<ManagedPool, boolean>();
   private corked: SharedConnection[] = [];
 
   /**
    * @param readsPerConnection reads one connection carries at once; 1 or less turns sharing off.
    * @param readsPerCheckout reads one checkout takes before it goes back to the pool.
+   * @param shortReadMs a statement shares only once measured at or under this on the server.
    */
   constructor(
     readonly readsPerConnection: number,
     private readonly readsPerCheckout = SHARED_READS_PER_CHECKOUT,
-  ) {}
+    shortReadMs = DEFAULT_SHARED_READ_MAX_MS,
+  ) {
+    this.durations = new ReadDurations(shortReadMs);
+  }
 
   get enabled(): boolean {
     return this.readsPerConnection > 1;
   }
 
   /**
-   * Since start: reads that ran on shared connections, the checkouts they used, and the corked
-   * batches they left in (one socket write each, unless a batch outgrew the socket's buffer).
+   * Since start: reads that ran on shared connections, the checkouts they used, the corked
+   * batches they left in (one socket write each, unless a batch outgrew the socket's buffer), and
+   * the reads run on a connection of their own because their statement was not measured short.
    */
-  stats(): { sharedReads: number; checkouts: number; socketWrites: number } {
-    return { sharedReads: this.sharedReads, checkouts: this.checkouts, socketWrites: this.socketWrites };
+  stats(): { sharedReads: number; checkouts: number; socketWrites: number; keptApart: number } {
+    return { sharedReads: this.sharedReads, checkouts: this.checkouts, socketWrites: this.socketWrites, keptApart: this.keptApart };
   }
 
   /**
-   * Runs `send` (which hands one read to pg) on a shared connection of `pool`; or, when it finds
-   * nothing to share with, on a connection of its own (`runFirst`).
+   * Runs `send` (which hands one read to pg) on a shared connection of `pool`; or on a connection
+   * of its own when it finds nothing to share with, or when `statement` (its text) has not been
+   * measured short. Without `statement` the caller vouches the read is short. Not async itself: a
+   * lone caller's read costs one async frame here, as it would unshared.
    */
-  async run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
+  run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement?: string): Promise<R> {
     if (this.unshareable.has(pool)) return this.runAlone(pool, send);
-    if (!this.open.has(pool) && !this.opening.has(pool) && !this.alone.has(pool)) return this.runFirst(pool, send);
+    if (statement !== undefined && !this.durations.isShort(statement)) {
+      this.keptApart++;
+      return this.runAlone(pool, send, statement);
+    }
+    // The pool's only read (nothing open, being checked out or running alone): it runs as an unshared
+    // read would, written at once rather than at the end of the loop turn, with no pipeline mode to
+    // enter and leave; with one caller, sharing would only add that work. Reads that come meanwhile share.
+    if (!this.open.has(pool) && !this.opening.has(pool) && this.alone.get(pool) !== true) return this.runAlone(pool, send, undefined, true);
+    return this.runShared(pool, send, statement);
+  }
+
+  private async runShared<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement: string | undefined): Promise<R> {
     const shared = this.claim(pool) ?? (await this.claimAfterOpening(pool));
     if (shared.room > 1) this.sharedReads++;
+    const sentAt = statement === undefined ? 0 : performance.now();
     try {
       this.cork(shared);
       return await send(shared.client);
@@ -103,36 +136,44 @@ export class ReadMultiplexer {
       }
       throw error;
     } finally {
+      if (statement !== undefined) this.noteShared(shared, statement, sentAt);
       if (--shared.inFlight === 0) this.close(shared);
     }
   }
 
   /**
-   * The pool's only read: no shared connection is open or being checked out, and no other read
-   * runs alone. It runs as an unshared read would, written at once rather than at the end of the
-   * loop turn, with no pipeline mode to enter and leave: with one caller, sharing would only add
-   * that work to every read. Reads that come while it runs share a connection.
+   * A read's own time on a shared connection: from its send, or from the answer before it when that
+   * came later (the server runs a connection's reads one after another), to its answer.
    */
-  private async runFirst<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
-    this.alone.add(pool);
-    try {
-      return await this.runAlone(pool, send);
-    } finally {
-      this.alone.delete(pool);
-    }
+  private noteShared(shared: SharedConnection, statement: string, sentAt: number): void {
+    const answeredAt = performance.now();
+    this.durations.note(statement, answeredAt - Math.max(sentAt, shared.lastAnswerAt));
+    shared.lastAnswerAt = answeredAt;
   }
 
-  /** A read on a connection of its own, as the executor would run it unshared. */
-  private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>): Promise<R> {
-    const client = pool.acquireIdle() ?? (await pool.acquire());
+  /**
+   * A read on a connection of its own, as the executor would run it unshared. `measured`: its
+   * statement, timed from checkout to answer for `ReadDurations`. `first`: the pool's only read, so
+   * reads that come while it runs share a connection.
+   */
+  private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, measured?: string, first = false): Promise<R> {
+    if (first) this.alone.set(pool, true);
+    let client: PoolClient | undefined;
+    let sentAt = 0;
     let failure: unknown;
     try {
+      client = pool.acquireIdle() ?? (await pool.acquire());
+      if (measured !== undefined) sentAt = performance.now();
       return await send(client);
     } catch (error) {
       failure = error;
       throw error;
     } finally {
-      pool.release(client, failure);
+      if (first) this.alone.set(pool, false);
+      if (client !== undefined) {
+        if (measured !== undefined) this.durations.note(measured, performance.now() - sentAt);
+        pool.release(client, failure);
+      }
     }
   }
 
@@ -176,7 +217,15 @@ export class ReadMultiplexer {
     const checkout = pool.acquire().then((client) => {
       const pipelined = canPipeline(client);
       if (pipelined) client.pipeline = true;
-      const shared: SharedConnection = { pool, client, room: pipelined ? this.readsPerConnection : 1, inFlight: 1, served: 1, corked: false };
+      const shared: SharedConnection = {
+        pool,
+        client,
+        room: pipelined ? this.readsPerConnection : 1,
+        inFlight: 1,
+        served: 1,
+        corked: false,
+        lastAnswerAt: 0,
+      };
       if (pipelined) {
         this.checkouts++;
         this.open.set(pool, shared);

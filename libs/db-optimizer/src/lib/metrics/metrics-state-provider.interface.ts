@@ -35,6 +35,8 @@ export interface SharedReadsState {
   checkouts: number;
   /** Corked batches they left in, one socket write each. */
   socketWrites: number;
+  /** Reads run on a connection of their own because their statement was not measured short. */
+  keptApart: number;
 }
 
 /**

@@ -68,7 +68,7 @@ const provider: MetricsStateProvider = {
     { name: SECRET_URL, lagBytes: null, lagMs: null, banned: true },
   ],
   statementCache: () => ({ hits: 90, misses: 10, preparations: 10, evictions: 2, reprepares: 1 }),
-  sharedReads: () => ({ sharedReads: 160, checkouts: 20, socketWrites: 25 }),
+  sharedReads: () => ({ sharedReads: 160, checkouts: 20, socketWrites: 25, keptApart: 3 }),
 };
 
 const query = (overrides: Partial<QuerySample> = {}): QuerySample => ({
@@ -193,6 +193,7 @@ describe('PrometheusMetrics', () => {
     expect(find(samples, METRIC_NAMES.sharedReads, { event: 'read' })?.value).toBe(160);
     expect(find(samples, METRIC_NAMES.sharedReads, { event: 'checkout' })?.value).toBe(20);
     expect(find(samples, METRIC_NAMES.sharedReads, { event: 'socket_write' })?.value).toBe(25);
+    expect(find(samples, METRIC_NAMES.sharedReads, { event: 'kept_apart' })?.value).toBe(3);
   });
 
   it('leaves state series out without a provider, and survives a failing one', async () => {

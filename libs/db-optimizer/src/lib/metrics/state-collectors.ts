@@ -100,14 +100,14 @@ export function registerStateCollectors(
 
   new Counter({
     name: METRIC_NAMES.sharedReads,
-    help: 'Reads that shared connections (multiplexReads): the reads, the checkouts they used, the socket writes they left in.',
+    help: 'Reads that shared connections (multiplexReads): the reads, the checkouts they used, the socket writes they left in; kept_apart: reads on a connection of their own, their statement not measured short.',
     labelNames: ['event'],
     registers: [registry],
     collect() {
       this.reset();
       const shared = read('sharedReads', (p) => p.sharedReads?.());
       if (shared === undefined) return;
-      const events = { read: shared.sharedReads, checkout: shared.checkouts, socket_write: shared.socketWrites };
+      const events = { read: shared.sharedReads, checkout: shared.checkouts, socket_write: shared.socketWrites, kept_apart: shared.keptApart };
       for (const [event, raw] of Object.entries(events)) {
         const value = reading(raw);
         if (value !== undefined) this.inc({ event }, value);

@@ -157,13 +157,20 @@ export interface DbOptimizerOptions {
   /**
    * Plain reads share connections: up to this many in flight on one connection, sent in pg's
    * pipeline mode, and the reads of one event-loop turn in one socket write. Fewer connections and
-   * system calls under load; a read may wait behind the slower reads ahead of it on its connection,
-   * so this is for short reads. Writes, transactions, multi-statement texts, reads with `timeoutMs`
-   * and reads that may leave session state always get a connection of their own. Needs pg 8.23 or
-   * later and no `query_timeout`; other clients run unshared. 0 or 1: every read gets its own.
-   * Env `DB_MULTIPLEX_READS`. @default 0
+   * system calls under load. A read waits behind the reads ahead of it on its connection, so only
+   * statements measured short share (`sharedReadMaxMs`); a statement's first run on an instance,
+   * and long ones, get a connection of their own. Writes, transactions, multi-statement texts, reads
+   * with `timeoutMs` and reads that may leave session state always do too. Needs pg 8.23 or later
+   * and no `query_timeout`; other clients run unshared. 0 or 1: every read gets its own.
+   * Env `DB_MULTIPLEX_READS`. @default 8
    */
   multiplexReads?: number;
+  /**
+   * With `multiplexReads`: a read statement shares a connection only once it has run on this
+   * instance, and while its recent runs took at most this long on the server, in ms (the slowest
+   * recent run, halved by each faster one). Env `DB_SHARED_READ_MAX_MS`. @default 20
+   */
+  sharedReadMaxMs?: number;
   /** TLS options passed to `pg`. @default undefined (no TLS) */
   ssl?: boolean | ConnectionOptions;
   /** Replication-lag thresholds. */

@@ -65,8 +65,11 @@ describe('dbOptimizerOptionsFromEnv', () => {
     expect(options).toMatchObject({ maxUsesPerConnection: 50000, enableCache: true });
   });
 
-  it('reads DB_MULTIPLEX_READS', () => {
-    expect(dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_MULTIPLEX_READS: '8' }).multiplexReads).toBe(8);
+  it('reads DB_MULTIPLEX_READS and DB_SHARED_READ_MAX_MS', () => {
+    expect(dbOptimizerOptionsFromEnv({ DATABASE_PRIMARY_URL: primary, DB_MULTIPLEX_READS: '0', DB_SHARED_READ_MAX_MS: '5' })).toMatchObject({
+      multiplexReads: 0,
+      sharedReadMaxMs: 5,
+    });
   });
 
   it.each([

@@ -48,6 +48,7 @@ export function dbOptimizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   assign(options, 'cacheUnknownTriggerPolicy', choice(env, 'CACHE_UNKNOWN_TRIGGER_POLICY', UNKNOWN_TRIGGER_POLICIES));
   assign(options, 'maxUsesPerConnection', integer(env, 'DB_POOL_MAX_QUERIES', 0));
   assign(options, 'multiplexReads', integer(env, 'DB_MULTIPLEX_READS', 0));
+  assign(options, 'sharedReadMaxMs', integer(env, 'DB_SHARED_READ_MAX_MS', 1));
   assign(options, 'cacheTtlSeconds', integer(env, 'CACHE_TTL_SECONDS', 1));
   assign(options, 'functionVolatilityTtlMs', integer(env, 'DB_FUNCTION_VOLATILITY_TTL_MS', 0));
   assign(options, 'poolResizeIntervalMs', integer(env, 'POOL_RESIZE_INTERVAL_MS', 0));

@@ -57,15 +57,16 @@ describe('resolveOptions', () => {
     expect(options.cacheUnknownTriggerPolicy).toBe('flush_all');
   });
 
-  it('defaults multiplexReads to 0: every read gets a connection of its own unless asked', () => {
-    expect(resolveOptions({ primaryUrl: 'postgres://db/app' }).multiplexReads).toBe(0);
-    expect(resolveOptions({ primaryUrl: 'postgres://db/app', multiplexReads: 8 }).multiplexReads).toBe(8);
+  it('defaults multiplexReads to 8 reads per connection, shared by statements measured at most 20 ms; 0 turns it off', () => {
+    expect(resolveOptions({ primaryUrl: 'postgres://db/app' })).toMatchObject({ multiplexReads: 8, sharedReadMaxMs: 20 });
+    expect(resolveOptions({ primaryUrl: 'postgres://db/app', multiplexReads: 0, sharedReadMaxMs: 5 })).toMatchObject({ multiplexReads: 0, sharedReadMaxMs: 5 });
   });
 
   it.each([
     [{ maxUsesPerConnection: 2.5 }, /maxUsesPerConnection must be a whole number ≥ 0, got 2.5/],
     [{ maxUsesPerConnection: -1 }, /maxUsesPerConnection must be a whole number ≥ 0, got -1/],
     [{ multiplexReads: 1.5 }, /multiplexReads must be a whole number ≥ 0, got 1.5/],
+    [{ sharedReadMaxMs: 0 }, /sharedReadMaxMs must be a positive number, got 0/],
     [{ cacheUnknownTriggerPolicy: 'never' as never }, /cacheUnknownTriggerPolicy must be one of 'flush_all', 'ignore', got "never"/],
     [{ redisUrl: 'http://cache:6379' }, /redisUrl "http:\/\/cache:6379" is not a Redis URL; use redis:\/\//],
   ])('rejects %p, naming the option and the fix', (given, message) => {

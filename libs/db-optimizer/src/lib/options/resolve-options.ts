@@ -8,6 +8,7 @@ import {
 } from './cache-defaults.constants';
 import { INVALID_OPTION } from '../core/errors/messages';
 import { redactUrl } from '../core/redact-url';
+import { DEFAULT_MULTIPLEX_READS, DEFAULT_SHARED_READ_MAX_MS } from './shared-read-defaults.constants';
 import { UNKNOWN_TRIGGER_POLICIES } from '../core/unknown-trigger-policy';
 import type { ResolvedDbOptimizerOptions } from './resolved-options.interface';
 import { splitHosts } from './primary-candidates';
@@ -32,7 +33,8 @@ export function resolveOptions(options: DbOptimizerOptions): ResolvedDbOptimizer
     statementTimeoutMs: nonNegative('statementTimeoutMs', options.statementTimeoutMs, 0),
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 30_000),
     maxUsesPerConnection: wholeNumber('maxUsesPerConnection', options.maxUsesPerConnection, 0),
-    multiplexReads: wholeNumber('multiplexReads', options.multiplexReads, 0),
+    multiplexReads: wholeNumber('multiplexReads', options.multiplexReads, DEFAULT_MULTIPLEX_READS),
+    sharedReadMaxMs: positive('sharedReadMaxMs', options.sharedReadMaxMs, DEFAULT_SHARED_READ_MAX_MS),
     ssl: options.ssl,
     replicaLag: {
       maxBytes: nonNegative('replicaLag.maxBytes', options.replicaLag?.maxBytes, 16 * 1024 * 1024),

@@ -1,0 +1,74 @@
+import { testEnv } from '@db-optimizer/cluster';
+import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
+import { startInstance, TestInstance } from './support/test-module';
+
+describe('shared reads by default: only statements measured short share a connection', () => {
+  const env = testEnv();
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    // No multiplexReads and no sharedReadMaxMs: the defaults.
+    instance = await startInstance({
+      primaryUrl: env.primaryUrl,
+      readReplicaUrls: [env.readReplicaUrl],
+      readReplicaPool: { min: 4, max: 4 },
+      // Its EXPLAINs of slow first runs, and the lag monitor's checks, would use the replica's connections too.
+      autoExplainSlowQueries: false,
+      replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
+    });
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+  });
+
+  const stats = () => instance.get(ReadMultiplexer).stats();
+  const lookup = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
+  // generate_series is immutable, so this is a read on the replica; counting 3M rows takes far longer than 20 ms.
+  const report = (n: number) => instance.db.executeOptimizedQuery<{ n: number; total: string }>('SELECT $1::int AS n, count(*) AS total FROM generate_series(1, 3000000) s', [n]);
+
+  it('shares connections with no option set, 8 reads to a connection', async () => {
+    await lookup(0);
+    const before = stats();
+
+    const results = await Promise.all(Array.from({ length: 9 }, (_, n) => lookup(n)));
+
+    expect(results.map(({ rows }) => rows[0].n)).toEqual(Array.from({ length: 9 }, (_, n) => n));
+    // The first found nothing in flight and ran alone; the other eight went on one connection.
+    expect(new Set(results.slice(1).map(({ rows }) => rows[0].pid)).size).toBe(1);
+    expect(stats().sharedReads - before.sharedReads).toBe(8);
+  });
+
+  it("runs a statement's first reads on an instance on connections of their own, and shares it from then on", async () => {
+    const read = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int + 1 AS n, pg_backend_pid() AS pid', [n]);
+    const before = stats();
+
+    const first = await Promise.all(Array.from({ length: 4 }, (_, n) => read(n)));
+
+    expect(new Set(first.map(({ rows }) => rows[0].pid)).size).toBe(4);
+    expect({ keptApart: stats().keptApart - before.keptApart, sharedReads: stats().sharedReads - before.sharedReads }).toEqual({ keptApart: 4, sharedReads: 0 });
+
+    const again = await Promise.all(Array.from({ length: 4 }, (_, n) => read(n)));
+
+    expect(again.map(({ rows }) => rows[0].n)).toEqual([1, 2, 3, 4]);
+    expect({ keptApart: stats().keptApart - before.keptApart, sharedReads: stats().sharedReads - before.sharedReads }).toEqual({ keptApart: 4, sharedReads: 3 });
+  });
+
+  it('keeps a statement measured long on a connection of its own: the lookups sent after it answer before it', async () => {
+    await report(0);
+    await lookup(0);
+    const before = stats();
+    const order: string[] = [];
+    const done = (name: string) => () => void order.push(name);
+
+    // Three lookups open a shared connection; the report comes next, then three more lookups. Sharing that
+    // connection, the later lookups would wait behind the report.
+    const early = [1, 2, 3].map((n) => lookup(n).then(done(`lookup ${n}`)));
+    const long = report(1).then(done('report'));
+    const late = [4, 5, 6].map((n) => lookup(n).then(done(`lookup ${n}`)));
+    await Promise.all([...early, long, ...late]);
+
+    expect(order[order.length - 1]).toBe('report');
+    expect(stats().keptApart - before.keptApart).toBe(1);
+  });
+});
