@@ -1,5 +1,6 @@
 import { testEnv } from '@db-optimizer/cluster';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
+import { startDelayingProxy, type DelayingProxy } from './support/delaying-proxy';
 import { startInstance, TestInstance } from './support/test-module';
 
 describe('shared reads by default: only statements measured short share a connection', () => {
@@ -7,11 +8,13 @@ describe('shared reads by default: only statements measured short share a connec
   let instance: TestInstance;
 
   beforeAll(async () => {
-    // No multiplexReads and no sharedReadMaxMs: the defaults.
+    // multiplexReads unset: the default. sharedReadMaxMs at 100 ms rather than 20, so that a stall of the
+    // machine during a lookup cannot make it look long; the report takes far longer than either.
     instance = await startInstance({
       primaryUrl: env.primaryUrl,
       readReplicaUrls: [env.readReplicaUrl],
       readReplicaPool: { min: 4, max: 4 },
+      sharedReadMaxMs: 100,
       // Its EXPLAINs of slow first runs, and the lag monitor's checks, would use the replica's connections too.
       autoExplainSlowQueries: false,
       replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
@@ -24,10 +27,11 @@ describe('shared reads by default: only statements measured short share a connec
 
   const stats = () => instance.get(ReadMultiplexer).stats();
   const lookup = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
-  // generate_series is immutable, so this is a read on the replica; counting 3M rows takes far longer than 20 ms.
+  // generate_series is immutable, so this is a read on the replica; counting 3M rows takes far longer than 100 ms.
   const report = (n: number) => instance.db.executeOptimizedQuery<{ n: number; total: string }>('SELECT $1::int AS n, count(*) AS total FROM generate_series(1, 3000000) s', [n]);
 
-  it('shares connections with no option set, 8 reads to a connection', async () => {
+  it('shares connections with multiplexReads unset, 8 reads to a connection', async () => {
+    expect(instance.get(ReadMultiplexer).readsPerConnection).toBe(8);
     await lookup(0);
     const before = stats();
 
@@ -70,5 +74,42 @@ describe('shared reads by default: only statements measured short share a connec
 
     expect(order[order.length - 1]).toBe('report');
     expect(stats().keptApart - before.keptApart).toBe(1);
+  });
+
+  describe('a replica far away', () => {
+    let proxy: DelayingProxy;
+    let distant: TestInstance;
+
+    beforeAll(async () => {
+      // 15 ms each way: every read takes a round trip of 30 ms, over the default sharedReadMaxMs (20).
+      proxy = await startDelayingProxy(env.readReplicaUrl, 15);
+      distant = await startInstance({
+        primaryUrl: env.primaryUrl,
+        readReplicaUrls: [proxy.url],
+        readReplicaPool: { min: 2, max: 2 },
+        autoExplainSlowQueries: false,
+        replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
+      });
+    });
+
+    afterAll(async () => {
+      await distant?.close();
+      await proxy?.close();
+    });
+
+    it("still shares its lookups: a read's round trip is not counted as its time", async () => {
+      const read = (n: number) => distant.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
+      // The first run is taken whole (30 ms and more); the next ones less the pool's fastest round trip.
+      for (let run = 0; run < 4; run++) await read(run);
+      const multiplexer = distant.get(ReadMultiplexer);
+      const before = multiplexer.stats();
+
+      const results = await Promise.all(Array.from({ length: 9 }, (_, n) => read(n)));
+
+      expect(results.map(({ rows }) => rows[0].n)).toEqual(Array.from({ length: 9 }, (_, n) => n));
+      expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica')).toBe(true);
+      expect(multiplexer.stats().sharedReads - before.sharedReads).toBe(8);
+      expect(new Set(results.slice(1).map(({ rows }) => rows[0].pid)).size).toBe(1);
+    });
   });
 });

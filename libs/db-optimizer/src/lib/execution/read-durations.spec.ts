@@ -32,12 +32,24 @@ describe('ReadDurations: which read statements are measured short enough to shar
     expect(durations.isShort(LOOKUP)).toBe(false);
   });
 
-  it('remembers at most its capacity of texts, forgetting the oldest noted first', () => {
+  it('remembers at most its capacity of texts, forgetting the least recently noted first', () => {
     const durations = new ReadDurations(20, 3);
     for (const id of [1, 2, 3]) durations.note(`SELECT ${id}`, 1);
-    durations.note('SELECT 1', 1); // noted again: still the oldest by first note
+    durations.note('SELECT 1', 1); // noted again: now the most recent
+    durations.isShort('SELECT 2'); // a look does not count as a note
     durations.note('SELECT 4', 1);
     expect(durations.size).toBe(3);
-    expect(['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 4'].map((sql) => durations.isShort(sql))).toEqual([false, true, true, true]);
+    expect(['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 4'].map((sql) => durations.isShort(sql))).toEqual([true, false, true, true]);
+  });
+
+  it('holds at most its budget of characters, and never remembers a text longer than all of it', () => {
+    const durations = new ReadDurations(20, 100, 30);
+    const text = (id: number) => `SELECT ${id} /* ${'x'.repeat(3)} */`; // 18 characters
+    durations.note(text(1), 1);
+    durations.note(text(2), 1);
+    expect([durations.size, durations.isShort(text(1)), durations.isShort(text(2))]).toEqual([1, false, true]);
+    const huge = `SELECT 1 /* ${'x'.repeat(40)} */`;
+    durations.note(huge, 1);
+    expect(durations.isShort(huge)).toBe(false);
   });
 });

@@ -38,11 +38,11 @@ interface SharedConnection {
  * connection while it carries fewer than `readsPerConnection`, else checks out another; a read
  * that finds nothing in flight to share with runs on a connection of its own, and so does one whose
  * statement has not been measured short yet (`ReadDurations`: not run on this instance, or
- * recently longer than `shortReadMs` on the server). The
- * connection is in pg's pipeline mode, so its reads go out without waiting for each other's
- * answers, and its socket stays corked until the end of the event-loop turn (`setImmediate`), so
- * the reads issued in one turn leave in one socket write. Each read keeps its own Sync: it is its
- * own implicit transaction, and an error fails that read only.
+ * recently longer than `shortReadMs` beyond the round trip). The connection is in pg's pipeline
+ * mode, so its reads go out without waiting for each other's answers, and its socket stays corked
+ * until the end of the event-loop turn (`setImmediate`), so the reads issued in one turn leave in
+ * one socket write. Each read keeps its own Sync: it is its own implicit transaction, and an error
+ * fails that read only.
  *
  * Under load this trades connections and system calls for queueing behind the reads ahead on the
  * same connection (head-of-line blocking): it is for short reads. The connection goes back to the
@@ -75,12 +75,14 @@ export class ReadMultiplexer {
    * table every few reads (a fifth of a lone caller's read more in a profile of the hot path).
    */
   private readonly alone = new WeakMap<ManagedPool, boolean>();
+  /** Per pool, its fastest measured read from send to answer: the round trip every read pays, shared or not. */
+  private readonly fastestTrip = new WeakMap<ManagedPool, number>();
   private corked: SharedConnection[] = [];
 
   /**
    * @param readsPerConnection reads one connection carries at once; 1 or less turns sharing off.
    * @param readsPerCheckout reads one checkout takes before it goes back to the pool.
-   * @param shortReadMs a statement shares only once measured at or under this on the server.
+   * @param shortReadMs a statement shares only once measured at or under this beyond the round trip (ms).
    */
   constructor(
     readonly readsPerConnection: number,
@@ -147,8 +149,22 @@ export class ReadMultiplexer {
    */
   private noteShared(shared: SharedConnection, statement: string, sentAt: number): void {
     const answeredAt = performance.now();
-    this.durations.note(statement, answeredAt - Math.max(sentAt, shared.lastAnswerAt));
+    const fromSend = sentAt >= shared.lastAnswerAt;
+    this.noteRun(shared.pool, statement, answeredAt - (fromSend ? sentAt : shared.lastAnswerAt), fromSend);
     shared.lastAnswerAt = answeredAt;
+  }
+
+  /**
+   * Notes one run's time. A time from the read's own send holds a round trip, which the reads
+   * behind it would not wait for: the pool's fastest such time is taken off, so a replica far away
+   * (a round trip of 20 ms or more) still shares its lookups. A time from the answer before it holds
+   * none. The first time measured on a pool is taken whole.
+   */
+  private noteRun(pool: ManagedPool, statement: string, ms: number, fromSend: boolean): void {
+    if (!fromSend) return this.durations.note(statement, ms);
+    const fastest = this.fastestTrip.get(pool);
+    this.durations.note(statement, fastest === undefined ? ms : Math.max(0, ms - fastest));
+    if (fastest === undefined || ms < fastest) this.fastestTrip.set(pool, ms);
   }
 
   /**
@@ -171,7 +187,7 @@ export class ReadMultiplexer {
     } finally {
       if (first) this.alone.set(pool, false);
       if (client !== undefined) {
-        if (measured !== undefined) this.durations.note(measured, performance.now() - sentAt);
+        if (measured !== undefined) this.noteRun(pool, measured, performance.now() - sentAt, true);
         pool.release(client, failure);
       }
     }

@@ -167,8 +167,8 @@ export interface DbOptimizerOptions {
   multiplexReads?: number;
   /**
    * With `multiplexReads`: a read statement shares a connection only once it has run on this
-   * instance, and while its recent runs took at most this long on the server, in ms (the slowest
-   * recent run, halved by each faster one). Env `DB_SHARED_READ_MAX_MS`. @default 20
+   * instance, and while its recent runs took at most this long beyond the round trip, in ms (the
+   * slowest recent run, halved by each faster one). Env `DB_SHARED_READ_MAX_MS` (whole ms). @default 20
    */
   sharedReadMaxMs?: number;
   /** TLS options passed to `pg`. @default undefined (no TLS) */

@@ -8,8 +8,8 @@
 export const DEFAULT_MULTIPLEX_READS = 8;
 
 /**
- * A statement shares connections while its recent runs took at most this long on the server (ms):
- * well above a lookup (well under 1 ms on the server) and the event loop's turns under load, so a
- * loaded instance does not stop sharing its lookups; well under a report.
+ * A statement shares connections while its recent runs took at most this long beyond the round trip
+ * (ms): well above a lookup (well under 1 ms on the server) and the event loop's turns under the
+ * bench's load, so a loaded instance does not stop sharing its lookups; well under a report.
  */
 export const DEFAULT_SHARED_READ_MAX_MS = 20;
