@@ -174,7 +174,8 @@ export class QueryExecutor {
   }
 
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
-    if (this.multiplexer.enabled && mayShareConnection(request)) {
+    // A read the multiplexer would run alone anyway (the pool's only one) runs below, as unshared: no closure or frame added.
+    if (this.multiplexer.enabled && mayShareConnection(request) && !this.multiplexer.ownsConnection(pool, request.sql)) {
       const { result, prepared } = await this.multiplexer.run(
         pool,
         (client) => this.statements.execute(client, request.sql, request.params, request.shape),

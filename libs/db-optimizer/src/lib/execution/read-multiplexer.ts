@@ -69,12 +69,6 @@ export class ReadMultiplexer {
   private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
   /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
   private readonly unshareable = new WeakSet<ManagedPool>();
-  /**
-   * Pools with a read running alone because it found nothing to share with (see `run`): true while
-   * it runs. Set to false rather than deleted: a key added and deleted per read makes V8 rebuild the
-   * table every few reads (a fifth of a lone caller's read more in a profile of the hot path).
-   */
-  private readonly alone = new WeakMap<ManagedPool, boolean>();
   /** Per pool, its fastest measured read from send to answer: the round trip every read pays, shared or not. */
   private readonly fastestTrip = new WeakMap<ManagedPool, number>();
   private corked: SharedConnection[] = [];
@@ -106,21 +100,30 @@ export class ReadMultiplexer {
   }
 
   /**
+   * Whether a read of `statement` would run on a connection of its own, unmeasured, so the caller
+   * may run it as an unshared read itself (the executor does: a lone caller's read then costs what
+   * it cost before sharing). True for a pool whose clients cannot pipeline, and for the pool's only
+   * read: a statement measured short, with no shared connection open or being checked out and no
+   * connection of the pool checked out. Written at once rather than at the end of the loop turn,
+   * with no pipeline mode to enter and leave; with one caller, sharing would only add that work.
+   * A read that comes while it runs sees its connection checked out, and shares.
+   */
+  ownsConnection(pool: ManagedPool, statement: string | undefined): boolean {
+    if (this.unshareable.has(pool)) return true;
+    return (statement === undefined || this.durations.isShort(statement)) && !this.open.has(pool) && !this.opening.has(pool) && pool.busyCount === 0;
+  }
+
+  /**
    * Runs `send` (which hands one read to pg) on a shared connection of `pool`; or on a connection
-   * of its own when it finds nothing to share with, or when `statement` (its text) has not been
-   * measured short. Without `statement` the caller vouches the read is short. Not async itself: a
-   * lone caller's read costs one async frame here, as it would unshared.
+   * of its own when `ownsConnection`, or when `statement` (its text) has not been measured short.
+   * Without `statement` the caller vouches the read is short.
    */
   run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement?: string): Promise<R> {
-    if (this.unshareable.has(pool)) return this.runAlone(pool, send);
+    if (this.ownsConnection(pool, statement)) return this.runAlone(pool, send);
     if (statement !== undefined && !this.durations.isShort(statement)) {
       this.keptApart++;
       return this.runAlone(pool, send, statement);
     }
-    // The pool's only read (nothing open, being checked out or running alone): it runs as an unshared
-    // read would, written at once rather than at the end of the loop turn, with no pipeline mode to
-    // enter and leave; with one caller, sharing would only add that work. Reads that come meanwhile share.
-    if (!this.open.has(pool) && !this.opening.has(pool) && this.alone.get(pool) !== true) return this.runAlone(pool, send, undefined, true);
     return this.runShared(pool, send, statement);
   }
 
@@ -169,27 +172,20 @@ export class ReadMultiplexer {
 
   /**
    * A read on a connection of its own, as the executor would run it unshared. `measured`: its
-   * statement, timed from checkout to answer for `ReadDurations`. `first`: the pool's only read, so
-   * reads that come while it runs share a connection.
+   * statement, timed from checkout to answer for `ReadDurations`.
    */
-  private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, measured?: string, first = false): Promise<R> {
-    if (first) this.alone.set(pool, true);
-    let client: PoolClient | undefined;
-    let sentAt = 0;
+  private async runAlone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, measured?: string): Promise<R> {
+    const client = pool.acquireIdle() ?? (await pool.acquire());
+    const sentAt = measured === undefined ? 0 : performance.now();
     let failure: unknown;
     try {
-      client = pool.acquireIdle() ?? (await pool.acquire());
-      if (measured !== undefined) sentAt = performance.now();
       return await send(client);
     } catch (error) {
       failure = error;
       throw error;
     } finally {
-      if (first) this.alone.set(pool, false);
-      if (client !== undefined) {
-        if (measured !== undefined) this.noteRun(pool, measured, performance.now() - sentAt, true);
-        pool.release(client, failure);
-      }
+      if (measured !== undefined) this.noteRun(pool, measured, performance.now() - sentAt, true);
+      pool.release(client, failure);
     }
   }
 
