@@ -1,5 +1,6 @@
 import { testEnv } from '@db-optimizer/cluster';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
+import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { startDelayingProxy, type DelayingProxy } from './support/delaying-proxy';
 import { startInstance, TestInstance } from './support/test-module';
 
@@ -41,6 +42,20 @@ describe('shared reads by default: only statements measured short share a connec
     // The first found nothing in flight and ran alone; the other eight went on one connection.
     expect(new Set(results.slice(1).map(({ rows }) => rows[0].pid)).size).toBe(1);
     expect(stats().sharedReads - before.sharedReads).toBe(8);
+  });
+
+  it("runs a lone caller's reads on a connection of their own while another connection of the pool is held", async () => {
+    const replica = instance.get(PoolManagerService).readReplicas[0];
+    await lookup(0);
+    // A connection held elsewhere (a long report, a listener) is no read to share with.
+    const held = await replica.acquire();
+    try {
+      const before = stats();
+      for (let n = 0; n < 5; n++) await lookup(n);
+      expect(stats()).toEqual(before);
+    } finally {
+      replica.release(held);
+    }
   });
 
   it("runs a statement's first reads on an instance on connections of their own, and shares it from then on", async () => {

@@ -23,7 +23,7 @@ import { type AfterSubmit, PerStatementResult, perStatement, runStatement, State
 import type { PoolClient } from 'pg';
 import { resetSession } from './session-reset';
 import { runAsOneTransaction } from './one-transaction';
-import { ReadMultiplexer } from './read-multiplexer';
+import { type LoneRead, ReadMultiplexer } from './read-multiplexer';
 
 /** A statement that ran, and where. */
 export interface ExecutedStatement<T> {
@@ -175,16 +175,26 @@ export class QueryExecutor {
 
   private async executeOn<T>(pool: ManagedPool, role: PoolRole, fallback: boolean, request: ExecuteRequest): Promise<ExecutedStatement<T>> {
     // A read the multiplexer would run alone anyway (the pool's only one) runs below, as unshared: no closure or frame added.
-    if (this.multiplexer.enabled && mayShareConnection(request) && !this.multiplexer.ownsConnection(pool, request.sql)) {
-      const { result, prepared } = await this.multiplexer.run(
-        pool,
-        (client) => this.statements.execute(client, request.sql, request.params, request.shape),
-        request.sql,
-      );
-      return this.executed<T>(result, prepared, pool, role, fallback, undefined, request);
+    let lone: LoneRead | undefined;
+    if (this.multiplexer.enabled && mayShareConnection(request)) {
+      lone = this.multiplexer.beginLone(pool, request.sql);
+      if (lone === undefined) {
+        const { result, prepared } = await this.multiplexer.run(
+          pool,
+          (client) => this.statements.execute(client, request.sql, request.params, request.shape),
+          request.sql,
+        );
+        return this.executed<T>(result, prepared, pool, role, fallback, undefined, request);
+      }
     }
-    // The common checkout (an idle client) without a promise and its microtask: ~7% of the call without the database.
-    const client = pool.acquireIdle() ?? (await pool.acquire());
+    let client: PoolClient;
+    try {
+      // The common checkout (an idle client) without a promise and its microtask: ~7% of the call without the database.
+      client = pool.acquireIdle() ?? (await pool.acquire());
+    } catch (error) {
+      lone?.end();
+      throw error;
+    }
     let released = false;
     // Set when something may still be in flight on the connection: it is closed, not reused.
     let discard = false;
@@ -221,6 +231,8 @@ export class QueryExecutor {
     } catch (error) {
       if (!released) pool.release(client, error, discard);
       throw error;
+    } finally {
+      lone?.end();
     }
   }
 

@@ -17,9 +17,37 @@ export const SHARED_READS_PER_CHECKOUT = 1000;
 /** Longest wait, after a shared connection's last read settled, for pg's answers still due on it (ms). */
 const DRAIN_WAIT_MS = 5000;
 
+/** A read `ReadMultiplexer.beginLone` started on a connection of its own: `end()` once it settled. */
+export interface LoneRead {
+  end(): void;
+}
+
+/**
+ * What the multiplexer knows of one pool, in one object per pool: a read's decision then costs one
+ * lookup, and counting its lone reads allocates nothing.
+ */
+class PoolSharing implements LoneRead {
+  /** The shared connection reads join while it has room. */
+  open: SharedConnection | undefined;
+  /** The checkout under way for the next shared connection. */
+  opening: Promise<SharedConnection> | undefined;
+  /** Its clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
+  unshareable = false;
+  /** Reads running alone (`beginLone`). */
+  loneReads = 0;
+  /** Its fastest measured read from send to answer: the round trip every read pays, shared or not. */
+  fastestTrip: number | undefined;
+
+  /** A lone read settled. */
+  end(): void {
+    this.loneReads--;
+  }
+}
+
 /** One checked-out connection that reads share while it has room. */
 interface SharedConnection {
   readonly pool: ManagedPool;
+  readonly sharing: PoolSharing;
   readonly client: PoolClient;
   /** Reads it may carry at once: the multiplexer's limit, or 1 for a client that cannot pipeline. */
   readonly room: number;
@@ -65,12 +93,7 @@ export class ReadMultiplexer {
   private socketWrites = 0;
   private keptApart = 0;
   private readonly durations: ReadDurations;
-  private readonly open = new Map<ManagedPool, SharedConnection>();
-  private readonly opening = new Map<ManagedPool, Promise<SharedConnection>>();
-  /** Pools whose clients cannot pipeline (pg's `query_timeout`, an older pg): each read checks out its own. */
-  private readonly unshareable = new WeakSet<ManagedPool>();
-  /** Per pool, its fastest measured read from send to answer: the round trip every read pays, shared or not. */
-  private readonly fastestTrip = new WeakMap<ManagedPool, number>();
+  private readonly pools = new WeakMap<ManagedPool, PoolSharing>();
   private corked: SharedConnection[] = [];
 
   /**
@@ -100,31 +123,59 @@ export class ReadMultiplexer {
   }
 
   /**
-   * Whether a read of `statement` would run on a connection of its own, unmeasured, so the caller
-   * may run it as an unshared read itself (the executor does: a lone caller's read then costs what
-   * it cost before sharing). True for a pool whose clients cannot pipeline, and for the pool's only
-   * read: a statement measured short, with no shared connection open or being checked out and no
-   * connection of the pool checked out. Written at once rather than at the end of the loop turn,
-   * with no pipeline mode to enter and leave; with one caller, sharing would only add that work.
-   * A read that comes while it runs sees its connection checked out, and shares.
+   * Starts a read of `statement` on a connection of its own, unmeasured, when that is where it
+   * belongs; the caller then runs it as an unshared read itself (the executor does: a lone caller's
+   * read costs what it cost before sharing) and calls `end()` on the answer once it settled. For a
+   * pool whose clients cannot pipeline, and for the pool's only read: a statement measured short,
+   * with no shared connection open or being checked out and no other read running alone; else
+   * undefined. Written at once rather than at the end of the loop turn, with no pipeline mode to
+   * enter and leave; with one caller, sharing would only add that work. A read that comes while it
+   * runs shares.
+   *
+   * Reads are counted, not connections: a connection held elsewhere (a transaction, a listener, a
+   * report kept apart) says nothing about reads to share with; counting those made a lone caller's
+   * every read go through a shared connection while one was held (2.5x its CPU, measured).
    */
-  ownsConnection(pool: ManagedPool, statement: string | undefined): boolean {
-    if (this.unshareable.has(pool)) return true;
-    return (statement === undefined || this.durations.isShort(statement)) && !this.open.has(pool) && !this.opening.has(pool) && pool.busyCount === 0;
+  beginLone(pool: ManagedPool, statement: string | undefined): LoneRead | undefined {
+    const sharing = this.sharingOf(pool);
+    if (!sharing.unshareable) {
+      if (sharing.loneReads > 0 || sharing.open !== undefined || sharing.opening !== undefined) return undefined;
+      if (statement !== undefined && !this.durations.isShort(statement)) return undefined;
+    }
+    sharing.loneReads++;
+    return sharing;
+  }
+
+  private sharingOf(pool: ManagedPool): PoolSharing {
+    let sharing = this.pools.get(pool);
+    if (sharing === undefined) {
+      sharing = new PoolSharing();
+      this.pools.set(pool, sharing);
+    }
+    return sharing;
   }
 
   /**
    * Runs `send` (which hands one read to pg) on a shared connection of `pool`; or on a connection
-   * of its own when `ownsConnection`, or when `statement` (its text) has not been measured short.
+   * of its own when `beginLone` says so, or when `statement` (its text) has not been measured short.
    * Without `statement` the caller vouches the read is short.
    */
   run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement?: string): Promise<R> {
-    if (this.ownsConnection(pool, statement)) return this.runAlone(pool, send);
+    const lone = this.beginLone(pool, statement);
+    if (lone !== undefined) return this.runLone(pool, send, lone);
     if (statement !== undefined && !this.durations.isShort(statement)) {
       this.keptApart++;
       return this.runAlone(pool, send, statement);
     }
     return this.runShared(pool, send, statement);
+  }
+
+  private async runLone<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, lone: LoneRead): Promise<R> {
+    try {
+      return await this.runAlone(pool, send);
+    } finally {
+      lone.end();
+    }
   }
 
   private async runShared<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement: string | undefined): Promise<R> {
@@ -137,7 +188,7 @@ export class ReadMultiplexer {
     } catch (error) {
       if (isConnectionError(error) && shared.failure === undefined) {
         shared.failure = error;
-        if (this.open.get(pool) === shared) this.open.delete(pool);
+        if (shared.sharing.open === shared) shared.sharing.open = undefined;
       }
       throw error;
     } finally {
@@ -153,7 +204,7 @@ export class ReadMultiplexer {
   private noteShared(shared: SharedConnection, statement: string, sentAt: number): void {
     const answeredAt = performance.now();
     const fromSend = sentAt >= shared.lastAnswerAt;
-    this.noteRun(shared.pool, statement, answeredAt - (fromSend ? sentAt : shared.lastAnswerAt), fromSend);
+    this.noteRun(shared.sharing, statement, answeredAt - (fromSend ? sentAt : shared.lastAnswerAt), fromSend);
     shared.lastAnswerAt = answeredAt;
   }
 
@@ -163,11 +214,11 @@ export class ReadMultiplexer {
    * (a round trip of 20 ms or more) still shares its lookups. A time from the answer before it holds
    * none. The first time measured on a pool is taken whole.
    */
-  private noteRun(pool: ManagedPool, statement: string, ms: number, fromSend: boolean): void {
+  private noteRun(sharing: PoolSharing, statement: string, ms: number, fromSend: boolean): void {
     if (!fromSend) return this.durations.note(statement, ms);
-    const fastest = this.fastestTrip.get(pool);
+    const fastest = sharing.fastestTrip;
     this.durations.note(statement, fastest === undefined ? ms : Math.max(0, ms - fastest));
-    if (fastest === undefined || ms < fastest) this.fastestTrip.set(pool, ms);
+    if (fastest === undefined || ms < fastest) sharing.fastestTrip = ms;
   }
 
   /**
@@ -184,18 +235,19 @@ export class ReadMultiplexer {
       failure = error;
       throw error;
     } finally {
-      if (measured !== undefined) this.noteRun(pool, measured, performance.now() - sentAt, true);
+      if (measured !== undefined) this.noteRun(this.sharingOf(pool), measured, performance.now() - sentAt, true);
       pool.release(client, failure);
     }
   }
 
   /** Room on the pool's open shared connection, claimed; undefined when it has none. */
   private claim(pool: ManagedPool): SharedConnection | undefined {
-    const open = this.open.get(pool);
+    const sharing = this.sharingOf(pool);
+    const open = sharing.open;
     if (open === undefined || open.inFlight >= open.room || open.failure !== undefined) return undefined;
     // A pool that is ending, or a connection that served its share: it drains and goes back.
     if (pool.ended || open.served >= this.readsPerCheckout) {
-      this.open.delete(pool);
+      sharing.open = undefined;
       return undefined;
     }
     open.inFlight++;
@@ -208,15 +260,16 @@ export class ReadMultiplexer {
    * filled up meanwhile, the next one being checked out; else checks out one.
    */
   private async claimAfterOpening(pool: ManagedPool): Promise<SharedConnection> {
+    const sharing = this.sharingOf(pool);
     for (;;) {
-      const opening = this.opening.get(pool);
+      const opening = sharing.opening;
       if (opening === undefined) return this.openClaimed(pool);
       // A checkout that failed (pool exhausted, server unreachable) fails its waiters with it, at
       // once: one after another, each would wait for its own checkout to fail the same way.
       await opening;
       const claimed = this.claim(pool);
       if (claimed !== undefined) return claimed;
-      if (this.unshareable.has(pool)) return this.openClaimed(pool);
+      if (sharing.unshareable) return this.openClaimed(pool);
     }
   }
 
@@ -226,11 +279,13 @@ export class ReadMultiplexer {
    * it would fail an unshared one.
    */
   private openClaimed(pool: ManagedPool): Promise<SharedConnection> {
+    const sharing = this.sharingOf(pool);
     const checkout = pool.acquire().then((client) => {
       const pipelined = canPipeline(client);
       if (pipelined) client.pipeline = true;
       const shared: SharedConnection = {
         pool,
+        sharing,
         client,
         room: pipelined ? this.readsPerConnection : 1,
         inFlight: 1,
@@ -240,13 +295,13 @@ export class ReadMultiplexer {
       };
       if (pipelined) {
         this.checkouts++;
-        this.open.set(pool, shared);
-      } else this.unshareable.add(pool);
+        sharing.open = shared;
+      } else sharing.unshareable = true;
       return shared;
     });
-    this.opening.set(pool, checkout);
+    sharing.opening = checkout;
     const forget = (): void => {
-      if (this.opening.get(pool) === checkout) this.opening.delete(pool);
+      if (sharing.opening === checkout) sharing.opening = undefined;
     };
     checkout.then(forget, forget);
     return checkout;
@@ -277,7 +332,7 @@ export class ReadMultiplexer {
 
   /** Carries nothing any more: back to the pool in its own mode, or closed after a connection error. */
   private close(shared: SharedConnection): void {
-    if (this.open.get(shared.pool) === shared) this.open.delete(shared.pool);
+    if (shared.sharing.open === shared) shared.sharing.open = undefined;
     // Only a read pg refused before sending it leaves the socket corked here; nothing may wait in it.
     this.uncork(shared);
     if (shared.room === 1) return shared.pool.release(shared.client, shared.failure);
