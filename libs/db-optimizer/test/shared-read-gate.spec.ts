@@ -58,6 +58,28 @@ describe('shared reads by default: only statements measured short share a connec
     }
   });
 
+  it("never takes a report's time for the pool's round trip: a second report is judged whole, and kept apart", async () => {
+    const replica = instance.get(PoolManagerService).readReplicas[0];
+    // Its own multiplexer, with a fresh pool record: the reads below are the first it measures. They
+    // take a time of their own (a timer), not the database's, so their times are exact.
+    const multiplexer = new ReadMultiplexer(8);
+    const taking = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    let release!: () => void;
+    // A read the test holds runs alone, so the reads below are never the pool's only one.
+    const lone = multiplexer.run(replica, () => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      await multiplexer.run(replica, taking(300), 'report B'); // measured: 300 ms, first on the pool
+      await multiplexer.run(replica, taking(250), 'report C'); // measured: 250 ms, less no round trip
+      await multiplexer.run(replica, taking(1), 'report C');
+    } finally {
+      release();
+      await lone;
+    }
+
+    // All three kept apart: report C was judged by its whole 250 ms, not by what it took beyond report B's 300.
+    expect(multiplexer.stats()).toMatchObject({ keptApart: 3, sharedReads: 0 });
+  });
+
   it("runs a statement's first reads on an instance on connections of their own, and shares it from then on", async () => {
     const read = (n: number) => instance.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int + 1 AS n, pg_backend_pid() AS pid', [n]);
     const before = stats();
@@ -96,12 +118,14 @@ describe('shared reads by default: only statements measured short share a connec
     let distant: TestInstance;
 
     beforeAll(async () => {
-      // 15 ms each way: every read takes a round trip of 30 ms, over the default sharedReadMaxMs (20).
-      proxy = await startDelayingProxy(env.readReplicaUrl, 15);
+      // 40 ms each way: every read takes a round trip of 80 ms, over sharedReadMaxMs (50 here, so that a stall
+      // of the machine cannot make a lookup look long) and under MAX_ROUND_TRIP_MS (100).
+      proxy = await startDelayingProxy(env.readReplicaUrl, 40);
       distant = await startInstance({
         primaryUrl: env.primaryUrl,
         readReplicaUrls: [proxy.url],
         readReplicaPool: { min: 2, max: 2 },
+        sharedReadMaxMs: 50,
         autoExplainSlowQueries: false,
         replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
       });
@@ -114,7 +138,7 @@ describe('shared reads by default: only statements measured short share a connec
 
     it("still shares its lookups: a read's round trip is not counted as its time", async () => {
       const read = (n: number) => distant.db.executeOptimizedQuery<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid', [n]);
-      // The first run is taken whole (30 ms and more); the next ones less the pool's fastest round trip.
+      // The first run is taken whole (80 ms and more); the next ones less the pool's fastest round trip.
       for (let run = 0; run < 4; run++) await read(run);
       const multiplexer = distant.get(ReadMultiplexer);
       const before = multiplexer.stats();

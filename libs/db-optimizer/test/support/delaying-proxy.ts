@@ -24,7 +24,7 @@ export async function startDelayingProxy(url: string, delayMs: number): Promise<
     from.on('end', () => setTimeout(() => to.end(), delayMs));
   };
   const server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
+    const upstream = connect(Number(target.port || 5432), target.hostname);
     track(client);
     track(upstream);
     relay(client, upstream);

@@ -17,6 +17,13 @@ export const SHARED_READS_PER_CHECKOUT = 1000;
 /** Longest wait, after a shared connection's last read settled, for pg's answers still due on it (ms). */
 const DRAIN_WAIT_MS = 5000;
 
+/**
+ * Longest time taken as a pool's round trip (ms): a slower run is a slow statement, not a network.
+ * Without it, a pool whose first measured reads are reports would take a report's time as its round
+ * trip, and judge the next report by what it took beyond that: short.
+ */
+export const MAX_ROUND_TRIP_MS = 100;
+
 /** A read `ReadMultiplexer.beginLone` started on a connection of its own: `end()` once it settled. */
 export interface LoneRead {
   end(): void;
@@ -210,15 +217,15 @@ export class ReadMultiplexer {
 
   /**
    * Notes one run's time. A time from the read's own send holds a round trip, which the reads
-   * behind it would not wait for: the pool's fastest such time is taken off, so a replica far away
-   * (a round trip of 20 ms or more) still shares its lookups. A time from the answer before it holds
-   * none. The first time measured on a pool is taken whole.
+   * behind it would not wait for: the pool's fastest such time, up to `MAX_ROUND_TRIP_MS`, is taken
+   * off, so a replica far away (a round trip of 20 ms or more) still shares its lookups. A time from
+   * the answer before it holds none. Until the pool has a time under that bound, times are taken whole.
    */
   private noteRun(sharing: PoolSharing, statement: string, ms: number, fromSend: boolean): void {
     if (!fromSend) return this.durations.note(statement, ms);
     const fastest = sharing.fastestTrip;
     this.durations.note(statement, fastest === undefined ? ms : Math.max(0, ms - fastest));
-    if (fastest === undefined || ms < fastest) sharing.fastestTrip = ms;
+    if (ms <= MAX_ROUND_TRIP_MS && (fastest === undefined || ms < fastest)) sharing.fastestTrip = ms;
   }
 
   /**
