@@ -8,18 +8,22 @@ describe('shared reads by default: only statements measured short share a connec
   const env = testEnv();
   let instance: TestInstance;
 
-  beforeAll(async () => {
-    // multiplexReads unset: the default. sharedReadMaxMs at 100 ms rather than 20, so that a stall of the
-    // machine during a lookup cannot make it look long; the report takes far longer than either.
-    instance = await startInstance({
+  /** An instance reading from `replicaUrl` through `connections`, with multiplexReads unset (the default). */
+  const startReading = (replicaUrl: string, connections: number, sharedReadMaxMs: number): Promise<TestInstance> =>
+    startInstance({
       primaryUrl: env.primaryUrl,
-      readReplicaUrls: [env.readReplicaUrl],
-      readReplicaPool: { min: 4, max: 4 },
-      sharedReadMaxMs: 100,
+      readReplicaUrls: [replicaUrl],
+      readReplicaPool: { min: connections, max: connections },
+      sharedReadMaxMs,
       // Its EXPLAINs of slow first runs, and the lag monitor's checks, would use the replica's connections too.
       autoExplainSlowQueries: false,
       replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
     });
+
+  beforeAll(async () => {
+    // sharedReadMaxMs at 100 ms rather than 20, so that a stall of the machine during a lookup cannot make it
+    // look long; the report takes far longer than either.
+    instance = await startReading(env.readReplicaUrl, 4, 100);
   });
 
   afterAll(async () => {
@@ -121,14 +125,7 @@ describe('shared reads by default: only statements measured short share a connec
       // 40 ms each way: every read takes a round trip of 80 ms, over sharedReadMaxMs (50 here, so that a stall
       // of the machine cannot make a lookup look long) and under MAX_ROUND_TRIP_MS (100).
       proxy = await startDelayingProxy(env.readReplicaUrl, 40);
-      distant = await startInstance({
-        primaryUrl: env.primaryUrl,
-        readReplicaUrls: [proxy.url],
-        readReplicaPool: { min: 2, max: 2 },
-        sharedReadMaxMs: 50,
-        autoExplainSlowQueries: false,
-        replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
-      });
+      distant = await startReading(proxy.url, 2, 50);
     });
 
     afterAll(async () => {
