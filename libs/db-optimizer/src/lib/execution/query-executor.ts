@@ -179,7 +179,7 @@ export class QueryExecutor {
     if (this.multiplexer.enabled && mayShareConnection(request)) {
       lone = this.multiplexer.beginLone(pool, request.sql);
       if (lone === undefined) {
-        const { result, prepared } = await this.multiplexer.run(
+        const { result, prepared } = await this.multiplexer.share(
           pool,
           (client) => this.statements.execute(client, request.sql, request.params, request.shape),
           request.sql,

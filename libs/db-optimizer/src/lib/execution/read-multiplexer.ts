@@ -169,7 +169,14 @@ export class ReadMultiplexer {
    */
   run<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement?: string): Promise<R> {
     const lone = this.beginLone(pool, statement);
-    if (lone !== undefined) return this.runLone(pool, send, lone);
+    return lone !== undefined ? this.runLone(pool, send, lone) : this.share(pool, send, statement);
+  }
+
+  /**
+   * `run` for a read `beginLone` already turned down (the executor's): on a shared connection, or on
+   * one of its own when `statement` has not been measured short.
+   */
+  share<R>(pool: ManagedPool, send: (client: PoolClient) => Promise<R>, statement?: string): Promise<R> {
     if (statement !== undefined && !this.durations.isShort(statement)) {
       this.keptApart++;
       return this.runAlone(pool, send, statement);
