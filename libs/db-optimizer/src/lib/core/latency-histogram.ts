@@ -51,6 +51,11 @@ export class LatencyHistogram {
     this.hdr.recordValue(micros > HIGHEST_TRACKABLE_US ? HIGHEST_TRACKABLE_US : micros);
   }
 
+  /** Records `count` durations of the smallest value (1 µs or less) at once. */
+  recordSmallest(count: number): void {
+    if (count > 0) this.smallest += count;
+  }
+
   /** The HDR histogram with every recording in it. */
   private get histogram(): Histogram {
     if (this.smallest > 0) {

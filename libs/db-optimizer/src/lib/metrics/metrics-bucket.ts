@@ -94,6 +94,13 @@ export class MetricsBucket {
     this.acquisitionLatency.recordMs(durationMs);
   }
 
+  /** `count` checkouts handed over at once (a wait of 0). */
+  recordImmediateAcquisitions(count: number, withinTarget: boolean): void {
+    this.counts.acquisitions += count;
+    if (withinTarget) this.counts.acquisitionsWithinTarget += count;
+    this.acquisitionLatency.recordSmallest(count);
+  }
+
   recordCacheLookup(level: CacheLevel, hit: boolean): void {
     const counts = this.counts;
     if (level === 'memory') {

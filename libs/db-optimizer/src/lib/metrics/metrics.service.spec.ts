@@ -194,6 +194,47 @@ describe('MetricsService', () => {
     });
   });
 
+  describe('checkouts handed over at once', () => {
+    /** A service whose clock counts its reads. */
+    const counted = () => {
+      let reads = 0;
+      let nowMs = Date.UTC(2025, 0, 1);
+      const service = new MetricsService({ slowQueryThresholdMs: 80, targets: TARGETS, rollingWindowMs: 6_000, now: () => (reads++, nowMs) });
+      return { service, reads: () => reads, advance: (ms: number) => (nowMs += ms) };
+    };
+
+    it('counts them without reading the clock, and every reader sees them', () => {
+      const { service, reads } = counted();
+      for (let i = 0; i < 3; i++) service.recordAcquisition('primary', 0);
+      expect(reads()).toBe(0);
+
+      const { performance, window } = service.getPerformanceMetrics();
+      expect(performance).toMatchObject({ acquisitions: 3, connectionPoolEfficiency: 1, acquisitionP99Ms: 0.001 });
+      expect(window.acquisitions).toBe(3);
+      service.recordAcquisition('primary', 0);
+      expect(service.fleetSnapshot('a').counts).toMatchObject({ acquisitions: 4, acquisitionsWithinTarget: 4 });
+    });
+
+    it('puts them in the slot of the query that follows them, next to the checkouts that waited', () => {
+      const { service, advance } = counted();
+      service.recordAcquisition('primary', 0);
+      advance(7_000);
+      service.recordAcquisition('primary', 10);
+      service.recordQuery(query());
+      // Counted when the query was, not when the window started: still inside it.
+      expect(service.getPerformanceMetrics().window).toMatchObject({ acquisitions: 2, totalQueries: 1, connectionPoolEfficiency: 0.5 });
+      advance(7_000);
+      expect(service.getPerformanceMetrics()).toMatchObject({ window: { acquisitions: 0 }, performance: { acquisitions: 2 } });
+    });
+
+    it('forgets them on reset', () => {
+      const { service } = counted();
+      service.recordAcquisition('primary', 0);
+      service.reset();
+      expect(service.getPerformanceMetrics().performance.acquisitions).toBe(0);
+    });
+  });
+
   describe('#getSlowQueries and #onSlowQuery', () => {
     it('logs calls over the threshold, newest first, and tells listeners', () => {
       const { service } = setup({ slowLogSize: 5 });

@@ -80,6 +80,14 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   private readonly fingerprints: FingerprintStats;
   private readonly slowLog: SlowQueryLog;
   private fleet: FleetSnapshotSource | undefined;
+  /**
+   * Checkouts handed over at once (no wait), not yet in a window slot. Most checkouts are
+   * that; counting them costs an increment, where a slot costs a clock read. They join the
+   * slot of the next recorded query or of the next read of the figures, whichever comes
+   * first; a checkout is nearly always for a query recorded right after it, so it is
+   * counted in that query's slot.
+   */
+  private immediateAcquisitions = 0;
 
   constructor(
     options: MetricsServiceOptions,
@@ -106,7 +114,9 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
     const durationMs = sanitizeMs(sample.durationMs);
     const slow = durationMs > this.slowQueryThresholdMs;
     const withinTarget = durationMs <= this.targets.p90QueryTimeMs;
-    this.window.slotAt(nowMs).recordQuery(sample, durationMs, slow, withinTarget);
+    const slot = this.window.slotAt(nowMs);
+    if (this.immediateAcquisitions > 0) this.addImmediateAcquisitions(slot);
+    slot.recordQuery(sample, durationMs, slow, withinTarget);
     const entry = this.fingerprints.record(sample, durationMs, nowMs);
     this.prometheus?.observeQuery(sample, durationMs);
     if (!slow) return;
@@ -126,9 +136,23 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   /** Records how long a caller waited for a connection of `pool`. Hot path. */
   recordAcquisition(pool: string, durationMs: number): void {
     const ms = sanitizeMs(durationMs);
-    const withinTarget = ms <= this.targets.acquisitionTimeMs;
-    this.window.slotAt(this.now()).recordAcquisition(ms, withinTarget);
     this.prometheus?.observeAcquisition(pool, ms);
+    if (ms === 0) {
+      this.immediateAcquisitions++;
+      return;
+    }
+    this.window.slotAt(this.now()).recordAcquisition(ms, ms <= this.targets.acquisitionTimeMs);
+  }
+
+  /** Puts the checkouts counted by `recordAcquisition` without a slot into `slot`. */
+  private addImmediateAcquisitions(slot: MetricsBucket): void {
+    slot.recordImmediateAcquisitions(this.immediateAcquisitions, this.targets.acquisitionTimeMs >= 0);
+    this.immediateAcquisitions = 0;
+  }
+
+  /** Before the figures are read: every checkout counted so far is in the slot of now. */
+  private settleImmediateAcquisitions(nowMs: number): void {
+    if (this.immediateAcquisitions > 0) this.addImmediateAcquisitions(this.window.slotAt(nowMs));
   }
 
   /** Records one result-cache lookup. Memory is looked up first, Redis only after a memory miss. */
@@ -163,6 +187,7 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   /** Figures since start and over the rolling window, with the targets checked. */
   getPerformanceMetrics(): PerformanceMetrics {
     const nowMs = this.now();
+    this.settleImmediateAcquisitions(nowMs);
     this.totalScratch.reset();
     this.totalScratch.merge(this.retired);
     this.window.addUnretiredTo(this.totalScratch);
@@ -195,13 +220,15 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
    * @param instanceId the id the snapshot is published under.
    */
   fleetSnapshot(instanceId: string): FleetSnapshot {
+    const nowMs = this.now();
+    this.settleImmediateAcquisitions(nowMs);
     this.totalScratch.reset();
     this.totalScratch.merge(this.retired);
     this.window.addUnretiredTo(this.totalScratch);
     return {
       v: FLEET_SNAPSHOT_VERSION,
       instanceId,
-      at: this.now(),
+      at: nowMs,
       ...this.totalScratch.toFleetPart(),
       fingerprints: this.fingerprints.topForFleet(FLEET_TOP_FINGERPRINTS),
     };
@@ -232,6 +259,7 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
 
   /** Forgets everything recorded (Prometheus counters excepted: they must only go up). */
   reset(): void {
+    this.immediateAcquisitions = 0;
     this.retired.reset();
     this.window.reset();
     this.fingerprints.reset();
