@@ -14,7 +14,7 @@ describe('the hot-key write schedule', () => {
 });
 
 describe('the hot-key mixes against the real cluster and Redis', () => {
-  it('runs raw pg and both module clients in turns, each on its own table, with no stale read and a CPU split per row', async () => {
+  it('runs raw pg and the three module clients in turns, each on its own table, with no stale read and a CPU split per row', async () => {
     const replicaUrls = (process.env['DATABASE_READ_REPLICA_URL'] ?? '').split(',').filter(Boolean);
     const timing = { durationMs: 400, warmupMs: 100, callerCounts: [32], replicaUrls };
     const steps: string[] = [];
@@ -32,9 +32,17 @@ describe('the hot-key mixes against the real cluster and Redis', () => {
     expect(steps).toHaveLength(HOT_KEY_WRITE_PERCENTS.length);
     expect(rows.map((row) => `${row.workload}: ${row.client}`)).toEqual(
       HOT_KEY_WRITE_PERCENTS.flatMap((percent) =>
-        ['pg unnamed', 'DbOptimizerService (cache on)', 'DbOptimizerService (cache on), multiplexReads 0'].map((client) => `hot-keys ${100 - percent}/${percent}: ${client}`),
+        [
+          'pg unnamed',
+          'DbOptimizerService (cache on)',
+          'DbOptimizerService (cache on), multiplexReads 0',
+          'DbOptimizerService (cache on), memory only',
+        ].map((client) => `hot-keys ${100 - percent}/${percent}: ${client}`),
       ),
     );
+    // The memory-only client has no Redis; the other module clients have it when the run has it.
+    const memoryOnly = rows.filter((row) => row.client.endsWith('memory only'));
+    expect(memoryOnly.map((row) => row.notes?.includes('L1 only'))).toEqual(HOT_KEY_WRITE_PERCENTS.map(() => true));
     for (const row of rows) {
       expect(row.operations).toBeGreaterThan(0);
       expect(row.errors).toBe(0);
@@ -42,8 +50,8 @@ describe('the hot-key mixes against the real cluster and Redis', () => {
       expect(row.cpu?.postgresUs).toBeGreaterThan(0);
     }
     const staleLines = Object.entries(extra).filter(([key]) => key.includes('stale reads'));
-    expect(staleLines).toHaveLength(2 * HOT_KEY_WRITE_PERCENTS.length);
+    expect(staleLines).toHaveLength(3 * HOT_KEY_WRITE_PERCENTS.length);
     for (const [, stale] of staleLines) expect(stale).toBe(0);
-    expect(Object.keys(extra).filter((key) => key.includes('ceiling'))).toHaveLength(2 * HOT_KEY_WRITE_PERCENTS.length);
+    expect(Object.keys(extra).filter((key) => key.includes('ceiling'))).toHaveLength(3 * HOT_KEY_WRITE_PERCENTS.length);
   }, 60_000);
 });

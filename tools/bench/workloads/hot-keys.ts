@@ -22,12 +22,20 @@ const INTERLEAVED = 'every client, interleaved';
 /**
  * The clients of a mix, each on its own table: they take turns, and a client must not see
  * rows another one changed behind its cache. The module's are its defaults (reads that miss the
- * cache share connections) and every read on a connection of its own (`multiplexReads: 0`); each
- * has its own cache namespace, so neither processes the other's Redis messages in this one process.
+ * cache share connections), every read on a connection of its own (`multiplexReads: 0`), and the
+ * defaults without Redis (memory only, issue #13's second target); each has its own cache
+ * namespace, so none processes another's Redis messages in this one process.
  */
 const MODULE_CLIENTS = [
-  { client: MODULE, table: 'hot_keys', multiplexReads: undefined, staleLine: '' },
-  { client: `${MODULE}, multiplexReads ${UNSHARED_READS}`, table: 'hot_keys_unshared', multiplexReads: UNSHARED_READS, staleLine: ', unshared' },
+  { client: MODULE, table: 'hot_keys', multiplexReads: undefined, memoryOnly: false, staleLine: '' },
+  {
+    client: `${MODULE}, multiplexReads ${UNSHARED_READS}`,
+    table: 'hot_keys_unshared',
+    multiplexReads: UNSHARED_READS,
+    memoryOnly: false,
+    staleLine: ', unshared',
+  },
+  { client: `${MODULE}, memory only`, table: 'hot_keys_memory', multiplexReads: undefined, memoryOnly: true, staleLine: ', memory only' },
 ];
 const RAW_TABLE = 'hot_keys_raw';
 
@@ -171,7 +179,7 @@ async function moduleClient(
     primaryUrl: context.primaryUrl,
     readReplicaUrls: context.replicaUrls,
     enableCache: true,
-    redisUrl: context.redisUrl,
+    redisUrl: settings.memoryOnly ? undefined : context.redisUrl,
     cacheNamespace: `bench-${settings.table}`,
     multiplexReads: settings.multiplexReads,
   });
@@ -185,7 +193,7 @@ async function moduleClient(
     operation,
     stale: () => counts.stale,
     notes: () =>
-      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl ? 'L1 + Redis' : 'L1 only'}; stale reads ${counts.stale}; cache hit ${((counts.cachedReads / Math.max(1, counts.reads)) * 100).toFixed(1)}%`,
+      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl && !settings.memoryOnly ? 'L1 + Redis' : 'L1 only'}; stale reads ${counts.stale}; cache hit ${((counts.cachedReads / Math.max(1, counts.reads)) * 100).toFixed(1)}%`,
   };
 }
 
