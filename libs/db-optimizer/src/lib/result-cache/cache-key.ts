@@ -35,9 +35,9 @@ export interface CacheKeyParts {
 }
 
 /**
- * The in-process key of a cached result: its parts joined, each length-prefixed so no
- * two different sets of parts can produce the same string. No hashing here: an L1 hit
- * must cost a string join and a Map lookup. Redis gets a digest of it (`redisKeyOf`).
+ * The key a cached result is shared under by every instance: its parts joined, each
+ * length-prefixed so no two different sets of parts can produce the same string. Redis
+ * gets a digest of it (`redisKeyOf`); memory uses the shorter `memoryKey`.
  *
  * @example
  * const key = cacheKey({ identity, target: 'read_replica', sql, params: encodeParamsForKey(values)!, versions });
@@ -48,6 +48,19 @@ export function cacheKey(parts: CacheKeyParts): string {
     key += `${part.length}:${part}`;
   }
   return key;
+}
+
+/**
+ * The key of a cached result in this instance's memory (L1): only what varies within one
+ * instance. The memory cache belongs to one instance, whose database and user are the same
+ * for every entry, and the statement is its slot in this process (`StatementIdentity.slot`),
+ * not its digest. An L1 lookup hashes its whole key, a fresh string on every read (a few ns
+ * per character measured here): about 40 characters instead of 130 for a pk lookup.
+ * Unambiguous: the slot is digits, `raw` one letter, the target has no `|`, the parameters
+ * are length-prefixed and the versions come last.
+ */
+export function memoryKey(slot: number, raw: boolean, target: RouteTarget, params: string, versions: string): string {
+  return `${slot}${raw ? 'r' : ''}|${target}|${params.length}:${params}${versions}`;
 }
 
 /** The Redis form of a key: a SHA-256 of it, so Redis keys stay short whatever the parameters. */

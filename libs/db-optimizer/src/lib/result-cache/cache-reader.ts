@@ -125,7 +125,7 @@ export class CacheReader {
     if (l2 && this.madeNewHere(plan)) {
       this.deps.counters.redisSkippedAfterOwnWrite++;
     } else if (l2) {
-      const entry = await l2.get(plan.key);
+      const entry = await l2.get(plan.sharedKey);
       const older = entry !== undefined && !entryCovers(entry, plan.requiredLsn);
       if (older) this.bypass(trace, 'redis');
       // Decoded once here: an entry this version cannot read is a miss, never an error for the caller.
@@ -168,7 +168,7 @@ export class CacheReader {
     }
     const entry = cachedEntry(payload, loadedAt, loadedAt + ttlMs, positionOf(result.metadata));
     this.deps.memory.set(plan.key, entry);
-    this.deps.usableL2()?.set(plan.key, entry);
+    this.deps.usableL2()?.set(plan.sharedKey, entry);
     return { entry, level: false, result };
   }
 

@@ -2,7 +2,7 @@ import type { QueryOptions } from '../core/query-options.interface';
 import type { StatementSafety } from '../classify/statement-safety';
 import type { QueryClassification, RouteTarget } from '../core/query-classification.interface';
 import { TIME_WORDS } from '../sql/sql-functions.constants';
-import { cacheKey, DatabaseIdentity } from './cache-key';
+import { cacheKey, DatabaseIdentity, memoryKey } from './cache-key';
 import { INVALID_CACHE_TTL } from './result-cache.messages';
 import { statementIdentity } from './statement-identity';
 import { encodeParamsForKey } from './typed-params';
@@ -23,15 +23,42 @@ export interface ReadPlanner {
   capture(dependencies: readonly TableScope[]): VersionCapture;
 }
 
-/** A cacheable read: its key, built from the versions captured before it runs. */
-export interface ReadPlan {
-  key: string;
-  capture: VersionCapture;
-  /**
-   * The position the caller requires (its consistency token, or its session's last write):
-   * an entry is served only when its own position is at or past it.
-   */
-  requiredLsn?: bigint;
+/** What a read's shared key is built from, besides its versions (`capture.signature`). */
+interface SharedKeyParts {
+  identity: DatabaseIdentity;
+  target: RouteTarget;
+  /** `StatementIdentity.digest`. */
+  digest: string;
+  shape: 'raw' | undefined;
+  params: string;
+}
+
+/** A cacheable read: its keys, built from the versions captured before it runs. */
+export class ReadPlan {
+  private shared: string | undefined;
+
+  constructor(
+    /** The key in this instance's memory (`memoryKey`). */
+    readonly key: string,
+    readonly capture: VersionCapture,
+    private readonly parts: SharedKeyParts,
+    /**
+     * The position the caller requires (its consistency token, or its session's last write):
+     * an entry is served only when its own position is at or past it.
+     */
+    readonly requiredLsn?: bigint,
+  ) {}
+
+  /** The key shared with every instance through Redis (`cacheKey`), built on first use: only reads that miss in memory need it. */
+  get sharedKey(): string {
+    if (this.shared === undefined) {
+      const { identity, target, digest, shape, params } = this.parts;
+      // Raw rows (the routing pool's) are another result of the same statement: NUL cannot occur in SQL text, so no clash.
+      const sql = shape === undefined ? digest : `${digest}\u0000${shape}`;
+      this.shared = cacheKey({ identity, target, sql, params, versions: this.capture.signature });
+    }
+    return this.shared;
+  }
 }
 
 /**
@@ -63,10 +90,8 @@ export async function planRead(
   if (!dependencies) return undefined;
   // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
   const capture = planner.capture(dependencies.tables);
-  // Raw rows (the routing pool's) are another result of the same statement: NUL cannot occur in SQL text, so no clash.
-  const sql = shape === undefined ? statement : `${statement}\u0000${shape}`;
-  const key = cacheKey({ identity: planner.identity, target, sql, params: paramsText, versions: capture.signature });
-  return requiredLsn === undefined ? { key, capture } : { key, capture, requiredLsn };
+  const key = memoryKey(statement.slot, shape !== undefined, target, paramsText, capture.signature);
+  return new ReadPlan(key, capture, { identity: planner.identity, target, digest: statement.digest, shape, params: paramsText }, requiredLsn);
 }
 
 /** The call's TTL in ms: `ttlSeconds`, else the module's default; 0 means "do not cache this call". */

@@ -1,23 +1,38 @@
 import { createHash } from 'node:crypto';
 import type { QueryClassification } from '../core/query-classification.interface';
 
-const identities = new WeakMap<QueryClassification, string>();
+/** What stands for a statement's text in the cache's keys. */
+export interface StatementIdentity {
+  /**
+   * A digest of the parse tree: the same on every instance, so it goes into the key shared
+   * through Redis. The read path receives the classification, not the text, and
+   * `normalizedSql` would merge texts that differ only in constants. The parse tree holds
+   * every constant, name and operator of the statement, so its hash tells apart any two
+   * texts that mean different things (texts differing only in comments or spacing may get
+   * different keys, which costs a miss, never a wrong answer).
+   */
+  digest: string;
+  /**
+   * A number for this classification, unique in the process: what the in-process key holds
+   * instead of the 43-character digest. An L1 lookup hashes its whole key, a few ns per
+   * character, so a short key makes a hit cheaper.
+   */
+  slot: number;
+}
+
+const identities = new WeakMap<QueryClassification, StatementIdentity>();
+let nextSlot = 0;
 
 /**
- * What stands for the SQL text in a cache key. The read path receives the classification,
- * not the text, and `normalizedSql` would merge texts that differ only in constants. The
- * parse tree holds every constant, name and operator of the statement, so its hash tells
- * apart any two texts that mean different things (texts differing only in comments or
- * spacing may get different keys, which costs a miss, never a wrong answer).
- *
- * Computed once per classification (the classifier caches them per text).
- * Undefined for an unparseable text (never cacheable anyway).
+ * The statement's identity for cache keys, computed once per classification (the classifier
+ * caches them per text). Undefined for an unparseable text (never cacheable anyway).
  */
-export function statementIdentity(classification: QueryClassification): string | undefined {
+export function statementIdentity(classification: QueryClassification): StatementIdentity | undefined {
   const known = identities.get(classification);
   if (known !== undefined) return known;
   if (classification.parseTree === undefined) return undefined;
-  const identity = createHash('sha256').update(JSON.stringify(classification.parseTree)).digest('base64url');
+  const digest = createHash('sha256').update(JSON.stringify(classification.parseTree)).digest('base64url');
+  const identity = { digest, slot: nextSlot++ };
   identities.set(classification, identity);
   return identity;
 }
