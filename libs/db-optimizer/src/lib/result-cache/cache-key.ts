@@ -26,7 +26,7 @@ export interface CacheKeyParts {
   identity: DatabaseIdentity;
   /** Route target: where the read would run (the role/scope). */
   target: RouteTarget;
-  /** The SQL text, or what stands for it (`statementIdentity()`). */
+  /** The SQL text, or what stands for it (`statementIdentity().digest`). */
   sql: string;
   /** `encodeParamsForKey()` of the values. */
   params: string;
