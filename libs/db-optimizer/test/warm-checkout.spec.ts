@@ -38,6 +38,37 @@ describe('ManagedPool warm checkout', () => {
     }
   });
 
+  it('tells its listeners which checkouts the hot path took: acquireIdle() yes, acquire() and withClient() no', async () => {
+    const instance = await startInstance({ primaryUrl: env.primaryUrl, primaryPool: { min: 1, max: 2 } });
+    try {
+      const pool = instance.get(PoolManagerService).primary;
+      let heard: [number, boolean] | undefined;
+      const stop = pool.addAcquisitionListener((_, durationMs, hotPath) => (heard = [durationMs, hotPath]));
+      // Each idle checkout books itself synchronously, so what is heard right after the call is this
+      // checkout's, whatever the module's own jobs check out in between.
+      const heardFrom = <T>(checkout: () => T): [T, [number, boolean] | undefined] => {
+        heard = undefined;
+        const result = checkout();
+        return [result, heard];
+      };
+      const [warm, byAcquire] = heardFrom(() => pool.acquire());
+      pool.release(await warm);
+      const [idle, byIdle] = heardFrom(() => pool.acquireIdle());
+      pool.release(idle!);
+      const [job, byJob] = heardFrom(() => pool.withClient((client) => client.query('SELECT 1')));
+      await job;
+      stop();
+      // Jobs and transactions check out through acquire(): the metrics time those into their own slot.
+      expect([byAcquire, byIdle, byJob]).toEqual([
+        [0, false],
+        [0, true],
+        [0, false],
+      ]);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it("keeps a checked-out client's socket referenced under allowExitOnIdle, and leaves it alone without", async () => {
     /** Whether the client's socket keeps the process alive. */
     const holdsProcess = (client: unknown): boolean =>

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { ResultCacheService } from '@db-optimizer/core';
 import { optimizerInstance, rawPgPool, UNSHARED_READS } from '../bench-clients';
 import { LoadResult, Operation, runInterleaved } from '../load-generator';
 import type { PlannedStep } from '../progress';
@@ -188,12 +189,14 @@ async function moduleClient(
     const { rows, metadata } = await optimizer.db.executeOptimizedQuery<{ version: number }>(sql, [key]);
     return { rows, cached: metadata.cached !== false };
   });
+  // Read off the instance, not the settings: a memory-only row must come from an instance without Redis.
+  const levels = (): string => (optimizer.app.get(ResultCacheService).stats().redis === 'none' ? 'L1 only' : 'L1 + Redis');
   return {
     client: settings.client,
     operation,
     stale: () => counts.stale,
     notes: () =>
-      `primary + ${context.replicaUrls.length} replica, ${context.redisUrl && !settings.memoryOnly ? 'L1 + Redis' : 'L1 only'}; stale reads ${counts.stale}; cache hit ${((counts.cachedReads / Math.max(1, counts.reads)) * 100).toFixed(1)}%`,
+      `primary + ${context.replicaUrls.length} replica, ${levels()}; stale reads ${counts.stale}; cache hit ${((counts.cachedReads / Math.max(1, counts.reads)) * 100).toFixed(1)}%`,
   };
 }
 

@@ -18,7 +18,9 @@ export function wireMetrics(
   statements: StatementCacheService,
   multiplexer: ReadMultiplexer,
 ): void {
-  for (const pool of pools.allPools) pool.addAcquisitionListener((source, durationMs) => metrics.recordAcquisition(source.name, durationMs));
+  for (const pool of pools.allPools) {
+    pool.addAcquisitionListener((source, durationMs, hotPath) => metrics.recordAcquisition(source.name, durationMs, hotPath));
+  }
   prometheus.setStateProvider({
     pools: () =>
       pools.pools.map((pool) => ({ name: pool.name, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.limit })),

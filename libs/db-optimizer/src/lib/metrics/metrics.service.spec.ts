@@ -194,7 +194,7 @@ describe('MetricsService', () => {
     });
   });
 
-  describe('checkouts handed over at once', () => {
+  describe('hot-path checkouts handed over at once', () => {
     /** A service whose clock counts its reads. */
     const counted = () => {
       let reads = 0;
@@ -205,31 +205,39 @@ describe('MetricsService', () => {
 
     it('counts them without reading the clock, and every reader sees them', () => {
       const { service, reads } = counted();
-      for (let i = 0; i < 3; i++) service.recordAcquisition('primary', 0);
+      for (let i = 0; i < 3; i++) service.recordAcquisition('primary', 0, true);
       expect(reads()).toBe(0);
 
       const { performance, window } = service.getPerformanceMetrics();
       expect(performance).toMatchObject({ acquisitions: 3, connectionPoolEfficiency: 1, acquisitionP99Ms: 0.001 });
       expect(window.acquisitions).toBe(3);
-      service.recordAcquisition('primary', 0);
+      service.recordAcquisition('primary', 0, true);
       expect(service.fleetSnapshot('a').counts).toMatchObject({ acquisitions: 4, acquisitionsWithinTarget: 4 });
     });
 
-    it('puts them in the slot of the query that follows them, next to the checkouts that waited', () => {
+    it('puts them in the slot of the call recorded after them, next to the checkouts that waited', () => {
       const { service, advance } = counted();
-      service.recordAcquisition('primary', 0);
+      service.recordAcquisition('primary', 0, true);
       advance(7_000);
-      service.recordAcquisition('primary', 10);
+      service.recordAcquisition('primary', 10, true);
       service.recordQuery(query());
-      // Counted when the query was, not when the window started: still inside it.
+      // Counted when the call was, which is when the hot path checked out for it: inside the window.
       expect(service.getPerformanceMetrics().window).toMatchObject({ acquisitions: 2, totalQueries: 1, connectionPoolEfficiency: 0.5 });
       advance(7_000);
       expect(service.getPerformanceMetrics()).toMatchObject({ window: { acquisitions: 0 }, performance: { acquisitions: 2 } });
     });
 
+    it('times a checkout off the hot path (a job\'s, which no recorded call follows) into its own slot', () => {
+      const { service, reads, advance } = counted();
+      service.recordAcquisition('primary', 0);
+      expect(reads()).toBe(1);
+      advance(7_000);
+      expect(service.getPerformanceMetrics()).toMatchObject({ window: { acquisitions: 0 }, performance: { acquisitions: 1 } });
+    });
+
     it('forgets them on reset', () => {
       const { service } = counted();
-      service.recordAcquisition('primary', 0);
+      service.recordAcquisition('primary', 0, true);
       service.reset();
       expect(service.getPerformanceMetrics().performance.acquisitions).toBe(0);
     });

@@ -81,11 +81,11 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
   private readonly slowLog: SlowQueryLog;
   private fleet: FleetSnapshotSource | undefined;
   /**
-   * Checkouts handed over at once (no wait), not yet in a window slot. Most checkouts are
-   * that; counting them costs an increment, where a slot costs a clock read. They join the
-   * slot of the next recorded query or of the next read of the figures, whichever comes
-   * first; a checkout is nearly always for a query recorded right after it, so it is
-   * counted in that query's slot.
+   * Hot-path checkouts handed over at once (no wait), not yet in a window slot: most
+   * checkouts are that, and counting one costs an increment where a slot costs a clock read.
+   * Each is for a call recorded right after it, so they join the slot of the next recorded
+   * query (or of the next read of the figures, if that comes first). Other checkouts (jobs,
+   * transactions) have no call recorded after them and are timed into their own slot.
    */
   private immediateAcquisitions = 0;
 
@@ -133,11 +133,14 @@ export class MetricsService implements CacheMetricsSink, FaultMetricsSink {
     });
   }
 
-  /** Records how long a caller waited for a connection of `pool`. Hot path. */
-  recordAcquisition(pool: string, durationMs: number): void {
+  /**
+   * Records how long a caller waited for a connection of `pool`. Hot path.
+   * @param hotPath the checkout is for a call recorded right after it (`ManagedPool.acquireIdle()`).
+   */
+  recordAcquisition(pool: string, durationMs: number, hotPath = false): void {
     const ms = sanitizeMs(durationMs);
     this.prometheus?.observeAcquisition(pool, ms);
-    if (ms === 0) {
+    if (ms === 0 && hotPath) {
       this.immediateAcquisitions++;
       return;
     }

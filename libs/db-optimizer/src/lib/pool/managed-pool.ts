@@ -24,6 +24,13 @@ const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 const KEPT_CLIENT_SWEEP_MS = 1000;
 
 /**
+ * Hears each successful checkout: its pool, its wait, and whether `acquireIdle()` took it
+ * (`hotPath`): the statement path's synchronous checkout, which the call it serves is
+ * recorded right after. `acquire()` (jobs, transactions, callers that waited) says false.
+ */
+export type AcquisitionListener = (pool: ManagedPool, durationMs: number, hotPath: boolean) => void;
+
+/**
  * One `pg` pool for one server, with what pg-pool lacks: a limit that can move
  * at run time (shrinking on release, never killing busy clients), timed
  * acquisition, an error handler on every checked-out client, a guard
@@ -51,7 +58,7 @@ export class ManagedPool {
   private readonly breaker: CircuitBreaker;
   /** Callers waiting for a client of the full pool (when `takesIdleClients`; else pg-pool's own queue). */
   private readonly waiting: FullPoolLine;
-  private readonly acquisitionListeners: Array<(pool: ManagedPool, durationMs: number) => void> = [];
+  private readonly acquisitionListeners: AcquisitionListener[] = [];
   /**
    * Released clients kept for the next checkout instead of going through pg-pool (when
    * `takesIdleClients`). To pg-pool they are still checked out; to everyone else, idle.
@@ -140,7 +147,7 @@ export class ManagedPool {
    * Calls `listener` after each successful acquisition with its wait (metrics,
    * auto-sizing). It runs on every checkout: keep it cheap. Returns an unsubscribe.
    */
-  addAcquisitionListener(listener: (pool: ManagedPool, durationMs: number) => void): () => void {
+  addAcquisitionListener(listener: AcquisitionListener): () => void {
     this.acquisitionListeners.push(listener);
     return () => {
       const index = this.acquisitionListeners.indexOf(listener);
@@ -178,8 +185,8 @@ export class ManagedPool {
    * While the server's breaker is open, fails at once with `DatabaseUnavailableError`.
    */
   async acquire(): Promise<PoolClient> {
-    const idle = this.acquireIdle();
-    if (idle !== undefined) return idle;
+    const idle = this.takeIdle();
+    if (idle !== undefined) return this.checkedOut(idle, 0, false);
     if (this.endPromise) throw new Error(POOL_CLOSED(this.name));
     if (!this.breaker.tryPass()) throw this.unreachable();
     let client: PoolClient | undefined;
@@ -208,14 +215,19 @@ export class ManagedPool {
   /**
    * An idle client handed over at once, or undefined when `acquire()` must be awaited (none is
    * idle, callers are in line, the server's breaker is not closed, the pool is closing). For the
-   * hot path: the common checkout without a promise. Pair with `release()`.
+   * hot path: the common checkout without a promise; listeners hear `hotPath: true`. Pair with `release()`.
    */
   acquireIdle(): PoolClient | undefined {
+    const client = this.takeIdle();
+    // Handed over synchronously: no wait to time.
+    return client === undefined ? undefined : this.checkedOut(client, 0, true);
+  }
+
+  /** An idle client when one may be taken at once, unbooked. */
+  private takeIdle(): LeasableClient | undefined {
     // Nobody takes an idle client past a caller already in line; an open breaker is `acquire()`'s to answer.
     if (!this.takesIdleClients || this.waiting.length > 0 || this.endPromise !== undefined || this.breaker.state !== 'closed') return undefined;
-    const client = this.takeWarm();
-    // Handed over synchronously: no wait to time.
-    return client === undefined ? undefined : this.checkedOut(client, 0);
+    return this.takeWarm();
   }
 
   /** An idle client: the one this pool kept most recently, else the most recent of pg-pool's idle list. */
@@ -271,11 +283,11 @@ export class ManagedPool {
   }
 
   /** Books a checked-out client that took `durationMs` to get: breaker, counters, listeners. */
-  private checkedOut(client: PoolClient, durationMs: number): PoolClient {
+  private checkedOut(client: PoolClient, durationMs: number, hotPath = false): PoolClient {
     if (this.breaker.recordSuccess()) this.logger.log(`${this.server} answers again: the circuit breaker is closed.`);
     this.acquisitionCount++;
     this.acquisitionHistogram.recordMs(durationMs);
-    for (const listener of this.acquisitionListeners) listener(this, durationMs);
+    for (const listener of this.acquisitionListeners) listener(this, durationMs, hotPath);
     (client as LeasableClient)[LEASED] = true;
     return client;
   }

@@ -67,21 +67,21 @@ export class CacheReader {
   async read<T>(plan: ReadPlan, ttlMs: number, load: Loader<T>): Promise<OptimizedQueryResult<T>> {
     const { memory, counters } = this.deps;
     const trace: Trace = { bypassed: false };
-    const hit = memory.get(plan.key);
+    const hit = memory.get(plan.memoryKey);
     if (hit && this.deps.servable(hit)) {
       if (entryCovers(hit, plan.requiredLsn)) {
         counters.memoryHits++;
         this.deps.recordLookup('memory', true);
         this.countPositionRead(plan, true);
         this.refreshIfAging(plan, hit, load);
-        return this.fromMemory<T>(plan.key, hit);
+        return this.fromMemory<T>(plan.memoryKey, hit);
       }
       this.bypass(trace, 'memory');
     }
     counters.memoryMisses++;
     this.deps.recordLookup('memory', false);
     let ranHere = false;
-    const outcome = await this.flight.run(plan.key, () => {
+    const outcome = await this.flight.run(plan.memoryKey, () => {
       ranHere = true;
       return this.fetch(plan, ttlMs, load, trace);
     });
@@ -133,7 +133,7 @@ export class CacheReader {
       this.deps.recordLookup('redis', result !== undefined);
       if (entry && result) {
         this.deps.counters.redisHits++;
-        this.deps.memory.set(plan.key, entry);
+        this.deps.memory.set(plan.memoryKey, entry);
         return { entry, level: 'redis', result };
       }
       this.deps.counters.redisMisses++;
@@ -167,7 +167,7 @@ export class CacheReader {
       return { entry: undefined, level: false, result };
     }
     const entry = cachedEntry(payload, loadedAt, loadedAt + ttlMs, positionOf(result.metadata));
-    this.deps.memory.set(plan.key, entry);
+    this.deps.memory.set(plan.memoryKey, entry);
     this.deps.usableL2()?.set(plan.sharedKey, entry);
     return { entry, level: false, result };
   }
@@ -189,11 +189,11 @@ export class CacheReader {
   /** Past `refreshAheadRatio` of its life, a hit reloads its entry in the background (once per key at a time). */
   private refreshIfAging<T>(plan: ReadPlan, entry: CachedEntry, load: Loader<T>): void {
     const ratio = this.deps.refreshAheadRatio;
-    if (ratio <= 0 || this.flight.has(plan.key)) return;
+    if (ratio <= 0 || this.flight.has(plan.memoryKey)) return;
     const refreshAt = entry.loadedAt + ratio * (entry.expiresAt - entry.loadedAt);
     if (this.deps.now() < refreshAt) return;
     this.deps.counters.refreshes++;
-    this.flight.run(plan.key, () => this.loadAndStore(plan, entry.expiresAt - entry.loadedAt, load)).catch((error: unknown) => {
+    this.flight.run(plan.memoryKey, () => this.loadAndStore(plan, entry.expiresAt - entry.loadedAt, load)).catch((error: unknown) => {
       // The caller already has its rows; the entry simply expires as it would have.
       this.logger.warn(`Background refresh of a cached result failed: ${(error as Error).message}`);
     });

@@ -38,8 +38,8 @@ export class ReadPlan {
   private shared: string | undefined;
 
   constructor(
-    /** The key in this instance's memory (`memoryKey`). */
-    readonly key: string,
+    /** The key in this instance's memory and its single flights (`memoryKey()`); never Redis'. */
+    readonly memoryKey: string,
     readonly capture: VersionCapture,
     private readonly parts: SharedKeyParts,
     /**
@@ -90,7 +90,7 @@ export async function planRead(
   if (!dependencies) return undefined;
   // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
   const capture = planner.capture(dependencies.tables);
-  const key = memoryKey(statement.slot, shape !== undefined, target, paramsText, capture.signature);
+  const key = memoryKey(statement.slot, shape, target, paramsText, capture.signature);
   return new ReadPlan(key, capture, { identity: planner.identity, target, digest: statement.digest, shape, params: paramsText }, requiredLsn);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { QueryClassification } from '../core/query-classification.interface';
 
 /** What stands for a statement's text in the cache's keys. */
@@ -13,13 +14,21 @@ export interface StatementIdentity {
    */
   digest: string;
   /**
-   * A number for this classification, unique in the process: what the in-process key holds
-   * instead of the 43-character digest. An L1 lookup hashes its whole key, a few ns per
-   * character, so a short key makes a hit cheaper.
+   * A number for this digest in this process: what the in-memory key holds instead of the
+   * 43-character digest. An L1 lookup hashes its whole key, a few ns per character, so a
+   * short key makes a hit cheaper.
    */
   slot: number;
 }
 
+/**
+ * Digests seen lately and their slots, so a text classified again (the classifier's cache
+ * forgot it, or it is too large to keep) finds its memory entries again. Bounded: a digest
+ * forgotten here gets a new slot when it comes back, which costs its old entries (they age
+ * out of the LRU), never a wrong answer, since a slot is never given out twice.
+ */
+const MAX_REMEMBERED_DIGESTS = 10_000;
+const slotsByDigest = new LRUCache<string, number>({ max: MAX_REMEMBERED_DIGESTS });
 const identities = new WeakMap<QueryClassification, StatementIdentity>();
 let nextSlot = 0;
 
@@ -32,7 +41,12 @@ export function statementIdentity(classification: QueryClassification): Statemen
   if (known !== undefined) return known;
   if (classification.parseTree === undefined) return undefined;
   const digest = createHash('sha256').update(JSON.stringify(classification.parseTree)).digest('base64url');
-  const identity = { digest, slot: nextSlot++ };
+  let slot = slotsByDigest.get(digest);
+  if (slot === undefined) {
+    slot = nextSlot++;
+    slotsByDigest.set(digest, slot);
+  }
+  const identity = { digest, slot };
   identities.set(classification, identity);
   return identity;
 }
