@@ -221,7 +221,7 @@ describe('MetricsService', () => {
       advance(7_000);
       service.recordAcquisition('primary', 10, true);
       service.recordQuery(query());
-      // Counted when the call was, which is when the hot path checked out for it: inside the window.
+      // Counted with the call recorded after it (the one it was for, as a rule): inside the window.
       expect(service.getPerformanceMetrics().window).toMatchObject({ acquisitions: 2, totalQueries: 1, connectionPoolEfficiency: 0.5 });
       advance(7_000);
       expect(service.getPerformanceMetrics()).toMatchObject({ window: { acquisitions: 0 }, performance: { acquisitions: 2 } });

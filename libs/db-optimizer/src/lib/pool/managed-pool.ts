@@ -26,7 +26,9 @@ const KEPT_CLIENT_SWEEP_MS = 1000;
 /**
  * Hears each successful checkout: its pool, its wait, and whether `acquireIdle()` took it
  * (`hotPath`): the statement path's synchronous checkout, which the call it serves is
- * recorded right after. `acquire()` (jobs, transactions, callers that waited) says false.
+ * recorded right after. `acquire()` says false: jobs, transactions, callers that waited,
+ * and the connections shared reads open (those are followed by recorded calls too, but
+ * are rare enough to time).
  */
 export type AcquisitionListener = (pool: ManagedPool, durationMs: number, hotPath: boolean) => void;
 

@@ -22,10 +22,12 @@ export interface StatementIdentity {
 }
 
 /**
- * Digests seen lately and their slots, so a text classified again (the classifier's cache
- * forgot it, or it is too large to keep) finds its memory entries again. Bounded: a digest
- * forgotten here gets a new slot when it comes back, which costs its old entries (they age
- * out of the LRU), never a wrong answer, since a slot is never given out twice.
+ * Digests classified lately and their slots, so a text classified again (the classifier's
+ * cache forgot it, or it is too large to keep) finds its memory entries again. Looked up
+ * once per classification, so a statement the classifier keeps does not stay recent here.
+ * Bounded: a digest forgotten here gets a new slot when it comes back, which costs its old
+ * entries (they age out of the LRU), never a wrong answer, since a slot is never given out
+ * twice.
  */
 const MAX_REMEMBERED_DIGESTS = 10_000;
 const slotsByDigest = new LRUCache<string, number>({ max: MAX_REMEMBERED_DIGESTS });
