@@ -18,7 +18,7 @@ import type {
   TransactionResult,
 } from './core/query-options.interface';
 import { ReadMultiplexer } from './execution/read-multiplexer';
-import { QueryExecutor } from './execution/query-executor';
+import { type ExecutedStatement, type ExecuteRequest, QueryExecutor } from './execution/query-executor';
 import { MetricsService } from './metrics/metrics.service';
 import { failureSampleOf, sampleOf } from './metrics/query-samples';
 import { wireMetrics } from './metrics/metrics-wiring';
@@ -171,59 +171,51 @@ export class DbOptimizerService implements OnModuleInit {
     if (multiStatement && values.length > 0) throw new QueryRoutingError(MULTI_STATEMENT_WITH_PARAMS(classification.statementCount));
     // A write is a write however it is routed: forcePrimary must not skip invalidation or the token.
     // A function that may write (volatile, per the catalog) makes the statement one.
-    const known = this.classification.safetyOf(classification);
+    const known = this.classification.safetyOf(classification, undefined, startedAt);
     // Usually known already: no await (and no microtask) on the hot path.
     const safety = known instanceof Promise ? await known : known;
     const isWrite = changesData(classification, safety);
     const onPrimary = isWrite || !safety.readSafe || options.forcePrimary || !this.options.enableQueryOptimization;
     const target = onPrimary ? 'primary' : classification.target;
     const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+    const request: ExecuteRequest = {
+      sql,
+      params: values,
+      target,
+      isWrite,
+      requiredLsn: target === 'primary' ? undefined : requiredLsn,
+      sessionKey: options.sessionKey,
+      timeoutMs: options.timeoutMs,
+      multiStatement,
+      resetSession: classification.opaqueCode || safety.mayKeepSessionState,
+      onReplicaWrite: this.rememberWriting,
+      shape: shape === 'raw' ? RAW_ROWS : undefined,
+    };
     // Set when a replica refused the read as a write (25006) and the primary ran it: it is a write after all.
     let promotedToWrite = false;
-    // minLsn: the cache asks for data at least as new as the last write it knows of on the tables read.
-    const load = async (minLsn?: bigint): Promise<OptimizedQueryResult<T>> => {
-      const executed = await this.executor.execute<T>({
-        sql,
-        params: values,
-        target,
-        isWrite,
-        requiredLsn: target === 'primary' ? undefined : laterLsn(requiredLsn, minLsn),
-        sessionKey: options.sessionKey,
-        timeoutMs: options.timeoutMs,
-        multiStatement,
-        resetSession: classification.opaqueCode || safety.mayKeepSessionState,
-        onReplicaWrite: () => this.classification.rememberWriting(classification),
-        shape: shape === 'raw' ? RAW_ROWS : undefined,
-      });
-      if (executed.promotedToWrite) promotedToWrite = true;
-      const metadata: QueryMetadata = {
-        executionTimeMs: 0,
-        cached: false,
-        poolUsed: executed.role,
-        server: executed.pool.server,
-        queryType: classification.queryType,
-        preparedStatement: executed.prepared,
-        fingerprint: classification.fingerprint,
-        rowCount: executed.rowCount,
-      };
-      if (executed.consistencyToken) metadata.consistencyToken = executed.consistencyToken;
-      if (executed.fallback) metadata.replicaFallback = true;
-      if (executed.statements) {
-        metadata.statementCount = executed.statements.length;
-        metadata.statementResults = executed.statements;
-      }
-      if (executed.degraded) metadata.degraded = true;
-      const loaded: WithColumns<OptimizedQueryResult<T>> = { rows: executed.rows, metadata };
-      // pg's fields are class instances, which the cache refuses to encode: keep plain copies.
-      if (shape === 'raw') loaded.columns = { command: executed.command, fields: executed.fields.map((field) => ({ ...field })) };
-      return loaded;
-    };
     let result: WithColumns<OptimizedQueryResult<T>>;
     try {
-      result =
-        !isWrite && options.useCache !== false && this.resultCache.enabled
-          ? await this.resultCache.read(classification, values, target, options, load, shape)
-          : await load();
+      if (!isWrite && options.useCache !== false && this.resultCache.enabled) {
+        // minLsn: the cache asks for data at least as new as the last write it knows of on the tables read.
+        result = await this.resultCache.read(
+          classification,
+          values,
+          target,
+          options,
+          async (minLsn?: bigint) => {
+            const routed = minLsn === undefined || target === 'primary' ? request : { ...request, requiredLsn: laterLsn(requiredLsn, minLsn) };
+            const executed = await this.executor.execute<T>(routed);
+            if (executed.promotedToWrite) promotedToWrite = true;
+            return this.resultOf(executed, classification, shape);
+          },
+          shape,
+        );
+      } else {
+        // Uncached: no load closure, and one async frame fewer than through one (about 5% of a call without the database).
+        const executed = await this.executor.execute<T>(request);
+        promotedToWrite = executed.promotedToWrite === true;
+        result = this.resultOf(executed, classification, shape);
+      }
       if (isWrite || promotedToWrite) {
         noteRequestToken(result.metadata.consistencyToken);
         await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
@@ -325,6 +317,37 @@ export class DbOptimizerService implements OnModuleInit {
     if (writes.some((write) => write.classification.functionDdl)) this.classification.forgetFunctionFacts();
     if (this.resultCache.enabled) await this.resultCache.afterCommit(writes, consistencyToken);
   }
+
+  /** A statement that ran, as the caller gets it back (before the cache and the metrics see it). */
+  private resultOf<T>(executed: ExecutedStatement<T>, classification: QueryClassification, shape: 'raw' | undefined): WithColumns<OptimizedQueryResult<T>> {
+    const metadata: QueryMetadata = {
+      executionTimeMs: 0,
+      cached: false,
+      poolUsed: executed.role,
+      server: executed.pool.server,
+      queryType: classification.queryType,
+      preparedStatement: executed.prepared,
+      fingerprint: classification.fingerprint,
+      rowCount: executed.rowCount,
+    };
+    if (executed.consistencyToken) metadata.consistencyToken = executed.consistencyToken;
+    if (executed.fallback) metadata.replicaFallback = true;
+    if (executed.statements) {
+      metadata.statementCount = executed.statements.length;
+      metadata.statementResults = executed.statements;
+    }
+    if (executed.degraded) metadata.degraded = true;
+    const result: WithColumns<OptimizedQueryResult<T>> = { rows: executed.rows, metadata };
+    // pg's fields are class instances, which the cache refuses to encode: keep plain copies.
+    if (shape === 'raw') result.columns = { command: executed.command, fields: executed.fields.map((field) => ({ ...field })) };
+    return result;
+  }
+
+  /**
+   * A replica refused the statement as a write (25006): it runs on the primary from now on. One
+   * function for every call (the executor passes the text back), so a call allocates no callback.
+   */
+  private readonly rememberWriting = (sql: string): void => this.classification.rememberWriting(this.classification.classify(sql));
 
   private record(classification: QueryClassification, metadata: QueryMetadata): void {
     this.metrics.recordQuery(sampleOf(classification, metadata));

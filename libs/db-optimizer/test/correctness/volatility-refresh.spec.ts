@@ -1,6 +1,7 @@
 import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { cacheOptions, replicatedSchema } from '../result-cache/support/cache-fixture';
 import { sql } from '../support/test-module';
+import { ClassificationService } from '../../src/lib/classify/classification.service';
 
 // Issue #10, item 5: what the catalog said about a function is re-read after function DDL that
 // passes through the module, and expires after functionVolatilityTtlMs for DDL run elsewhere,
@@ -48,5 +49,21 @@ describe('function volatility that changes', () => {
     // would move the position the session's next read waits for. Found, h() is IMMUTABLE and goes to a replica
     // (a replica that has not replayed the CREATE yet answers 42883, and waitFor asks again).
     await waitFor(async () => (await poolOfH()) === 'read_replica', { what: 'h() to be found' });
+  });
+
+  it('keeps an answer through a step of the wall clock: its lifetime runs on the monotonic clock', async () => {
+    const service = longLived.get(ClassificationService);
+    // '=' is an operator the catalog is asked about, as a function would be.
+    const statement = service.classify(`SELECT v FROM ${schema}.t WHERE id = $1`);
+    const first = service.safetyOf(statement);
+    expect((first instanceof Promise ? await first : first).readSafe).toBe(true);
+    // NTP stepping the clock by more than the TTL (60 s) says nothing about the catalog.
+    const stepped = Date.now() + 10 * 60_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => stepped);
+    try {
+      expect(service.safetyOf(statement)).not.toBeInstanceOf(Promise);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

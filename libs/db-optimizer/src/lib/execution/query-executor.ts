@@ -59,8 +59,8 @@ export interface ExecuteRequest {
   multiStatement?: boolean;
   /** The statement may have changed session state unseen: `DISCARD ALL` before the client goes back. */
   resetSession?: boolean;
-  /** Called when a replica refused the read as a write (25006), before it runs again on the primary. */
-  onReplicaWrite?: () => void;
+  /** Called with the text when a replica refused the read as a write (25006), before it runs again on the primary. */
+  onReplicaWrite?: (sql: string) => void;
   /** How pg returns rows; pg's defaults (objects, parsed values) when absent. */
   shape?: ResultShape;
 }
@@ -116,7 +116,7 @@ export class QueryExecutor {
         }
         // Declared STABLE/IMMUTABLE yet writing (through a volatile callee, nextval...): nothing ran, so once on the primary.
         if (isReadOnlyViolation(error)) {
-          request.onReplicaWrite?.();
+          request.onReplicaWrite?.(request.sql);
           request = { ...request, isWrite: true, requiredLsn: undefined };
           decision = { pool: this.pools.primary, role: 'primary', fallback: false };
           const executed = await this.executeOn<T>(decision.pool, decision.role, decision.fallback, request);
