@@ -1,6 +1,7 @@
 import { uniqueSchema } from '../../../../tools/testing/test-env';
 import { CacheDependencyAnalyzer } from '../../src/lib/sql/dependencies/cache-dependency-analyzer';
 import { TableCatalog } from '../../src/lib/pg-catalog/dependency-catalog';
+import { NOT_HELD } from '../../src/lib/sql/dependencies/cache-dependencies.interface';
 import type { CatalogQuery } from '../../src/lib/pg-catalog/catalog-query';
 import { loadSqlParser } from '../../src/lib/sql/parser';
 import { QueryClassifier } from '../../src/lib/classify/query-classifier';
@@ -23,6 +24,7 @@ describe('CacheDependencyAnalyzer with the real catalog (against the primary)', 
       CREATE TABLE ${schema}.events (id int PRIMARY KEY, kind text) PARTITION BY HASH (id);
       CREATE TABLE ${schema}.events_0 PARTITION OF ${schema}.events FOR VALUES WITH (MODULUS 2, REMAINDER 0);
       CREATE TABLE ${schema}.events_1 PARTITION OF ${schema}.events FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+      CREATE VIEW ${schema}.customer_names AS SELECT id, name FROM ${schema}.customers;
     `,
   );
   let queries: number;
@@ -77,6 +79,29 @@ describe('CacheDependencyAnalyzer with the real catalog (against the primary)', 
       flushAll: false,
       tables: [{ table: t('events'), rowKeys: ['5'] }],
     });
+  });
+
+  it('answers a read at once from the catalog answers it holds, as asking would, and says when it holds none', async () => {
+    const reads: Array<[string, unknown[]]> = [
+      ['SELECT name FROM customers WHERE id = $1', [42]],
+      ['SELECT name FROM customers WHERE id = ANY($1)', [[1, 2]]],
+      ['SELECT count(*) FROM customers', []],
+      ['SELECT kind FROM events_1 WHERE id = $1', [3]],
+      ['SELECT name FROM customer_names WHERE id = $1', [1]],
+      ['SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1', [1]],
+      ['SELECT * FROM no_such_table WHERE id = $1', [1]],
+    ];
+    expect(analyzer.heldReadDependencies(classifier.classify(reads[0][0]), reads[0][1])).toBe(NOT_HELD);
+    for (const [sql, params] of reads) {
+      const classification = classifier.classify(sql);
+      const asked = await analyzer.readDependencies(classification, params);
+      expect({ sql, held: analyzer.heldReadDependencies(classification, params) }).toEqual({ sql, held: asked });
+    }
+    // Every kind of answer came up: rows, whole tables, a view's base table, nothing cacheable.
+    const answers = await Promise.all(reads.map(([sql, params]) => read(sql, params)));
+    expect(answers).toContainEqual({ tables: [{ table: t('events'), rowKeys: ['3'] }] });
+    expect(answers).toContainEqual({ tables: [{ table: t('customer_names') }, { table: t('customers') }] });
+    expect(answers).toContainEqual(undefined);
   });
 
   it('answers repeated statements from its caches, without catalog queries', async () => {

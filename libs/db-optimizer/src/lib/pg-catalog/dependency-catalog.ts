@@ -1,9 +1,10 @@
 import type { TableRef } from '../core/query-classification.interface';
 import { AsyncMemo } from '../core/async-memo';
-import { ALL_WRITE_EVENTS } from '../sql/dependencies/cache-dependencies.interface';
+import { ALL_WRITE_EVENTS, NOT_HELD } from '../sql/dependencies/cache-dependencies.interface';
 import type {
   DependencyCatalog,
   FunctionReach,
+  HeldReadAnswers,
   KeyColumn,
   TableCatalogOptions,
   UnknownTriggerPolicy,
@@ -61,6 +62,16 @@ export class TableCatalog implements DependencyCatalog {
     this.functionReaches = new AsyncMemo(max, ttl);
   }
 
+  /** The answers of `resolve`, `readTargets` and `keyColumns` held now (same caches, same expiry), without waiting. */
+  readonly held: HeldReadAnswers = {
+    resolve: (ref) => {
+      const relation = this.relations.heldResolve(ref);
+      return relation === NOT_HELD ? NOT_HELD : relation?.name;
+    },
+    readTargets: (table) => this.heldOf(this.reads, table),
+    keyColumns: (table) => this.heldOf(this.keys, table),
+  };
+
   /** Canonical name (`schema.name`, the root of its inheritance tree), or undefined when no relation answers to `ref`. */
   async resolve(ref: TableRef): Promise<string | undefined> {
     return (await this.relations.resolve(ref))?.name;
@@ -108,6 +119,15 @@ export class TableCatalog implements DependencyCatalog {
     const key = [...new Set(names.map((name) => name.toLowerCase()))].sort();
     const reach = await this.functionReaches.get(key.join(' '), () => this.computeFunctionReach(key));
     return this.withPolicy(reach.tables, reach.unknown ? reach.reason : undefined, {});
+  }
+
+  /** A per-table answer (`keyColumns`, `readTargets`) as its async method gives it, when it and the table's relation are held. */
+  private heldOf<T>(memo: AsyncMemo<string, T[]>, table: string): T[] | undefined | typeof NOT_HELD {
+    // The async methods answer undefined for a table that no longer resolves, before looking at the memo.
+    if (this.relations.heldOfName(table) === NOT_HELD) return NOT_HELD;
+    const answer = memo.peek(table);
+    if (answer === undefined) return NOT_HELD;
+    return answer.length > 0 ? answer : undefined;
   }
 
   /** Forgets every answer: call after DDL (the analyzer does for DDL it sees). */

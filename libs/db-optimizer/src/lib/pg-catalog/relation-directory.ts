@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { TableRef } from '../core/query-classification.interface';
 import { AsyncMemo } from '../core/async-memo';
+import { NOT_HELD } from '../sql/dependencies/cache-dependencies.interface';
 import { RESOLVE_SQL, TREE_SQL } from './catalog-sql';
 import type { CatalogQuery } from './catalog-query';
 
@@ -57,8 +58,7 @@ export class RelationDirectory {
 
   /** The relation a statement means by `ref` (unqualified: under the search_path), or undefined. */
   async resolve(ref: TableRef): Promise<RelationInfo | undefined> {
-    const key = `${ref.schema ?? ''}\u0000${ref.name}`;
-    const oid = await this.oidsByName.get(key, async () => {
+    const oid = await this.oidsByName.get(nameKey(ref), async () => {
       const { rows } = await this.query(RESOLVE_SQL, [ref.schema ?? null, ref.name]);
       const found = (rows[0] as { oid: string | null } | undefined)?.oid;
       return found ?? MISSING;
@@ -75,6 +75,21 @@ export class RelationDirectory {
     if (dot < 0) return undefined;
     const info = await this.resolve({ schema: name.slice(0, dot), name: name.slice(dot + 1) });
     return info?.name === name ? info : undefined;
+  }
+
+  /** What `resolve` answers when both of its answers are held, without waiting; else NOT_HELD. */
+  heldResolve(ref: TableRef): RelationInfo | undefined | typeof NOT_HELD {
+    const oid = this.oidsByName.peek(nameKey(ref));
+    if (oid === undefined) return NOT_HELD;
+    if (oid === MISSING) return undefined;
+    const info = this.byOid.peek(oid);
+    if (info === undefined) return NOT_HELD;
+    return info === GONE ? undefined : info;
+  }
+
+  /** What `ofName` answers when the name's relation is held, without waiting; else NOT_HELD. */
+  heldOfName(name: string): RelationInfo | typeof NOT_HELD {
+    return this.byName.get(name) ?? NOT_HELD;
   }
 
   /** The relation tree an oid belongs to, or undefined when the oid is gone. */
@@ -108,4 +123,9 @@ export class RelationDirectory {
     if (generation === this.byOid.generationNow) this.byName.set(info.name, info);
     return info;
   }
+}
+
+/** The key a name is cached under: its schema (empty when unqualified: the search_path decides) and name. */
+function nameKey(ref: TableRef): string {
+  return `${ref.schema ?? ''}\u0000${ref.name}`;
 }

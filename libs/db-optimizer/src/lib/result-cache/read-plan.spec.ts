@@ -4,7 +4,8 @@ import { NO_FUNCTIONS } from '../classify/statement-safety';
 import { cacheKey, databaseIdentity } from './cache-key';
 import { VersionMap } from './coherence/version-map';
 import type { TableScope } from './coherence/version-change';
-import { planRead, ReadPlanner } from './read-plan';
+import { planRead, ReadPlan, ReadPlanner } from './read-plan';
+import { NOT_HELD } from '../sql/dependencies/cache-dependencies.interface';
 import { statementIdentity } from './statement-identity';
 import { encodeParamsForKey } from './typed-params';
 
@@ -70,5 +71,16 @@ describe('planRead', () => {
     const first = await planRead(planner, new QueryClassifier(10).classify(SQL), [7], 'read_replica', undefined);
     const again = await planRead(planner, new QueryClassifier(10).classify(SQL), [7], 'read_replica', undefined);
     expect(again!.memoryKey).toBe(first!.memoryKey);
+  });
+
+  it('plans at once, without a promise, when the dependencies are held, and with the same key as when they are asked for', async () => {
+    const classification = classifier.classify(SQL);
+    const holding: ReadPlanner = { ...planner, dependencies: { ...planner.dependencies, heldReadDependencies: () => ({ tables: dependencies }) } };
+    const atOnce = planRead(holding, classification, [7], 'read_replica', undefined);
+    expect(atOnce).not.toBeInstanceOf(Promise);
+    expect((atOnce as ReadPlan).memoryKey).toBe((await planRead(planner, classification, [7], 'read_replica', undefined))!.memoryKey);
+    // Not held: asked for, as before.
+    const asking: ReadPlanner = { ...planner, dependencies: { ...planner.dependencies, heldReadDependencies: () => NOT_HELD } };
+    expect(planRead(asking, classification, [7], 'read_replica', undefined)).toBeInstanceOf(Promise);
   });
 });

@@ -4,15 +4,18 @@ import type { QueryClassification, RouteTarget } from '../core/query-classificat
 import { TIME_WORDS } from '../sql/sql-functions.constants';
 import { cacheKey, DatabaseIdentity, memoryKey } from './cache-key';
 import { INVALID_CACHE_TTL } from './result-cache.messages';
-import { statementIdentity } from './statement-identity';
+import { type StatementIdentity, statementIdentity } from './statement-identity';
 import { encodeParamsForKey } from './typed-params';
 import type { TableScope } from './coherence/version-change';
+import { NOT_HELD } from '../sql/dependencies/cache-dependencies.interface';
 import type { VersionCapture } from './coherence/version-map';
 
 /** The dependency analyzer as the read path uses it (`CacheDependencyAnalyzer` fits). */
 export interface ReadDependencySource {
   /** Tables and rows the read's result depends on; undefined when unknown (the read is not cached). */
   readDependencies(classification: QueryClassification, params: readonly unknown[]): Promise<{ tables: TableScope[] } | undefined>;
+  /** The same from what the catalog holds now, without waiting; NOT_HELD when it must be asked. */
+  heldReadDependencies?(classification: QueryClassification, params: readonly unknown[]): { tables: TableScope[] } | undefined | typeof NOT_HELD;
 }
 
 /** What deciding whether and how to cache a read needs. */
@@ -69,24 +72,54 @@ export class ReadPlan {
  * position (token or session) does not stop caching: it decides which entries may serve the
  * read (`entryCovers`), so a token newer than any write heard here is safe too (an entry older
  * than it is never served to it).
+ *
+ * Answers at once (no promise) when the catalog's answers are held, as they are for a
+ * statement read before: a read served from memory then waits for nothing.
  */
-export async function planRead(
+export function planRead(
   planner: ReadPlanner,
   classification: QueryClassification,
   params: readonly unknown[],
   target: RouteTarget,
   requiredLsn: bigint | undefined,
   shape?: 'raw',
-): Promise<ReadPlan | undefined> {
+): ReadPlan | undefined | Promise<ReadPlan | undefined> {
   if (!classification.cacheable) return undefined;
   // A parameter 'now' / 'today' bound to a date/time becomes the time of the run, not a constant.
   if (params.some((param) => typeof param === 'string' && TIME_WORDS.test(param))) return undefined;
+  const request: PlanRequest = { planner, classification, params, target, requiredLsn, shape };
   const safety = planner.safetyOf(classification);
-  if (!(safety instanceof Promise ? await safety : safety).deterministic) return undefined;
+  return safety instanceof Promise ? safety.then((known) => planSafe(request, known)) : planSafe(request, safety);
+}
+
+/** What `planRead` was asked, handed along its steps. */
+interface PlanRequest {
+  planner: ReadPlanner;
+  classification: QueryClassification;
+  params: readonly unknown[];
+  target: RouteTarget;
+  requiredLsn: bigint | undefined;
+  shape: 'raw' | undefined;
+}
+
+function planSafe(request: PlanRequest, safety: StatementSafety): ReadPlan | undefined | Promise<ReadPlan | undefined> {
+  if (!safety.deterministic) return undefined;
+  const { planner, classification, params } = request;
   const statement = statementIdentity(classification);
   const paramsText = encodeParamsForKey(params);
   if (statement === undefined || paramsText === undefined) return undefined;
-  const dependencies = await planner.dependencies.readDependencies(classification, params);
+  const source = planner.dependencies;
+  const held = source.heldReadDependencies === undefined ? NOT_HELD : source.heldReadDependencies(classification, params);
+  if (held !== NOT_HELD) return planWith(request, statement, paramsText, held);
+  return source.readDependencies(classification, params).then((found) => planWith(request, statement, paramsText, found));
+}
+
+function planWith(
+  { planner, target, requiredLsn, shape }: PlanRequest,
+  statement: StatementIdentity,
+  paramsText: string,
+  dependencies: { tables: TableScope[] } | undefined,
+): ReadPlan | undefined {
   if (!dependencies) return undefined;
   // Captured now, before the query runs: a write committing meanwhile moves the versions, so the key goes stale with it.
   const capture = planner.capture(dependencies.tables);

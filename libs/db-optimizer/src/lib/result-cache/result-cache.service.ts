@@ -154,7 +154,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
    * it for reads outside transactions with `useCache` not false. `shape: 'raw'` keys
    * results loaded in `RAW_ROWS` shape apart from the default ones.
    */
-  async read<T>(
+  read<T>(
     classification: QueryClassification,
     params: readonly unknown[],
     target: RouteTarget,
@@ -162,17 +162,25 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     load: (minLsn?: bigint) => Promise<OptimizedQueryResult<T>>,
     shape?: 'raw',
   ): Promise<OptimizedQueryResult<T>> {
-    const parts = this.parts;
-    if (!parts) return load();
-    const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
-    // The facade checked the token already; this is the same position its load is routed by.
-    const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
-    const plan = ttlMs === 0 ? undefined : await this.plan(parts, classification, params, target, requiredLsn, shape);
-    if (!plan) {
-      parts.counters.bypassed++;
-      return load();
+    // Not async: a read served from memory settles without the extra turns an async wrapper costs.
+    try {
+      const parts = this.parts;
+      if (!parts) return load();
+      const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
+      if (ttlMs === 0) return this.readUncached(parts, load);
+      // The facade checked the token already; this is the same position its load is routed by.
+      const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+      const plan = this.plan(parts, classification, params, target, requiredLsn, shape);
+      if (plan instanceof Promise) return plan.then((found) => (found ? parts.reader.read(found, ttlMs, load) : this.readUncached(parts, load)));
+      return plan ? parts.reader.read(plan, ttlMs, load) : this.readUncached(parts, load);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return parts.reader.read(plan, ttlMs, load);
+  }
+
+  private readUncached<T>(parts: CacheParts, load: () => Promise<OptimizedQueryResult<T>>): Promise<OptimizedQueryResult<T>> {
+    parts.counters.bypassed++;
+    return load();
   }
 
   /** Invalidates what committed writes changed, here at once and on other instances through Redis. Never throws. */
@@ -244,21 +252,27 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private async plan(
+  /** `planRead`, at once when it can answer at once; a failed analysis is an uncached read, never an error. */
+  private plan(
     parts: CacheParts,
     classification: QueryClassification,
     params: readonly unknown[],
     target: RouteTarget,
     requiredLsn: bigint | undefined,
     shape: 'raw' | undefined,
-  ): Promise<ReadPlan | undefined> {
+  ): ReadPlan | undefined | Promise<ReadPlan | undefined> {
     try {
-      return await planRead(parts.planner, classification, params, target, requiredLsn, shape);
+      const plan = planRead(parts.planner, classification, params, target, requiredLsn, shape);
+      return plan instanceof Promise ? plan.catch((error: unknown) => this.notPlanned(error)) : plan;
     } catch (error) {
-      // The analysis is an optimization: when it fails the read simply runs uncached.
-      this.logger.debug(`Read not cached: ${(error as Error).message}`);
-      return undefined;
+      return this.notPlanned(error);
     }
+  }
+
+  private notPlanned(error: unknown): undefined {
+    // The analysis is an optimization: when it fails the read simply runs uncached.
+    this.logger.debug(`Read not cached: ${(error as Error).message}`);
+    return undefined;
   }
 
   /** The primary's WAL position now: loads after an outside change must see it. Undefined without replicas (reads go to the primary anyway). */

@@ -31,4 +31,30 @@ describe('encodeParamsForKey', () => {
     expect(encodeParamsForKey([() => 1])).toBeUndefined();
     expect(encodeParamsForKey([[new Money(1)]])).toBeUndefined();
   });
+
+  it('writes each value as the JSON of its tag, the text earlier versions wrote (Redis keys are shared across versions)', () => {
+    const date = new Date(5);
+    const values = ['a"b\\c\u2028é', '', 1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 10n, true, false, null, undefined, [1, 'x', [null]], { a: 'é' }, date, Buffer.from('ab')];
+    const tags = [
+      ['s', 'a"b\\c\u2028é'],
+      ['s', ''],
+      ['n', '1.5'],
+      ['n', '-0'],
+      ['n', 'NaN'],
+      ['n', 'Infinity'],
+      ['n', '1e+21'],
+      ['b', '10'],
+      ['t', true],
+      ['t', false],
+      null,
+      ['u'],
+      ['a', [['n', '1'], ['s', 'x'], ['a', [null]]]],
+      ['j', '{"a":"é"}'],
+      ['d', 5, date.getTimezoneOffset()],
+      ['x', 'YWI='],
+    ];
+    expect(encodeParamsForKey(values)).toBe(JSON.stringify(tags));
+    expect(encodeParamsForKey([])).toBe('[]');
+    expect(encodeParamsForKey([7])).toBe('[["n","7"]]');
+  });
 });

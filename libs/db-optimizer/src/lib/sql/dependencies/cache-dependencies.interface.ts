@@ -97,11 +97,27 @@ export interface TableCatalogOptions {
   ttlMs?: number;
 }
 
+/** A catalog answer not held in memory now: it must be asked for (and awaited). */
+export const NOT_HELD: unique symbol = Symbol('not held');
+
+/**
+ * The answers a read's dependencies need, as far as the catalog holds them now (each the same
+ * answer its asynchronous twin would give, or NOT_HELD): a read served from memory then waits
+ * for nothing. Nothing here queries PostgreSQL.
+ */
+export interface HeldReadAnswers {
+  resolve(ref: { schema?: string; name: string }): string | undefined | typeof NOT_HELD;
+  readTargets(table: string): string[] | undefined | typeof NOT_HELD;
+  keyColumns(table: string): KeyColumn[] | undefined | typeof NOT_HELD;
+}
+
 /**
  * The catalog questions dependency analysis asks. TableCatalog answers them
  * from PostgreSQL; tests can answer them from memory (InMemoryTableCatalog).
  */
 export interface DependencyCatalog {
+  /** The answers held now, without waiting; a catalog without it is always asked. */
+  readonly held?: HeldReadAnswers;
   /** Canonical name of a table as a statement names it, or undefined when no such relation exists. */
   resolve(ref: { schema?: string; name: string }): Promise<string | undefined>;
   /** Primary-key column names in key order, or undefined when the table has none. */

@@ -1,10 +1,11 @@
 import type { QueryClassification, TableRef } from '../../core/query-classification.interface';
-import type { DependencyCatalog, KeyColumn, ReadDependencies, WriteEffects } from './cache-dependencies.interface';
+import { type DependencyCatalog, type KeyColumn, NOT_HELD, type ReadDependencies, type WriteEffects } from './cache-dependencies.interface';
 import { DependencySet } from './dependency-set';
 import type { DmlWrite } from './dml-writes';
 import type { EqualityPins } from './equality-pins';
 import { MAX_ROW_KEYS, rowKeysFor } from './row-key';
 import { readShape, writeShape } from './statement-shapes';
+import type { ReadShape } from './read-shape';
 import type { RowNaming, WriteShape, WriteTarget } from './write-shape';
 import { assertNever } from '../../core/assert-never';
 
@@ -58,6 +59,35 @@ export class CacheDependencyAnalyzer {
     }
   }
 
+  /**
+   * `readDependencies` worked out from the catalog answers held now, without waiting, or
+   * NOT_HELD when one must be asked (then call `readDependencies`). A read served from
+   * memory asks this first, so it waits for nothing.
+   */
+  heldReadDependencies(classification: QueryClassification, params: readonly unknown[]): ReadDependencies | undefined | typeof NOT_HELD {
+    const held = this.catalog.held;
+    if (held === undefined) return NOT_HELD;
+    try {
+      const shape = readShape(classification);
+      if (!shape) return undefined;
+      const dependencies = new DependencySet();
+      for (const ref of shape.tables) {
+        const table = held.resolve(ref);
+        if (table === NOT_HELD) return NOT_HELD;
+        const targets = table === undefined ? undefined : held.readTargets(table);
+        if (targets === NOT_HELD) return NOT_HELD;
+        if (table === undefined || !targets) return undefined;
+        const columns = byRow(shape, table, targets) ? held.keyColumns(table) : undefined;
+        if (columns === NOT_HELD) return NOT_HELD;
+        addRead(dependencies, table, targets, shape, columns, params);
+      }
+      return { tables: dependencies.list() };
+    } catch {
+      // As readDependencies: unknown dependencies, not cached.
+      return undefined;
+    }
+  }
+
   private async readDependenciesOf(classification: QueryClassification, params: readonly unknown[]): Promise<ReadDependencies | undefined> {
     const shape = readShape(classification);
     if (!shape) return undefined;
@@ -66,10 +96,8 @@ export class CacheDependencyAnalyzer {
       const table = await this.catalog.resolve(ref);
       const targets = table === undefined ? undefined : await this.catalog.readTargets(table);
       if (table === undefined || !targets) return undefined;
-      // Row-level only for a stored table: a view's rows are not its base tables' rows.
-      const rowKeys = shape.rowTarget && targets.length === 1 && targets[0] === table ? await this.keysOf(table, shape.rowTarget.pins, params) : undefined;
-      if (rowKeys) dependencies.addRows(table, rowKeys);
-      else for (const target of targets) dependencies.addWhole(target);
+      const columns = byRow(shape, table, targets) ? await this.catalog.keyColumns(table) : undefined;
+      addRead(dependencies, table, targets, shape, columns, params);
     }
     return { tables: dependencies.list() };
   }
@@ -149,11 +177,25 @@ export class CacheDependencyAnalyzer {
     }
     return [...keys];
   }
+}
 
-  private async keysOf(table: string, pins: EqualityPins, params: readonly unknown[]): Promise<string[] | undefined> {
-    const columns = await this.catalog.keyColumns(table);
-    return columns ? rowKeysFor(columns, pins, params) : undefined;
-  }
+/** Row-level only for a stored table with rows pinned: a view's rows are not its base tables' rows. */
+function byRow(shape: ReadShape, table: string, targets: readonly string[]): boolean {
+  return shape.rowTarget !== undefined && targets.length === 1 && targets[0] === table;
+}
+
+/** Adds one table a read names: its rows when `byRow` and its key columns pin them, else every table it reads. */
+function addRead(
+  dependencies: DependencySet,
+  table: string,
+  targets: readonly string[],
+  shape: ReadShape,
+  columns: readonly KeyColumn[] | undefined,
+  params: readonly unknown[],
+): void {
+  const rowKeys = columns && shape.rowTarget ? rowKeysFor(columns, shape.rowTarget.pins, params) : undefined;
+  if (rowKeys) dependencies.addRows(table, rowKeys);
+  else for (const target of targets) dependencies.addWhole(target);
 }
 
 /**
