@@ -26,6 +26,20 @@ describe('the cache without Redis, and switched off', () => {
     }
   });
 
+  it('answers a hit with the metadata fields of a load, in the same order (what a JSON log of them shows)', async () => {
+    const app = await startInstance(cacheOptions({ redisUrl: undefined }));
+    try {
+      // On the primary: a load that fell back there from a replica would say so (replicaFallback), which a hit does not.
+      const read = () => app.db.executeOptimizedQuery(`SELECT v FROM ${T} WHERE id = $1`, [2], { forcePrimary: true });
+      const loaded = await read();
+      const hit = await read();
+      expect([levelOf(loaded), levelOf(hit)]).toEqual([false, 'memory']);
+      expect(Object.keys(hit.metadata)).toEqual(Object.keys(loaded.metadata));
+    } finally {
+      await app.close();
+    }
+  });
+
   it('constructs with enableCache: false (fleet metrics off), caches nothing and never connects to Redis', async () => {
     const redis = await spawnRedis();
     const probe = new Redis(redis.url);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { OptimizedQueryResult } from '../core/query-options.interface';
 import type { CacheLevel } from '../core/query-sample.interface';
 import { laterLsn } from '../core/lsn';
-import { CachedEntry, cachedEntry, entryCovers } from './cached-entry';
+import { CachedEntry, cachedEntry, entryCovers, withDecoded } from './cached-entry';
 import type { DataPositions } from './data-positions';
 import type { MemoryCache } from './memory-cache';
 import type { ReadPlan } from './read-plan';
@@ -115,7 +115,7 @@ export class CacheReader {
       entry.decoded = null;
       return decodeResult<T>(entry.payload, 'memory');
     }
-    this.deps.memory.set(key, { ...entry, bytes: entry.bytes * 2, decoded });
+    this.deps.memory.set(key, withDecoded(entry, decoded));
     return copyDecoded<T>(decoded, 'memory');
   }
 

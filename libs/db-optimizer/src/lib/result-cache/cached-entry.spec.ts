@@ -1,4 +1,5 @@
-import { cachedEntry, entryCovers, parseEntry, serializeEntry } from './cached-entry';
+import { cachedEntry, entryCovers, parseEntry, serializeEntry, withDecoded } from './cached-entry';
+import { decodeForCopies } from './decoded-result';
 
 describe('cached entries in Redis', () => {
   it('come back as they were stored, payload colons included', () => {
@@ -21,5 +22,17 @@ describe('#entryCovers', () => {
     const entry = cachedEntry('p[]', 0, 1, 100n);
     expect([entryCovers(entry, undefined), entryCovers(entry, 99n), entryCovers(entry, 100n), entryCovers(entry, 101n)]).toEqual([true, true, true, false]);
     expect([entryCovers(cachedEntry('p[]', 0, 1), undefined), entryCovers(cachedEntry('p[]', 0, 1), 1n)]).toEqual([true, false]);
+  });
+});
+
+describe('the shape of entries', () => {
+  it('is the same for every entry, with or without a position, decoded or not: one shape for V8 on the hit path', () => {
+    const plain = cachedEntry('p{"rows":[],"metadata":{}}', 0, 1);
+    const positioned = cachedEntry('p{"rows":[],"metadata":{}}', 0, 1, 5n);
+    const decoded = withDecoded(positioned, decodeForCopies(positioned.payload)!);
+    const parsed = parseEntry(serializeEntry(positioned))!;
+    const keys = ['payload', 'bytes', 'loadedAt', 'expiresAt', 'lsn', 'decoded'];
+    expect([plain, positioned, decoded, parsed].map((entry) => Object.keys(entry))).toEqual([keys, keys, keys, keys]);
+    expect([decoded.bytes, decoded.lsn, decoded.payload]).toEqual([positioned.bytes * 2, 5n, positioned.payload]);
   });
 });

@@ -1,7 +1,7 @@
 import type { CacheLevel } from '../core/query-sample.interface';
 import type { OptimizedQueryResult } from '../core/query-options.interface';
 import type { ResultColumns, WithColumns } from '../core/result-shape';
-import { decodeResult } from './result-codec';
+import { decodeResult, servedMetadata } from './result-codec';
 
 /**
  * A result decoded once and kept beside its payload in memory, for results whose rows hold
@@ -27,7 +27,7 @@ export function decodeForCopies(payload: string): DecodedResult | undefined {
 export function copyDecoded<T>(decoded: DecodedResult, level: CacheLevel): OptimizedQueryResult<T> {
   const rows = new Array<unknown>(decoded.rows.length);
   for (let i = 0; i < rows.length; i++) rows[i] = copyRow(decoded.rows[i]);
-  const copy: WithColumns<OptimizedQueryResult<T>> = { rows: rows as T[], metadata: { ...decoded.metadata, executionTimeMs: 0, cached: level } };
+  const copy: WithColumns<OptimizedQueryResult<T>> = { rows: rows as T[], metadata: servedMetadata(decoded.metadata, level) };
   if (decoded.columns !== undefined) copy.columns = { command: decoded.columns.command, fields: decoded.columns.fields.map((field) => ({ ...field })) };
   return copy;
 }

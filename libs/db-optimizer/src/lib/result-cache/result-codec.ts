@@ -21,7 +21,7 @@ const TAGGED = 't';
 let tagged = false;
 
 /** The metadata a cached copy keeps: how the result was first produced. */
-type StoredMetadata = Pick<QueryMetadata, 'poolUsed' | 'server' | 'queryType' | 'preparedStatement' | 'fingerprint' | 'rowCount'>;
+export type StoredMetadata = Pick<QueryMetadata, 'poolUsed' | 'server' | 'queryType' | 'preparedStatement' | 'fingerprint' | 'rowCount'>;
 
 /**
  * A result as text for both cache levels. Dates, Buffers, bigints and non-finite numbers
@@ -55,9 +55,27 @@ export function encodeResult<T>(result: WithColumns<OptimizedQueryResult<T>>): s
 export function decodeResult<T>(payload: string, level: CacheLevel): WithColumns<OptimizedQueryResult<T>> {
   const json = payload.slice(1);
   const parsed = (payload[0] === TAGGED ? JSON.parse(json, reviver) : JSON.parse(json)) as { rows: T[]; metadata: StoredMetadata; columns?: ResultColumns };
-  const result: WithColumns<OptimizedQueryResult<T>> = { rows: parsed.rows, metadata: { ...parsed.metadata, executionTimeMs: 0, cached: level } };
+  const result: WithColumns<OptimizedQueryResult<T>> = { rows: parsed.rows, metadata: servedMetadata(parsed.metadata, level) };
   if (parsed.columns !== undefined) result.columns = parsed.columns;
   return result;
+}
+
+/**
+ * The metadata of a copy served at `level`, from what the entry stored, field by field: a
+ * spread here went megamorphic under a mix of statements, and took most of a memory hit's
+ * copy (issue #13's notes, twelfth session).
+ */
+export function servedMetadata(stored: StoredMetadata, level: CacheLevel): QueryMetadata {
+  return {
+    executionTimeMs: 0,
+    cached: level,
+    poolUsed: stored.poolUsed,
+    server: stored.server,
+    queryType: stored.queryType,
+    preparedStatement: stored.preparedStatement,
+    fingerprint: stored.fingerprint,
+    rowCount: stored.rowCount,
+  };
 }
 
 /** `decodeResult()`, or undefined for a payload this version cannot read (damaged, or written by another format). */
