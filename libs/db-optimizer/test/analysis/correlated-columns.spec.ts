@@ -15,7 +15,10 @@ describe('PlanAnalyzer: correlated columns (b = a % 100)', () => {
         node: { nodeType: 'Seq Scan', relation: table },
         fix: `CREATE STATISTICS ${database.schema}.orders_a_b_stats (dependencies) ON a, b FROM ${table}; ANALYZE ${table}`,
       });
-      expect(misestimate?.message).toMatch(/expected 2 rows per loop but got 200 \(100x under\)/);
+      // ANALYZE samples 30,000 of the 100,000 rows: the estimate is 2 rows most runs and 3 in some (67x).
+      const [, expected, under] = /expected (\d+) rows per loop but got 200 \((\d+)x under\)/.exec(misestimate?.message ?? '') ?? [];
+      expect(Number(expected)).toBeLessThanOrEqual(4);
+      expect(Number(under)).toBeGreaterThanOrEqual(50);
     });
 
     it('stops flagging it once the suggested statistics exist', async () => {
