@@ -211,7 +211,7 @@ export class DbOptimizerService implements OnModuleInit {
           shape,
         );
       } else {
-        // Uncached: no load closure, and one async frame fewer than through one (about 5% of a call without the database).
+        // Uncached: no load closure to allocate, and one async frame fewer.
         const executed = await this.executor.execute<T>(request);
         promotedToWrite = executed.promotedToWrite === true;
         result = this.resultOf(executed, classification, shape);

@@ -1,4 +1,5 @@
 import { ReplicaHealthService } from '@db-optimizer/core';
+import { ClassificationService } from '../../src/lib/classify/classification.service';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
 import { cacheOptions, replicatedSchema } from '../result-cache/support/cache-fixture';
 import { sql } from '../support/test-module';
@@ -16,7 +17,9 @@ describe('routing user functions by volatility', () => {
      CREATE SEQUENCE tickets;
      CREATE FUNCTION doubled(int) RETURNS int STABLE LANGUAGE sql AS $$ SELECT v * 2 FROM ${schema}.t WHERE id = $1 $$;
      CREATE FUNCTION tripled(int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT $1 * 3 $$;
-     CREATE FUNCTION next_ticket() RETURNS bigint STABLE LANGUAGE sql AS $$ SELECT nextval('${schema}.tickets') $$;`,
+     CREATE FUNCTION next_ticket() RETURNS bigint STABLE LANGUAGE sql AS $$ SELECT nextval('${schema}.tickets') $$;
+     CREATE SEQUENCE stubs;
+     CREATE VIEW next_stub AS SELECT nextval('${schema}.stubs') AS n;`,
   ).bootInstance(() => cacheOptions({ enableCache: false, redisUrl: undefined }));
 
   it.each([
@@ -38,5 +41,23 @@ describe('routing user functions by volatility', () => {
     expect(Number(second.rows[0].n)).toBe(Number(first.rows[0].n) + 1);
     // A SQL error is no replica failure: nothing was banned.
     expect(instance.get(ReplicaHealthService).replicas.every((replica) => replica.ban === undefined)).toBe(true);
+  });
+
+  it('keeps a text that wrote through a view (no function to blame) on the primary, until function facts are forgotten', async () => {
+    const text = `SELECT n FROM ${schema}.next_stub`;
+    const classification = instance.get(ClassificationService);
+    const safety = async () => {
+      const known = classification.safetyOf(classification.classify(text));
+      return known instanceof Promise ? await known : known;
+    };
+    expect((await safety()).readSafe).toBe(true);
+    const first = await instance.db.executeOptimizedQuery<{ n: string }>(text);
+    expect(first.metadata.poolUsed).toBe('primary');
+    // The text itself is marked: the next call is routed to the primary, not refused by a replica first.
+    expect(await safety()).toMatchObject({ readSafe: false, mayWrite: true, reason: 'wrote on a replica (SQLSTATE 25006)' });
+    const second = await instance.db.executeOptimizedQuery<{ n: string }>(text);
+    expect([second.metadata.poolUsed, Number(second.rows[0].n)]).toEqual(['primary', Number(first.rows[0].n) + 1]);
+    classification.forgetFunctionFacts();
+    expect((await safety()).readSafe).toBe(true);
   });
 });

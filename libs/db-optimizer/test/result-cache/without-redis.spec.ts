@@ -35,6 +35,12 @@ describe('the cache without Redis, and switched off', () => {
       const hit = await read();
       expect([levelOf(loaded), levelOf(hit)]).toEqual([false, 'memory']);
       expect(Object.keys(hit.metadata)).toEqual(Object.keys(loaded.metadata));
+      // A row holding a JSON value is parsed again for every hit (decodeResult), not copied: the same fields too.
+      const json = () => app.db.executeOptimizedQuery(`SELECT v, '{"a":1}'::jsonb AS j FROM ${T} WHERE id = $1`, [2], { forcePrimary: true });
+      const jsonLoaded = await json();
+      const jsonHit = await json();
+      expect([levelOf(jsonLoaded), levelOf(jsonHit), jsonHit.rows]).toEqual([false, 'memory', [{ v: 2, j: { a: 1 } }]]);
+      expect(Object.keys(jsonHit.metadata)).toEqual(Object.keys(jsonLoaded.metadata));
     } finally {
       await app.close();
     }

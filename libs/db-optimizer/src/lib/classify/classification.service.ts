@@ -57,7 +57,7 @@ export class ClassificationService {
   /**
    * Volatility of what a statement calls, from the catalog (cached). Usually known: no promise on the hot path.
    * @param via where to run catalog look-ups: inside a transaction, its own client, so a full pool never makes it wait.
-   * @param nowMs `performance.now()`, when the caller has just read it: the hot path's clock reads cost ~40 ns each here.
+   * @param nowMs `performance.now()`, when the caller has just read it: a clock read costs 40-50 ns on the bench's VM.
    */
   safetyOf(classification: QueryClassification, via?: CatalogQuery, nowMs?: number): StatementSafety | Promise<StatementSafety> {
     if (this.anyWritingStatement && this.writingStatements.has(classification)) {

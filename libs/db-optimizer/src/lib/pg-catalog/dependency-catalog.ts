@@ -86,19 +86,19 @@ export class TableCatalog implements DependencyCatalog {
   async keyColumns(table: string): Promise<KeyColumn[] | undefined> {
     const relation = await this.relations.ofName(table);
     if (!relation) return undefined;
-    const columns = await this.keys.get(table, async () => (await loadKeyColumns(this.query, relation.oid)) ?? []);
-    return columns.length > 0 ? columns : undefined;
+    return nonEmpty(await this.keys.get(table, async () => (await loadKeyColumns(this.query, relation.oid)) ?? []));
   }
 
   /** Tables reads of this relation depend on, or undefined when they must not be cached. */
   async readTargets(table: string): Promise<string[] | undefined> {
     const relation = await this.relations.ofName(table);
     if (!relation) return undefined;
-    const targets = await this.reads.get(table, async () => {
-      const found = await loadReadTargets(this.query, relation, this.relations, (base) => this.readTargets(base.name));
-      return found ?? [];
-    });
-    return targets.length > 0 ? targets : undefined;
+    return nonEmpty(
+      await this.reads.get(table, async () => {
+        const found = await loadReadTargets(this.query, relation, this.relations, (base) => this.readTargets(base.name));
+        return found ?? [];
+      }),
+    );
   }
 
   /**
@@ -126,8 +126,7 @@ export class TableCatalog implements DependencyCatalog {
     // The async methods answer undefined for a table that no longer resolves, before looking at the memo.
     if (this.relations.heldOfName(table) === NOT_HELD) return NOT_HELD;
     const answer = memo.peek(table);
-    if (answer === undefined) return NOT_HELD;
-    return answer.length > 0 ? answer : undefined;
+    return answer === undefined ? NOT_HELD : nonEmpty(answer);
   }
 
   /** Forgets every answer: call after DDL (the analyzer does for DDL it sees). */
@@ -170,4 +169,9 @@ export class TableCatalog implements DependencyCatalog {
     // 'ignore' keeps what is known and reports the rest only for logs.
     return { tables, unknown: this.policy === 'flush_all', reason: unknownReason, ...extra };
   }
+}
+
+/** A per-table answer as the memos keep it (an empty list for "none": a memo cannot keep undefined) as callers get it. */
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { TableRef } from '../core/query-classification.interface';
 import { AsyncMemo } from '../core/async-memo';
+import { tableRefKey } from '../core/table-ref-key';
 import { NOT_HELD } from '../sql/dependencies/cache-dependencies.interface';
 import { RESOLVE_SQL, TREE_SQL } from './catalog-sql';
 import type { CatalogQuery } from './catalog-query';
@@ -58,7 +59,7 @@ export class RelationDirectory {
 
   /** The relation a statement means by `ref` (unqualified: under the search_path), or undefined. */
   async resolve(ref: TableRef): Promise<RelationInfo | undefined> {
-    const oid = await this.oidsByName.get(nameKey(ref), async () => {
+    const oid = await this.oidsByName.get(tableRefKey(ref), async () => {
       const { rows } = await this.query(RESOLVE_SQL, [ref.schema ?? null, ref.name]);
       const found = (rows[0] as { oid: string | null } | undefined)?.oid;
       return found ?? MISSING;
@@ -79,12 +80,11 @@ export class RelationDirectory {
 
   /** What `resolve` answers when both of its answers are held, without waiting; else NOT_HELD. */
   heldResolve(ref: TableRef): RelationInfo | undefined | typeof NOT_HELD {
-    const oid = this.oidsByName.peek(nameKey(ref));
+    const oid = this.oidsByName.peek(tableRefKey(ref));
     if (oid === undefined) return NOT_HELD;
     if (oid === MISSING) return undefined;
     const info = this.byOid.peek(oid);
-    if (info === undefined) return NOT_HELD;
-    return info === GONE ? undefined : info;
+    return info === undefined ? NOT_HELD : relationOf(info);
   }
 
   /** What `ofName` answers when the name's relation is held, without waiting; else NOT_HELD. */
@@ -97,7 +97,7 @@ export class RelationDirectory {
     const generation = this.byOid.generationNow;
     return this.byOid
       .get(oid, async () => (await this.loadTree(oid, generation)) ?? GONE)
-      .then((info) => (info === GONE ? undefined : info));
+      .then(relationOf);
   }
 
   clear(): void {
@@ -125,7 +125,7 @@ export class RelationDirectory {
   }
 }
 
-/** The key a name is cached under: its schema (empty when unqualified: the search_path decides) and name. */
-function nameKey(ref: TableRef): string {
-  return `${ref.schema ?? ''}\u0000${ref.name}`;
+/** A tree as the memo keeps it (GONE for an oid that names nothing: a memo cannot keep undefined) as callers get it. */
+function relationOf(info: RelationInfo): RelationInfo | undefined {
+  return info === GONE ? undefined : info;
 }

@@ -16,20 +16,21 @@ export interface CachedEntry {
   /**
    * A WAL position no later than the data: every write whose consistency token is at or
    * before it is in the rows (see `DataPositions`). Undefined when unknown: such an entry
-   * serves no read that carries a required position.
+   * serves no read that carries a required position. Present on every entry (see `cachedEntry`).
    */
-  lsn?: bigint;
+  lsn: bigint | undefined;
   /**
    * In memory only: the payload decoded once, from the first memory hit on (see
    * `DecodedResult`); null when its rows need a parse per copy. Counted in `bytes`.
    */
-  decoded?: DecodedResult | null;
+  decoded: DecodedResult | null | undefined;
 }
 
 /**
  * Builds an entry, measuring its payload once. Every entry has every field, in this order, so
- * V8 sees one shape wherever entries are read: with fields added as they came, a memory hit's
- * reads of its entry went megamorphic under a mix of statements (issue #13's notes).
+ * V8 sees one shape wherever entries are read. With fields added as they came, entries had up
+ * to six shapes, and a memory hit's re-store and reads of its entry were among the costliest
+ * lines of the 90/10 mix (issue #13's notes, twelfth session).
  */
 export function cachedEntry(payload: string, loadedAt: number, expiresAt: number, lsn?: bigint): CachedEntry {
   return { payload, bytes: Buffer.byteLength(payload, 'utf8'), loadedAt, expiresAt, lsn, decoded: undefined };

@@ -167,9 +167,9 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       const parts = this.parts;
       if (!parts) return load();
       const ttlMs = ttlMsOf(options, this.options.cacheTtlSeconds);
-      if (ttlMs === 0) return this.readUncached(parts, load);
       // The facade checked the token already; this is the same position its load is routed by.
       const requiredLsn = this.consistency.requiredLsn(options.sessionKey, options.consistencyToken);
+      if (ttlMs === 0) return this.readUncached(parts, load);
       const plan = this.plan(parts, classification, params, target, requiredLsn, shape);
       if (plan instanceof Promise) return plan.then((found) => (found ? parts.reader.read(found, ttlMs, load) : this.readUncached(parts, load)));
       return plan ? parts.reader.read(plan, ttlMs, load) : this.readUncached(parts, load);

@@ -2,10 +2,9 @@ import type { QueryClassification, TableRef } from '../../core/query-classificat
 import { type DependencyCatalog, type KeyColumn, NOT_HELD, type ReadDependencies, type WriteEffects } from './cache-dependencies.interface';
 import { DependencySet } from './dependency-set';
 import type { DmlWrite } from './dml-writes';
-import type { EqualityPins } from './equality-pins';
 import { MAX_ROW_KEYS, rowKeysFor } from './row-key';
 import { readShape, writeShape } from './statement-shapes';
-import type { ReadShape } from './read-shape';
+import { AskedAnswers, isQuestion, walkRead } from './read-dependency-walk';
 import type { RowNaming, WriteShape, WriteTarget } from './write-shape';
 import { assertNever } from '../../core/assert-never';
 
@@ -70,36 +69,24 @@ export class CacheDependencyAnalyzer {
     try {
       const shape = readShape(classification);
       if (!shape) return undefined;
-      const dependencies = new DependencySet();
-      for (const ref of shape.tables) {
-        const table = held.resolve(ref);
-        if (table === NOT_HELD) return NOT_HELD;
-        const targets = table === undefined ? undefined : held.readTargets(table);
-        if (targets === NOT_HELD) return NOT_HELD;
-        if (table === undefined || !targets) return undefined;
-        const columns = byRow(shape, table, targets) ? held.keyColumns(table) : undefined;
-        if (columns === NOT_HELD) return NOT_HELD;
-        addRead(dependencies, table, targets, shape, columns, params);
-      }
-      return { tables: dependencies.list() };
+      const answer = walkRead(shape, params, held);
+      return isQuestion(answer) ? NOT_HELD : answer;
     } catch {
       // As readDependencies: unknown dependencies, not cached.
       return undefined;
     }
   }
 
+  /** The same walk as `heldReadDependencies`, asking the catalog for each answer it lacks. */
   private async readDependenciesOf(classification: QueryClassification, params: readonly unknown[]): Promise<ReadDependencies | undefined> {
     const shape = readShape(classification);
     if (!shape) return undefined;
-    const dependencies = new DependencySet();
-    for (const ref of shape.tables) {
-      const table = await this.catalog.resolve(ref);
-      const targets = table === undefined ? undefined : await this.catalog.readTargets(table);
-      if (table === undefined || !targets) return undefined;
-      const columns = byRow(shape, table, targets) ? await this.catalog.keyColumns(table) : undefined;
-      addRead(dependencies, table, targets, shape, columns, params);
+    const answers = new AskedAnswers(this.catalog);
+    for (;;) {
+      const answer = walkRead(shape, params, answers);
+      if (!isQuestion(answer)) return answer;
+      await answers.ask(answer);
     }
-    return { tables: dependencies.list() };
   }
 
   private async writeEffectsOf(classification: QueryClassification, params: readonly unknown[]): Promise<WriteEffects> {
@@ -177,25 +164,6 @@ export class CacheDependencyAnalyzer {
     }
     return [...keys];
   }
-}
-
-/** Row-level only for a stored table with rows pinned: a view's rows are not its base tables' rows. */
-function byRow(shape: ReadShape, table: string, targets: readonly string[]): boolean {
-  return shape.rowTarget !== undefined && targets.length === 1 && targets[0] === table;
-}
-
-/** Adds one table a read names: its rows when `byRow` and its key columns pin them, else every table it reads. */
-function addRead(
-  dependencies: DependencySet,
-  table: string,
-  targets: readonly string[],
-  shape: ReadShape,
-  columns: readonly KeyColumn[] | undefined,
-  params: readonly unknown[],
-): void {
-  const rowKeys = columns && shape.rowTarget ? rowKeysFor(columns, shape.rowTarget.pins, params) : undefined;
-  if (rowKeys) dependencies.addRows(table, rowKeys);
-  else for (const target of targets) dependencies.addWhole(target);
 }
 
 /**
