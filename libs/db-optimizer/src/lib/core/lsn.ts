@@ -1,3 +1,9 @@
+/**
+ * A required position no replica reaches, so reads that need it go to the primary: what a read
+ * must see while a committed write's own position is unknown (`ConsistencyTracker`).
+ */
+export const PRIMARY_ONLY_LSN = (1n << 64n) - 1n;
+
 /** A WAL position ("16/B374D848") as a comparable number of bytes. */
 export function parseLsn(text: string): bigint | undefined {
   const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(text);

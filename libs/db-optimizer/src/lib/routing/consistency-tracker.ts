@@ -2,12 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
 import { SharedPositionRead } from './shared-position-read';
-import { formatLsn, parseLsn } from '../core/lsn';
+import { formatLsn, parseLsn, PRIMARY_ONLY_LSN } from '../core/lsn';
 import { InvalidConsistencyTokenError } from '../core/errors/invalid-consistency-token.error';
 import { INVALID_CONSISTENCY_TOKEN } from '../core/errors/messages';
 
-/** A position no replica reaches: reads that need it go to the primary. */
-const PRIMARY_ONLY = (1n << 64n) - 1n;
 
 /** Sessions remembered for read-your-writes; the least recent are forgotten first. */
 const MAX_SESSIONS = 100_000;
@@ -106,7 +104,7 @@ export class ConsistencyTracker {
    * lag monitor, no replica can qualify (the primary answers).
    */
   requiredLsn(sessionKey: string | undefined, token: string | undefined): bigint | undefined {
-    if (this.unpositionedWrites > 0) return PRIMARY_ONLY;
+    if (this.unpositionedWrites > 0) return PRIMARY_ONLY_LSN;
     let required = sessionKey === undefined ? undefined : this.sessions.get(sessionKey);
     if (token !== undefined) {
       const fromToken = parseLsn(token);

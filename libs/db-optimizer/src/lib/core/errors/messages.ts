@@ -92,6 +92,12 @@ export const PRIMARY_IN_RECOVERY = (pool: string, server: string): string =>
   `A failover happened: the server configured as primary "${pool}" (${server}) is in recovery (a standby now) and cannot take writes. ` +
   'List the new primary in primaryUrl/primaryUrls so the module can follow it; the write was not run.';
 
+export const UNPOSITIONED_WRITE_READ_REFUSED = (sinceMs: number): string =>
+  `The primary is unreachable since ${new Date(sinceMs).toISOString()}, and a write committed on it has no known WAL position ` +
+  '(its connection was cut right after the commit). Until the primary answers with a position after that write, no replica ' +
+  'can be shown to have it, so every read needs the primary, and this one was refused rather than answered with data that ' +
+  'may be older. Nothing was run; retry once the primary is back.';
+
 export const STALE_READ_REFUSED = (requiredLsn: string, sinceMs: number): string =>
   `The primary is unreachable since ${new Date(sinceMs).toISOString()} and no reachable replica has replayed this session's ` +
   `last write (WAL position ${requiredLsn}), so the read was refused rather than answered with older data. ` +

@@ -1,10 +1,17 @@
-import { STALE_READ_REFUSED } from './messages';
+import { formatLsn, PRIMARY_ONLY_LSN } from '../lsn';
+import { STALE_READ_REFUSED, UNPOSITIONED_WRITE_READ_REFUSED } from './messages';
+
+/** `PRIMARY_ONLY_LSN` as text: no session's write is that far, only a write whose position is unknown. */
+const UNPOSITIONED = formatLsn(PRIMARY_ONLY_LSN);
 
 /**
  * Thrown for a read with a `sessionKey` or `consistencyToken` while the primary
  * is unreachable and no replica has replayed the caller's last write: the
  * module refuses rather than return data older than the caller's own write.
- * Nothing was run; retrying once the primary answers is safe.
+ * Also for any read while a committed write's position is unknown (its position
+ * read was cut off) and the primary is unreachable: `requiredLsn` is then
+ * `FFFFFFFF/FFFFFFFF`, and the message says so. Nothing was run; retrying once
+ * the primary answers is safe.
  * @publicApi
  */
 export class StaleReadRefusedError extends Error {
@@ -17,6 +24,11 @@ export class StaleReadRefusedError extends Error {
     readonly primaryUnreachableSinceMs: number,
     options?: { cause?: unknown },
   ) {
-    super(STALE_READ_REFUSED(requiredLsn, primaryUnreachableSinceMs), options);
+    super(
+      requiredLsn === UNPOSITIONED
+        ? UNPOSITIONED_WRITE_READ_REFUSED(primaryUnreachableSinceMs)
+        : STALE_READ_REFUSED(requiredLsn, primaryUnreachableSinceMs),
+      options,
+    );
   }
 }
