@@ -1,6 +1,6 @@
 import { PoolExhaustedError } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
-import { testEnv } from '@db-optimizer/cluster';
+import { testEnv, waitFor } from '@db-optimizer/cluster';
 import { startInstance, TestInstance } from './support/test-module';
 
 describe('pool exhaustion', () => {
@@ -16,7 +16,8 @@ describe('pool exhaustion', () => {
 
   it('throws PoolExhaustedError naming the pool, its size and the wait, then every client is back', async () => {
     const sleepers = [1, 2].map(() => instance.db.executeOptimizedQuery('SELECT pg_sleep(1.5)', [], { forcePrimary: true }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Both connections busy before the third call (a fixed wait was too short on a loaded machine).
+    await waitFor(async () => instance.get(PoolManagerService).primary.busyCount === 2, { what: 'both sleepers hold a connection' });
     const error = await instance.db.executeOptimizedQuery('SELECT 1', [], { forcePrimary: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PoolExhaustedError);
     expect(error).toMatchObject({ pool: 'primary', poolSize: 2 });

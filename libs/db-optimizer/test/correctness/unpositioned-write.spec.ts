@@ -1,14 +1,18 @@
-import { ReplicaLagMonitor } from '@db-optimizer/core';
-import { LocalCluster, waitFor } from '@db-optimizer/cluster';
+import { ReplicaLagMonitor, ResultCacheService, StaleReadRefusedError } from '@db-optimizer/core';
+import { LocalCluster, testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
 // Issue #10, item 10: a write whose WAL position cannot be read after COMMIT (here: the
 // module's role may not call pg_current_wal_insert_lsn) sends reads to the primary until the
 // lag monitor has read a primary position after it and a replica has replayed that far.
-// Pausing replay would disturb other test files, so this file has its own cluster.
+// Only the reads that must see it, though: its session's and cached reads of what it wrote
+// (chaos found every read refused while the primary was down). Pausing replay and stopping
+// the primary would disturb other test files, so this file has its own cluster.
 describe('a write without a WAL position', () => {
   let cluster: LocalCluster;
   let instance: TestInstance;
+  /** Another instance, sharing Redis with `instance`, with a role that can read positions. */
+  let other: TestInstance;
 
   beforeAll(async () => {
     cluster = await LocalCluster.start();
@@ -16,7 +20,7 @@ describe('a write without a WAL position', () => {
     await sql(
       primary.url,
       `CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
-       INSERT INTO t VALUES (1, 0);
+       INSERT INTO t VALUES (1, 0), (2, 0), (3, 0);
        CREATE ROLE app_role LOGIN;
        GRANT ALL ON t TO app_role;
        REVOKE EXECUTE ON FUNCTION pg_current_wal_insert_lsn() FROM PUBLIC;`,
@@ -27,15 +31,17 @@ describe('a write without a WAL position', () => {
       parsed.username = 'app_role';
       return parsed.toString();
     };
-    instance = await startInstance({
-      primaryUrl: asApp(primary.url),
-      readReplicaUrls: [asApp(readReplica.url)],
+    const shared = {
       enableCache: true,
+      redisUrl: testEnv().redisUrl,
+      cacheNamespace: uniqueSchema('unpositioned'),
       primaryPool: { min: 1, max: 4 },
       readReplicaPool: { min: 1, max: 4 },
       // The test drives lag rounds itself; a paused replica must stay in use.
       replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
-    });
+    };
+    instance = await startInstance({ ...shared, primaryUrl: asApp(primary.url), readReplicaUrls: [asApp(readReplica.url)] });
+    other = await startInstance({ ...shared, primaryUrl: primary.url, readReplicaUrls: [readReplica.url] });
     // Fill the cache from the replica before the write.
     await instance.db.executeOptimizedQuery('SELECT v FROM t WHERE id = $1', [1]);
   });
@@ -43,6 +49,7 @@ describe('a write without a WAL position', () => {
   afterAll(async () => {
     await sql(cluster.readReplica.url, 'SELECT pg_wal_replay_resume()').catch(() => undefined);
     await instance?.close();
+    await other?.close();
     await cluster?.stop();
   });
 
@@ -70,5 +77,51 @@ describe('a write without a WAL position', () => {
       },
       { what: 'reads back on the replica once it has replayed the write' },
     );
+  });
+
+  it('makes another instance load what the write changed from the primary too', async () => {
+    const read = 'SELECT v FROM t WHERE id = $1 AND v >= -3';
+    expect((await other.db.executeOptimizedQuery(read, [3])).metadata.poolUsed).toBe('read_replica');
+    await sql(cluster.readReplica.url, 'SELECT pg_wal_replay_pause()');
+    const heard = other.get(ResultCacheService).stats().received;
+    const write = await instance.db.executeOptimizedQuery('UPDATE t SET v = v + 1 WHERE id = 3');
+    expect(write.metadata.consistencyToken).toBeUndefined();
+    await waitFor(async () => other.get(ResultCacheService).stats().received > heard, { what: "the other instance hears of the write's bump" });
+    // Its bump carries no position: on the code before, this miss loaded the old row from the paused replica and cached it.
+    const after = await other.db.executeOptimizedQuery<{ v: number }>(read, [3]);
+    expect(after.rows).toEqual([{ v: 1 }]);
+    expect(after.metadata.poolUsed).toBe('primary');
+    await sql(cluster.readReplica.url, 'SELECT pg_wal_replay_resume()');
+    await waitForReplay(cluster.primary.url, [cluster.readReplica.url]);
+    await other.get(ReplicaLagMonitor).checkNow();
+    await instance.get(ReplicaLagMonitor).checkNow();
+    // Covered on both: reads of row 3 are back on the replica.
+    expect((await other.db.executeOptimizedQuery(`${read} AND v < 10`, [3])).metadata.poolUsed).toBe('read_replica');
+  });
+
+  it("leaves other sessions' reads and cached reads of other rows on the replica, even with the primary down", async () => {
+    const { db } = instance;
+    const cachedRow2 = 'SELECT v FROM t WHERE id = $1 AND v < 1000';
+    await db.executeOptimizedQuery(cachedRow2, [2]);
+    const write = await db.executeOptimizedQuery('UPDATE t SET v = v + 1 WHERE id = 1', [], { sessionKey: 'writer' });
+    expect(write.metadata.consistencyToken).toBeUndefined();
+
+    let misses = 0;
+    const served = async (text: string, id: number, options = {}) => (await db.executeOptimizedQuery<{ v: number }>(text, [id], options)).metadata;
+    const check = async () => {
+      // Another session's uncached read, a hit on a row the write did not touch, and a miss on such a row.
+      expect((await served('SELECT v FROM t WHERE id = $1', 1, { sessionKey: 'reader', useCache: false })).poolUsed).toBe('read_replica');
+      expect((await served(cachedRow2, 2)).cached).toBe('memory');
+      expect((await served(`SELECT v FROM t WHERE id = $1 AND v < ${1001 + misses++}`, 2)).poolUsed).toBe('read_replica');
+    };
+    await check();
+    // The reads that must see the write: its session's, and a cached read of its row that misses.
+    expect((await served('SELECT v FROM t WHERE id = $1', 1, { sessionKey: 'writer', useCache: false })).poolUsed).toBe('primary');
+    expect((await served('SELECT v FROM t WHERE id = $1 AND v > -1', 1)).poolUsed).toBe('primary');
+
+    await cluster.primary.stop();
+    await check();
+    await expect(db.executeOptimizedQuery('SELECT v FROM t WHERE id = $1', [1], { sessionKey: 'writer' })).rejects.toThrow(StaleReadRefusedError);
+    await expect(db.executeOptimizedQuery('SELECT v FROM t WHERE id = $1 AND v > -2', [1])).rejects.toThrow(/has no known WAL position/);
   });
 });

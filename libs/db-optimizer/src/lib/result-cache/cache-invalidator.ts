@@ -5,7 +5,7 @@ import { parseLsn } from '../core/lsn';
 import { INVALIDATION_FAILED } from './result-cache.messages';
 import type { VersionChange } from './coherence/version-change';
 import type { VersionCoordinator } from './coherence/version-coordinator';
-import { mergeWriteEffects, StatementEffects } from './write-effects';
+import { mergeWriteEffects, StatementEffects, withUnpositionedMark } from './write-effects';
 
 /** The dependency analyzer as the write path uses it (`CacheDependencyAnalyzer` fits). */
 export interface WriteEffectSource {
@@ -19,16 +19,23 @@ export interface WriteEffectSource {
 export class CacheInvalidator {
   private readonly logger = new Logger(CacheInvalidator.name);
 
+  /**
+   * @param unpositionedMark `ConsistencyTracker.unpositionedMark`: read when a write comes without
+   * a token, it numbers that write if its position could not be read (0 when none ever was).
+   */
   constructor(
     private readonly effects: WriteEffectSource,
     private readonly coordinator: VersionCoordinator,
+    private readonly unpositionedMark: () => number,
   ) {}
 
   /** @param consistencyToken WAL position after the commit ("16/B374D848"), when replicas exist. */
   async afterCommit(writes: readonly CommittedWrite[], consistencyToken?: string): Promise<void> {
     if (writes.length === 0) return;
     const lsn = consistencyToken === undefined ? undefined : parseLsn(consistencyToken);
-    await this.apply(await this.changeOf(writes, lsn));
+    // No token with replicas: the write was numbered as unpositioned before this (a later number is as safe).
+    const mark = consistencyToken === undefined ? this.unpositionedMark() : 0;
+    await this.apply(withUnpositionedMark(await this.changeOf(writes, lsn), mark === 0 ? undefined : mark));
   }
 
   /** Applies a change that did not come from a statement (outside writes heard through notifications). */
@@ -39,7 +46,7 @@ export class CacheInvalidator {
     } catch (error) {
       // commit() falls back to local stamps itself; this is the last guard of "never throws".
       this.logger.error(`Applying a version change failed: ${(error as Error).message}`);
-      this.coordinator.applyLocally({ flushAll: true, tables: [], lsn: change.lsn });
+      this.coordinator.applyLocally(withUnpositionedMark({ flushAll: true, tables: [], lsn: change.lsn }, change.unpositionedMark));
     }
   }
 

@@ -10,6 +10,8 @@ import { CacheReader } from './cache-reader';
 import { cacheModeOf, isServable } from './cache-mode';
 import { DataPositions } from './data-positions';
 import type { ReplicaState } from '../routing/replica-state';
+import type { ConsistencyTracker } from '../routing/consistency-tracker';
+import { laterLsn } from '../core/lsn';
 import type { ResultCacheMode } from './result-cache-stats.interface';
 import { CacheDependencyAnalyzer } from '../sql/dependencies/cache-dependency-analyzer';
 import type { CatalogQuery } from '../pg-catalog/catalog-query';
@@ -21,7 +23,7 @@ import { RESULT_CACHE_REDIS_PREFIX } from './result-cache.constants';
 import { ResultCacheCounters } from './result-cache-counters';
 import type { ResultCacheTuning } from './result-cache-tuning';
 import { VersionCoordinator } from './coherence/version-coordinator';
-import { VersionMap } from './coherence/version-map';
+import { VersionCapture, VersionMap } from './coherence/version-map';
 
 /** The pieces of an enabled result cache, wired together. */
 export interface CacheParts {
@@ -51,6 +53,8 @@ export interface CacheServices {
   replicas(): readonly ReplicaState[];
   /** The Redis side once created (`onModuleInit`); undefined before and without `redisUrl`. */
   redis(): RedisSide | undefined;
+  /** Writes whose position could not be read: their number, and the position that covers them once known. */
+  unpositioned: Pick<ConsistencyTracker, 'unpositionedMark' | 'positionCovering'>;
 }
 
 /** Builds every in-process piece; Redis joins later (`RedisSide.create`). */
@@ -92,9 +96,20 @@ export function buildCacheParts(services: CacheServices): CacheParts {
       identity,
       safetyOf: (statement) => classification.safetyOf(statement),
       dependencies: analyzer,
-      capture: (dependencies) => coordinator.capture(dependencies),
+      capture: (dependencies) => withCoveringPosition(coordinator.capture(dependencies), services.unpositioned),
     },
     reader,
-    invalidator: new CacheInvalidator(analyzer, coordinator),
+    invalidator: new CacheInvalidator(analyzer, coordinator, () => services.unpositioned.unpositionedMark),
   };
+}
+
+/**
+ * A capture whose versions include a write without a known position: its load must reach the
+ * position that covers that write, which is none (the primary answers) until the lag monitor
+ * has read one.
+ */
+function withCoveringPosition(capture: VersionCapture, unpositioned: Pick<ConsistencyTracker, 'positionCovering'>): VersionCapture {
+  const mark = capture.unpositionedMark;
+  if (mark === undefined) return capture;
+  return { ...capture, minLsn: laterLsn(capture.minLsn, unpositioned.positionCovering(mark)) };
 }

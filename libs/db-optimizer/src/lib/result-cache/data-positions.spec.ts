@@ -1,3 +1,4 @@
+import { PRIMARY_ONLY_LSN } from '../core/lsn';
 import type { ReplicaState } from '../routing/replica-state';
 import { DataPositions } from './data-positions';
 
@@ -17,5 +18,11 @@ describe('DataPositions', () => {
     expect(positions.before(200n)({ poolUsed: 'primary', server: 'primary:5432' })).toBe(299n);
     expect(positions.before(800n)({ poolUsed: 'primary', server: 'primary:5432' })).toBe(799n);
     expect(new DataPositions(() => [], () => undefined).before(undefined)({ poolUsed: 'primary', server: 'p' })).toBeUndefined();
+  });
+
+  it('takes no bound from a load that needed the primary because a position was unknown', () => {
+    // PRIMARY_ONLY_LSN - 1 would say the entry holds every write there will ever be.
+    expect(positions.before(PRIMARY_ONLY_LSN)({ poolUsed: 'primary', server: 'primary:5432' })).toBe(299n);
+    expect(new DataPositions(() => [], () => undefined).before(PRIMARY_ONLY_LSN)({ poolUsed: 'primary', server: 'p' })).toBeUndefined();
   });
 });

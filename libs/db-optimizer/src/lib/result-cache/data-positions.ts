@@ -1,5 +1,5 @@
 import type { PoolRole } from '../core/pool-role';
-import { laterLsn } from '../core/lsn';
+import { laterLsn, PRIMARY_ONLY_LSN } from '../core/lsn';
 import type { ReplicaState } from '../routing/replica-state';
 
 /** Where a load ran, as its result's metadata says. */
@@ -43,10 +43,12 @@ export class DataPositions {
     for (const replica of this.replicas()) {
       if (replica.replayLsn !== null) replayed.set(replica.pool.server, replica.replayLsn);
     }
-    const onPrimary = laterLsn(loadLsn, this.latestHeard());
+    // PRIMARY_ONLY_LSN stands for a position nobody knows: it bounds nothing.
+    const known = loadLsn === PRIMARY_ONLY_LSN ? undefined : loadLsn;
+    const onPrimary = laterLsn(known, this.latestHeard());
     return (loaded) => {
       if (loaded.poolUsed === 'primary') return onPrimary === undefined || onPrimary === 0n ? undefined : onPrimary - 1n;
-      return laterLsn(replayed.get(loaded.server), loadLsn);
+      return laterLsn(replayed.get(loaded.server), known);
     };
   }
 }

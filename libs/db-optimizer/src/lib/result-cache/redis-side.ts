@@ -13,6 +13,7 @@ import { REDIS_BACK, REDIS_DOWN, REDIS_NOT_REACHABLE_AT_START } from './result-c
 import type { ResultCacheCounters } from './result-cache-counters';
 import { epochMs, VersionCoordinator, VersionRedis } from './coherence/version-coordinator';
 import { laterLsn } from '../core/lsn';
+import { withUnpositionedMark } from './write-effects';
 import { withTimeout } from '../core/with-timeout';
 
 /** What the Redis side needs from the rest of the cache. */
@@ -29,6 +30,8 @@ export interface RedisSideOptions {
   counters: ResultCacheCounters;
   /** The primary's WAL position now, for the epoch bump ending an outage (undefined without replicas). */
   currentLsn(): Promise<bigint | undefined>;
+  /** Numbers another instance's change that came without a WAL position (`VersionChange.unpositionedMark`; undefined without replicas). */
+  unpositionedChange(): number | undefined;
 }
 
 /**
@@ -137,9 +140,11 @@ export class RedisSide {
     // Loads after the flush must see every write of the outage, this instance's and others'.
     const primaryLsn = await withTimeout(this.options.currentLsn(), PRIMARY_LSN_TIMEOUT_MS, 'The primary').catch(() => undefined);
     const lsn = laterLsn(coordinator.map.latestLsn, primaryLsn);
+    // Without the primary's position, the outage's writes are at positions unknown here: loads wait for the primary's next one.
+    const change = withUnpositionedMark({ flushAll: true, tables: [], lsn }, primaryLsn === undefined ? this.options.unpositionedChange() : undefined);
     // Every change applied locally so far committed before this bump: the flush covers them.
     coordinator.coverUnpublished();
-    const stamp = await coordinator.viaRedis({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs }, { flushAll: true, tables: [], lsn });
+    const stamp = await coordinator.viaRedis({ versions: this.versions, feed: this.feed, link: this.link, timeoutMs }, change);
     memory.clear();
     this.options.counters.flushes++;
     this.logger.log(REDIS_BACK(String(stamp)));
@@ -156,8 +161,12 @@ export class RedisSide {
   }
 
   private receive(message: ChangeMessage): void {
-    this.options.coordinator.map.apply(message.change);
-    if (message.origin === this.options.origin) return;
+    const own = message.origin === this.options.origin;
+    // Another instance's write without a position: what it changed loads from the primary until this
+    // instance's lag monitor reads a position after now (its own such writes are marked already).
+    const { change } = message;
+    this.options.coordinator.map.apply(own || change.lsn !== undefined ? change : { ...change, unpositionedMark: this.options.unpositionedChange() });
+    if (own) return;
     this.options.counters.received++;
     // The steady-state window only: a bump delivered late because Redis hung is an outage, bounded by the outage rules.
     if (this.link.healthy && Number.isFinite(message.sentAt)) this.options.counters.crossInstanceWindow.recordMs(epochMs() - message.sentAt);

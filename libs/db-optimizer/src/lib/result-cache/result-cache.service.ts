@@ -15,6 +15,7 @@ import { buildCacheParts, CacheParts } from './cache-parts';
 import { OutsideChanges } from './coherence/outside-changes';
 import { notifyingTables } from './coherence/change-notifications';
 import { planRead, ReadPlan, ttlMsOf } from './read-plan';
+import { withUnpositionedMark } from './write-effects';
 import type { RedisSide } from './redis-side';
 import { loadRedisModule } from './redis-packages';
 import { ResultCacheCounters } from './result-cache-counters';
@@ -87,6 +88,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       metrics,
       replicas: () => replicaHealth.replicas,
       redis: () => this.redis,
+      unpositioned: consistency,
     });
   }
 
@@ -140,6 +142,7 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
       memory: parts.memory,
       counters: parts.counters,
       currentLsn: () => this.primaryLsn(),
+      unpositionedChange: () => this.unpositionedChange(),
     });
     await this.redis.start();
   }
@@ -206,9 +209,10 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
 
   private outsideChanges(parts: CacheParts): OutsideChanges {
     this.outside ??= new OutsideChanges(() => this.pools.primary.url, parts.query, async (changed) => {
-      // Without the position (primary unreachable) the entries still go now; reloads then trust the lag monitor.
+      const change = { flushAll: false, tables: changed.map((table) => ({ table })) };
+      // Without the position (primary unreachable) the entries still go now, and their reloads wait for the primary's next one.
       const lsn = await this.primaryLsn().catch(() => undefined);
-      await parts.invalidator.apply({ flushAll: false, tables: changed.map((table) => ({ table })), lsn });
+      await parts.invalidator.apply(lsn === undefined ? withUnpositionedMark(change, this.unpositionedChange()) : { ...change, lsn });
     }, () => parts.counters.droppedNotifications++);
     return this.outside;
   }
@@ -273,6 +277,18 @@ export class ResultCacheService implements OnModuleInit, OnApplicationShutdown {
     // The analysis is an optimization: when it fails the read simply runs uncached.
     this.logger.debug(`Read not cached: ${(error as Error).message}`);
     return undefined;
+  }
+
+  /**
+   * Numbers a change committed at an unknown WAL position (another instance's, or an outside
+   * one), for its version mark (`VersionChange.unpositionedMark`): loads of what it changed
+   * need the primary until the lag monitor reads a position after now. Undefined without
+   * replicas, where every load is on the primary anyway.
+   */
+  private unpositionedChange(): number | undefined {
+    if (this.pools.replicas.length === 0) return undefined;
+    this.consistency.noteUnpositionedWrite();
+    return this.consistency.unpositionedMark;
   }
 
   /** The primary's WAL position now: loads after an outside change must see it. Undefined without replicas (reads go to the primary anyway). */

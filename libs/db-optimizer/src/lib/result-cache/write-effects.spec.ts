@@ -1,5 +1,5 @@
 import { MAX_ROW_KEYS_PER_WRITE } from './result-cache.constants';
-import { mergeWriteEffects } from './write-effects';
+import { mergeVersionChanges, mergeWriteEffects } from './write-effects';
 
 describe('mergeWriteEffects', () => {
   it('unites the rows each statement wrote, per table', () => {
@@ -31,5 +31,17 @@ describe('mergeWriteEffects', () => {
   it('makes a table whole when it names too many rows', () => {
     const keys = Array.from({ length: MAX_ROW_KEYS_PER_WRITE + 1 }, (_, i) => String(i));
     expect(mergeWriteEffects([{ flushAll: false, tables: [{ table: 'a', rowKeys: keys }] }], undefined).tables).toEqual([{ table: 'a' }]);
+  });
+});
+
+describe('mergeVersionChanges', () => {
+  it('keeps the latest position and the latest mark of a write whose position is unknown', () => {
+    const merged = mergeVersionChanges([
+      { flushAll: false, tables: [{ table: 'a', rowKeys: ['1'] }], lsn: 500n },
+      { flushAll: false, tables: [{ table: 'a', rowKeys: ['2'] }], unpositionedMark: 2 },
+      { flushAll: false, tables: [{ table: 'b' }], lsn: 300n, unpositionedMark: 1 },
+    ]);
+    expect(merged).toEqual({ flushAll: false, tables: [{ table: 'a', rowKeys: ['1', '2'] }, { table: 'b' }], lsn: 500n, unpositionedMark: 2 });
+    expect(mergeVersionChanges([{ flushAll: false, tables: [{ table: 'a' }], lsn: 5n }])).not.toHaveProperty('unpositionedMark');
   });
 });

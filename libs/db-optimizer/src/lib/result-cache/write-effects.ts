@@ -39,10 +39,21 @@ export function mergeWriteEffects(effects: readonly StatementEffects[], lsn: big
 /**
  * One version change standing for several (writes committed around the same time, or changes
  * applied locally while Redis was down): merged as `mergeWriteEffects` merges a commit's
- * statements, at the latest WAL position among them.
+ * statements, at the latest WAL position among them, marked by the latest write among them
+ * whose position is unknown.
  */
 export function mergeVersionChanges(changes: ReadonlyArray<Omit<VersionChange, 'stamp'>>): Omit<VersionChange, 'stamp'> {
-  return mergeWriteEffects(changes, latestLsnOf(changes));
+  return withUnpositionedMark(mergeWriteEffects(changes, latestLsnOf(changes)), latestMarkOf(changes));
+}
+
+/** The change marked by a write whose position is unknown (`VersionChange.unpositionedMark`), when there is one. */
+export function withUnpositionedMark(change: Omit<VersionChange, 'stamp'>, mark: number | undefined): Omit<VersionChange, 'stamp'> {
+  return mark === undefined ? change : { ...change, unpositionedMark: mark };
+}
+
+/** The latest `unpositionedMark` among changes (undefined when none has one). */
+export function latestMarkOf(changes: ReadonlyArray<Pick<VersionChange, 'unpositionedMark'>>): number | undefined {
+  return changes.reduce<number | undefined>((latest, { unpositionedMark: mark }) => (mark === undefined || (latest !== undefined && latest >= mark) ? latest : mark), undefined);
 }
 
 /** The latest WAL position among changes (undefined when none has one). */

@@ -69,10 +69,10 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
 
   private async measureAll(): Promise<void> {
     // Writes noted as unpositioned before this read committed before it: the position covers them.
-    const unpositioned = this.consistency.pendingUnpositioned;
+    const mark = this.consistency.unpositionedMark;
     // Undefined when no primary answers: replicas are then judged by themselves.
     const primaryLsn = await this.primaryWatch.check();
-    if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, unpositioned);
+    if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, mark);
     await Promise.all(this.health.replicas.map((replica) => this.measure(replica, primaryLsn)));
   }
 

@@ -95,8 +95,14 @@ export const PRIMARY_IN_RECOVERY = (pool: string, server: string): string =>
 export const UNPOSITIONED_WRITE_READ_REFUSED = (sinceMs: number): string =>
   `The primary is unreachable since ${new Date(sinceMs).toISOString()}, and a write committed on it has no known WAL position ` +
   '(its connection was cut right after the commit). Until the primary answers with a position after that write, no replica ' +
-  'can be shown to have it, so every read needs the primary, and this one was refused rather than answered with data that ' +
-  'may be older. Nothing was run; retry once the primary is back.';
+  "can be shown to have it, so the reads that must see it (its session's, and cached reads of the rows it wrote) need the " +
+  'primary, and this one was refused rather than answered with data that may be older. Nothing was run; retry once the ' +
+  'primary is back.';
+
+export const UNPOSITIONED_WRITE = (reason: string, inSession: boolean): string =>
+  `Committed, but the WAL position could not be read (no consistency token): ${reason}. ` +
+  (inSession ? "This session's reads, and cached reads of what it wrote, go" : 'Cached reads of what it wrote go') +
+  ' to the primary until the lag monitor reads a primary position after this moment.';
 
 export const STALE_READ_REFUSED = (requiredLsn: string, sinceMs: number): string =>
   `The primary is unreachable since ${new Date(sinceMs).toISOString()} and no reachable replica has replayed this session's ` +

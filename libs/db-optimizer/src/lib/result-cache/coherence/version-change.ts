@@ -14,6 +14,12 @@ export interface VersionChange {
   stamp: number;
   /** WAL position that includes the write (unknown without replicas: every read then sees the primary). */
   lsn?: bigint;
+  /**
+   * Set when a write committed with replicas but its position could not be read: the number
+   * `ConsistencyTracker.unpositionedMark` gave it (or a later one). Loads of what it changed
+   * need the primary until the lag monitor covers that number. Never leaves this instance.
+   */
+  unpositionedMark?: number;
   flushAll: boolean;
   tables: readonly TableScope[];
 }

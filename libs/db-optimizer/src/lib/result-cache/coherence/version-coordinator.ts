@@ -7,7 +7,7 @@ import type { TableScope, VersionChange } from './version-change';
 import type { VersionCapture, VersionMap } from './version-map';
 import { withTimeout } from '../../core/with-timeout';
 import { laterLsn } from '../../core/lsn';
-import { latestLsnOf, mergeVersionChanges } from '../write-effects';
+import { latestLsnOf, latestMarkOf, mergeVersionChanges, withUnpositionedMark } from '../write-effects';
 import { GroupedBumps } from './grouped-bumps';
 import { ECHO_NOT_HEARD } from '../result-cache.messages';
 import { lateRedisAnswerMs } from '../result-cache.constants';
@@ -133,7 +133,7 @@ export class VersionCoordinator {
     for (let round = 0; round < MAX_PUBLISH_ROUNDS; round++) {
       if (this.unpublished.length === 0 && !this.unpublishedOverflow) return;
       const merged = this.unpublishedOverflow
-        ? { flushAll: true, tables: [], lsn: laterLsn(latestLsnOf(this.unpublished), this.map.latestLsn) }
+        ? withUnpositionedMark({ flushAll: true, tables: [], lsn: laterLsn(latestLsnOf(this.unpublished), this.map.latestLsn) }, latestMarkOf(this.unpublished))
         : mergeVersionChanges(this.unpublished);
       this.coverUnpublished();
       try {

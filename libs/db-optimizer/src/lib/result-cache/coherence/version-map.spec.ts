@@ -157,4 +157,44 @@ describe('VersionMap', () => {
       expect(map.capture(row('2')).bumpedHereAt).toBeUndefined();
     });
   });
+
+  describe('writes whose position is unknown', () => {
+    const row = (key: string) => [{ table: T, rowKeys: [key] }];
+
+    it('mark the captures of what they wrote, and only those', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1'), unpositionedMark: 3 });
+      expect(map.capture(row('1')).unpositionedMark).toBe(3);
+      expect(map.capture([{ table: T }]).unpositionedMark).toBe(3);
+      expect(map.capture(row('2')).unpositionedMark).toBeUndefined();
+      expect(map.capture([{ table: 'public.other' }]).unpositionedMark).toBeUndefined();
+    });
+
+    it('keep the mark under later positioned writes, whose positions still count', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: false, tables: row('1'), unpositionedMark: 3 });
+      map.apply({ stamp: 11, flushAll: false, tables: row('1'), lsn: 900n });
+      map.apply({ stamp: 12, flushAll: false, tables: row('1'), unpositionedMark: 2 });
+      expect(map.capture(row('1'))).toMatchObject({ unpositionedMark: 3, minLsn: 900n });
+    });
+
+    it('keep the mark of a row whose counter is forgotten, by eviction or by a sync from Redis', () => {
+      const evicting = new VersionMap(1);
+      evicting.apply({ stamp: 10, flushAll: false, tables: row('1'), unpositionedMark: 4 });
+      evicting.apply({ stamp: 11, flushAll: false, tables: row('2') });
+      expect(evicting.rowStats.evicted).toBe(1);
+      expect(evicting.capture(row('1')).unpositionedMark).toBe(4);
+
+      const syncing = new VersionMap(100);
+      syncing.apply({ stamp: 10, flushAll: false, tables: row('1'), unpositionedMark: 4 });
+      syncing.applySynced(undefined, new Map(), new Map([[T, { value: 30 }]]));
+      expect(syncing.capture(row('1')).unpositionedMark).toBe(4);
+    });
+
+    it('mark every capture when a flush had one', () => {
+      const map = new VersionMap(100);
+      map.apply({ stamp: 10, flushAll: true, tables: [], unpositionedMark: 1 });
+      expect(map.capture(row('9')).unpositionedMark).toBe(1);
+    });
+  });
 });

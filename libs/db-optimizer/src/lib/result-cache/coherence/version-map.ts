@@ -26,6 +26,8 @@ export interface VersionCapture {
   minLsn?: bigint;
   /** When the newest of those counters was bumped by this instance itself (`Date.now()` ms); absent otherwise. */
   bumpedHereAt?: number;
+  /** The latest write among them whose position is unknown (`VersionChange.unpositionedMark`); absent when none. */
+  unpositionedMark?: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export class VersionMap {
         if (reason !== 'evict') return;
         this.evictedRows++;
         const table = this.tableOf(row.table);
-        table.rowFloor = mergeStamp(table.rowFloor, row.stamp.value, row.stamp.lsn);
+        table.rowFloor = mergeStamp(table.rowFloor, row.stamp.value, row.stamp.lsn, undefined, row.stamp.unpositionedMark);
       },
     });
   }
@@ -82,22 +84,23 @@ export class VersionMap {
    * `bumpedHereAt` marks a bump this instance made through Redis itself (see `VersionCapture`).
    */
   apply(change: VersionChange, bumpedHereAt?: number): void {
-    this.noteStamp(change.stamp, change.lsn);
+    const { stamp, lsn, unpositionedMark: mark } = change;
+    this.noteStamp(stamp, lsn);
     if (change.flushAll) {
-      this.epoch = mergeStamp(this.epoch, change.stamp, change.lsn, bumpedHereAt);
+      this.epoch = mergeStamp(this.epoch, stamp, lsn, bumpedHereAt, mark);
       return;
     }
     for (const scope of change.tables) {
       const table = this.tableOf(scope.table);
       if (scope.rowKeys === undefined) {
-        table.all = mergeStamp(table.all, change.stamp, change.lsn, bumpedHereAt);
+        table.all = mergeStamp(table.all, stamp, lsn, bumpedHereAt, mark);
         continue;
       }
-      table.wide = mergeStamp(table.wide, change.stamp, change.lsn, bumpedHereAt);
+      table.wide = mergeStamp(table.wide, stamp, lsn, bumpedHereAt, mark);
       for (const key of scope.rowKeys) {
         const rowKey = rowKeyOf(scope.table, key);
         const current = this.rows.get(rowKey)?.stamp ?? table.rowFloor;
-        this.rows.set(rowKey, { table: scope.table, stamp: mergeStamp(current, change.stamp, change.lsn, bumpedHereAt) });
+        this.rows.set(rowKey, { table: scope.table, stamp: mergeStamp(current, stamp, lsn, bumpedHereAt, mark) });
       }
     }
   }
@@ -119,7 +122,8 @@ export class VersionMap {
     for (const [name, stamp] of wide) {
       const table = this.tableOf(name);
       table.wide = this.mergeNoting(table.wide, stamp);
-      table.rowFloor = mergeStamp(table.rowFloor, stamp.value, stamp.lsn);
+      // Rows dropped below may carry a write without a position: `wide` carries the latest of them too.
+      table.rowFloor = mergeStamp(table.rowFloor, stamp.value, stamp.lsn, undefined, table.wide.unpositionedMark);
     }
     if (wide.size === 0 || this.rows.size === 0) return;
     const behind: string[] = [];
@@ -135,16 +139,19 @@ export class VersionMap {
     let minLsn = this.epoch.lsn;
     let signature = `e${this.epoch.value}`;
     let newest = this.epoch;
+    let mark = this.epoch.unpositionedMark;
     for (const scope of dependencies) {
       const table = this.tables.get(scope.table);
       const all = table?.all ?? NO_STAMP;
       signature += `;${scope.table.length}:${scope.table}a${all.value}`;
       minLsn = laterLsn(minLsn, all.lsn);
+      mark = laterMark(mark, all);
       if (all.value > newest.value) newest = all;
       if (scope.rowKeys === undefined || scope.rowKeys.length > MAX_ROW_KEYS_PER_READ) {
         const wide = table?.wide ?? NO_STAMP;
         signature += `w${wide.value}`;
         minLsn = laterLsn(minLsn, wide.lsn);
+        mark = laterMark(mark, wide);
         if (wide.value > newest.value) newest = wide;
         continue;
       }
@@ -153,10 +160,13 @@ export class VersionMap {
         const row = this.rows.get(rowKeyOf(scope.table, key))?.stamp ?? floor;
         signature += `r${key.length}:${key}=${row.value}`;
         minLsn = laterLsn(minLsn, row.lsn);
+        mark = laterMark(mark, row);
         if (row.value > newest.value) newest = row;
       }
     }
-    return newest.bumpedHereAt === undefined ? { signature, minLsn } : { signature, minLsn, bumpedHereAt: newest.bumpedHereAt };
+    const capture: VersionCapture = newest.bumpedHereAt === undefined ? { signature, minLsn } : { signature, minLsn, bumpedHereAt: newest.bumpedHereAt };
+    if (mark !== undefined) capture.unpositionedMark = mark;
+    return capture;
   }
 
   private tableOf(name: string): TableVersions {
@@ -182,4 +192,10 @@ export class VersionMap {
 /** Table and row key joined by a character no table name contains. */
 function rowKeyOf(table: string, key: string): string {
   return `${table}\u0000${key}`;
+}
+
+/** The later of a mark so far and a counter's (`Stamp.unpositionedMark`). */
+function laterMark(mark: number | undefined, stamp: Stamp): number | undefined {
+  const own = stamp.unpositionedMark;
+  return own === undefined || (mark !== undefined && mark >= own) ? mark : own;
 }

@@ -10,6 +10,8 @@ export interface Stamp {
   readonly lsn?: bigint;
   /** When this instance bumped the counter to `value` itself through Redis (ms, `Date.now()`); absent when the bump came from elsewhere. */
   readonly bumpedHereAt?: number;
+  /** The latest unpositioned write behind the counter (`VersionChange.unpositionedMark`); absent when none. */
+  readonly unpositionedMark?: number;
 }
 
 /** The value of a counter nothing has bumped yet. */
@@ -18,9 +20,15 @@ export const NO_STAMP: Stamp = { value: 0 };
 /**
  * Merges what a bump says into a counter: the larger stamp wins, and the WAL position is
  * the later of both whatever the stamps (two writers may get their stamps in the opposite
- * order of their commits; the position must cover both).
+ * order of their commits; the position must cover both). A write without a position marks
+ * the counter with its number (`unpositionedMark`), the larger number kept: until the lag
+ * monitor covers it, loads at this version need the primary.
  */
-export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined, bumpedHereAt?: number): Stamp {
+export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined, bumpedHereAt?: number, unpositionedMark?: number): Stamp {
+  if (unpositionedMark !== undefined || current.unpositionedMark !== undefined) {
+    const { unpositionedMark: held, ...plain } = current;
+    return { ...mergeStamp(plain, value, lsn, bumpedHereAt), unpositionedMark: Math.max(unpositionedMark ?? 0, held ?? 0) };
+  }
   const nextLsn = laterLsn(current.lsn, lsn);
   if (value > current.value) return bumpedHereAt === undefined ? { value, lsn: nextLsn } : { value, lsn: nextLsn, bumpedHereAt };
   // The same bump again: its echo keeps the writer's mark, and the writer's own apply marks it even
