@@ -40,7 +40,7 @@ import { ResultCacheService } from './result-cache/result-cache.service';
 import { TransactionRunner, TransactionWork } from './execution/transaction-runner';
 import { PinnedConnection } from './execution/pinned-connection';
 import { RAW_ROWS, type WithColumns } from './core/result-shape';
-import { currentRequestContext, noteRequestToken } from './core/request-context';
+import { currentRequestContext, noteRequestToken, noteRequestUnpositioned, requestToken } from './core/request-context';
 import { RoutingPool } from './drop-in/routing-pool';
 
 /**
@@ -157,7 +157,7 @@ export class DbOptimizerService implements OnModuleInit {
     shape?: 'raw',
   ): Promise<WithColumns<OptimizedQueryResult<T>>> {
     const startedAt = performance.now();
-    const options = withRequestContext(callOptions);
+    const options = this.withRequestContext(callOptions);
     assertSql(sql);
     const values = normalizeParams(params);
     assertConsistencyInputs(options);
@@ -217,7 +217,7 @@ export class DbOptimizerService implements OnModuleInit {
         result = this.resultOf(executed, classification, shape);
       }
       if (isWrite || promotedToWrite) {
-        noteRequestToken(result.metadata.consistencyToken);
+        this.noteRequestWrite(result.metadata.consistencyToken);
         await this.afterCommit([{ classification, params: values }], result.metadata.consistencyToken);
       }
     } catch (error) {
@@ -273,8 +273,8 @@ export class DbOptimizerService implements OnModuleInit {
    * }, { isolationLevel: 'serializable' });
    */
   executeTransactionOptimized<R = unknown>(work: TransactionWork<R>, options: TransactionOptions = {}): Promise<TransactionResult<R>> {
-    return this.transactions.run(work, withRequestContext(options), (writes, consistencyToken) => {
-      noteRequestToken(consistencyToken);
+    return this.transactions.run(work, this.withRequestContext(options), (writes, consistencyToken) => {
+      this.noteRequestWrite(consistencyToken);
       return this.afterCommit(writes, consistencyToken);
     });
   }
@@ -300,7 +300,7 @@ export class DbOptimizerService implements OnModuleInit {
       tokenAfterCommit: (pinned) =>
         this.pools.replicas.length > 0 ? this.consistency.tokenAfterCommit(pinned, currentRequestContext()?.sessionKey) : Promise.resolve(undefined),
       afterCommit: (writes, consistencyToken) => {
-        noteRequestToken(consistencyToken);
+        this.noteRequestWrite(consistencyToken);
         return this.afterCommit(writes, consistencyToken);
       },
     });
@@ -354,18 +354,29 @@ export class DbOptimizerService implements OnModuleInit {
     if (metadata.replicaFallback) this.metrics.recordReplicaFallback();
   }
 
+  /** The call's options, with the ambient request's session key and token where the call gives none. */
+  private withRequestContext<O extends { sessionKey?: string; consistencyToken?: string }>(options: O): O {
+    const ambient = currentRequestContext();
+    if (ambient === undefined) return options;
+    return {
+      ...options,
+      sessionKey: options.sessionKey ?? ambient.sessionKey,
+      consistencyToken: requestToken(ambient, options.consistencyToken ?? ambient.consistencyToken, this.covering),
+    };
+  }
+
+  private readonly covering = (mark: number): bigint | undefined => this.consistency.positionCovering(mark);
+
+  /** A committed write inside a request: its token moves the request's forward; without one (replicas, position unknown) the request's later reads need the primary until it is covered. */
+  private noteRequestWrite(token: string | undefined): void {
+    if (token !== undefined) return noteRequestToken(token);
+    // Numbered by the tracker already (0: no write has ever lacked a position).
+    const mark = this.pools.replicas.length > 0 ? this.consistency.unpositionedMark : 0;
+    if (mark > 0) noteRequestUnpositioned(mark);
+  }
+
   private recordFailure(classification: QueryClassification, startedAt: number): void {
     this.metrics.recordQuery(failureSampleOf(classification, performance.now() - startedAt));
   }
 }
 
-/** The call's options, with the ambient request's session key and token where the call gives none. */
-function withRequestContext<O extends { sessionKey?: string; consistencyToken?: string }>(options: O): O {
-  const ambient = currentRequestContext();
-  if (ambient === undefined) return options;
-  return {
-    ...options,
-    sessionKey: options.sessionKey ?? ambient.sessionKey,
-    consistencyToken: options.consistencyToken ?? ambient.consistencyToken,
-  };
-}

@@ -161,12 +161,11 @@ export class RedisSide {
   }
 
   private receive(message: ChangeMessage): void {
-    const own = message.origin === this.options.origin;
-    // Another instance's write without a position: what it changed loads from the primary until this
-    // instance's lag monitor reads a position after now (its own such writes are marked already).
+    // A write without a position: what it changed loads from the primary until this instance's lag monitor
+    // reads a position after now. Its own too: the echo can come before Redis' answer, which brings the mark.
     const { change } = message;
-    this.options.coordinator.map.apply(own || change.lsn !== undefined ? change : { ...change, unpositionedMark: this.options.unpositionedChange() });
-    if (own) return;
+    this.options.coordinator.map.apply(message.positionUnknown ? withUnpositionedMark(change, this.options.unpositionedChange()) : change);
+    if (message.origin === this.options.origin) return;
     this.options.counters.received++;
     // The steady-state window only: a bump delivered late because Redis hung is an outage, bounded by the outage rules.
     if (this.link.healthy && Number.isFinite(message.sentAt)) this.options.counters.crossInstanceWindow.recordMs(epochMs() - message.sentAt);

@@ -1,6 +1,7 @@
 import { MAX_ROW_KEYS_PER_WRITE } from './result-cache.constants';
 import { laterLsn } from '../core/lsn';
 import type { TableScope, VersionChange } from './coherence/version-change';
+import { laterMark } from './coherence/version-stamp';
 
 /** What the dependency analyzer says one committed statement did. */
 export interface StatementEffects {
@@ -47,13 +48,13 @@ export function mergeVersionChanges(changes: ReadonlyArray<Omit<VersionChange, '
 }
 
 /** The change marked by a write whose position is unknown (`VersionChange.unpositionedMark`), when there is one. */
-export function withUnpositionedMark(change: Omit<VersionChange, 'stamp'>, mark: number | undefined): Omit<VersionChange, 'stamp'> {
+export function withUnpositionedMark<C extends Omit<VersionChange, 'stamp'>>(change: C, mark: number | undefined): C {
   return mark === undefined ? change : { ...change, unpositionedMark: mark };
 }
 
 /** The latest `unpositionedMark` among changes (undefined when none has one). */
 export function latestMarkOf(changes: ReadonlyArray<Pick<VersionChange, 'unpositionedMark'>>): number | undefined {
-  return changes.reduce<number | undefined>((latest, { unpositionedMark: mark }) => (mark === undefined || (latest !== undefined && latest >= mark) ? latest : mark), undefined);
+  return changes.reduce<number | undefined>((latest, change) => laterMark(latest, change.unpositionedMark), undefined);
 }
 
 /** The latest WAL position among changes (undefined when none has one). */

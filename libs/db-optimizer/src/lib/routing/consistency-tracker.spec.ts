@@ -70,11 +70,12 @@ describe('ConsistencyTracker', () => {
       expect(tracker.requiredLsn('carol', undefined)).toBe(PRIMARY_ONLY_LSN);
       expect(tracker.positionCovering(first)).toBe(parseLsn('0/500'));
       expect(tracker.positionCovering(second)).toBe(PRIMARY_ONLY_LSN);
-      expect(tracker.hasUncovered).toBe(true);
       tracker.notePrimaryPosition(parseLsn('0/600')!, tracker.unpositionedMark);
       expect(tracker.requiredLsn('carol', undefined)).toBe(parseLsn('0/600'));
       expect(tracker.positionCovering(second)).toBe(parseLsn('0/600'));
-      expect(tracker.hasUncovered).toBe(false);
+      // A position read before a later mark covers nothing more.
+      tracker.notePrimaryPosition(parseLsn('0/700')!, markBeforeRead);
+      expect(tracker.positionCovering(first)).toBe(parseLsn('0/600'));
     });
 
     it("keeps a session's later position when the covering one is older", async () => {

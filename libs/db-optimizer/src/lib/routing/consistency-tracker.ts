@@ -96,11 +96,6 @@ export class ConsistencyTracker {
     return this.unpositionedCount;
   }
 
-  /** Whether some unpositioned write still waits for a primary position. */
-  get hasUncovered(): boolean {
-    return this.coveredCount < this.unpositionedCount;
-  }
-
   /**
    * The lag monitor read the primary's position `lsn`, having read `mark` (`unpositionedMark`)
    * before: every write numbered up to `mark` committed before the read, so `lsn` covers it.

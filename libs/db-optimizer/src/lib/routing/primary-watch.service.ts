@@ -74,6 +74,11 @@ export class PrimaryWatch {
     return this.running;
   }
 
+  /** A check is under way: `check()` now joins it, and its position may have been read before this moment. */
+  get checking(): boolean {
+    return this.running !== undefined;
+  }
+
   private async checkOnce(): Promise<bigint | undefined> {
     const primary = this.pools.primary;
     const row = await this.read(primary);

@@ -69,10 +69,12 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
 
   private async measureAll(): Promise<void> {
     // Writes noted as unpositioned before this read committed before it: the position covers them.
+    // Not when this joins a check already under way (a read after a failover started it): it may have read before them.
     const mark = this.consistency.unpositionedMark;
+    const joined = this.primaryWatch.checking;
     // Undefined when no primary answers: replicas are then judged by themselves.
     const primaryLsn = await this.primaryWatch.check();
-    if (primaryLsn !== undefined) this.consistency.notePrimaryPosition(primaryLsn, mark);
+    if (primaryLsn !== undefined && !joined) this.consistency.notePrimaryPosition(primaryLsn, mark);
     await Promise.all(this.health.replicas.map((replica) => this.measure(replica, primaryLsn)));
   }
 

@@ -7,7 +7,17 @@ describe('change messages', () => {
       change: { stamp: 1700000000000001, lsn: 0x16b374d848n, flushAll: false, tables: [{ table: 's.t', rowKeys: ['5', '["a",1]'] }, { table: 's.u' }] },
       origin: 'me',
       sentAt: 12.5,
+      positionUnknown: false,
     });
+  });
+
+  it('says when a write behind it had no known position, without the sender numbering it', () => {
+    const marked = encodeChangeBody({ flushAll: false, lsn: 0x500n, unpositionedMark: 3, tables: [{ table: 's.t' }] }, 'me', 1);
+    expect(JSON.parse(marked)).toEqual({ i: 'me', t: 1, l: '0/500', u: 1, s: [['s.t']] });
+    expect(decodeChangeMessage(`8|${marked}`)).toMatchObject({ positionUnknown: true, change: { lsn: 0x500n } });
+    expect(decodeChangeMessage(`8|${marked}`)?.change).not.toHaveProperty('unpositionedMark');
+    // A bump with no position at all (an older sender, or a write whose position could not be read) counts too.
+    expect(decodeChangeMessage(`9|${encodeChangeBody({ flushAll: false, tables: [{ table: 's.t' }] }, 'me', 1)}`)?.positionUnknown).toBe(true);
   });
 
   it('carries a flush', () => {

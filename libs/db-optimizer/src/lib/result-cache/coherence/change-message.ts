@@ -8,15 +8,23 @@ export interface ChangeMessage {
   origin: string;
   /** When it was sent (ms since the epoch, sub-ms precision): the start of the cross-instance window. */
   sentAt: number;
+  /**
+   * Some write behind it committed at an unknown WAL position (`VersionChange.unpositionedMark`
+   * on the sender), or it carries no position at all: what it changed loads from the primary
+   * until the receiver's lag monitor reads a position after it.
+   */
+  positionUnknown: boolean;
 }
 
-type Body = { i: string; t: number; l?: string; f?: 1; s: Array<[string] | [string, string[]]> };
+type Body = { i: string; t: number; l?: string; f?: 1; u?: 1; s: Array<[string] | [string, string[]]> };
 
 /** The message body (the script prefixes the stamp): compact JSON. */
 export function encodeChangeBody(change: Omit<VersionChange, 'stamp'>, origin: string, sentAt: number): string {
   const body: Body = { i: origin, t: sentAt, s: change.tables.map(scopeToWire) };
   if (change.lsn !== undefined) body.l = formatLsn(change.lsn);
   if (change.flushAll) body.f = 1;
+  // Only that it happened: the sender's numbering means nothing elsewhere.
+  if (change.unpositionedMark !== undefined) body.u = 1;
   return JSON.stringify(body);
 }
 
@@ -45,6 +53,7 @@ export function decodeChangeMessage(text: string): ChangeMessage | undefined {
     change: { stamp, lsn, flushAll: body.f === 1, tables },
     origin: body.i,
     sentAt: typeof body.t === 'number' ? body.t : Number.NaN,
+    positionUnknown: body.u === 1 || lsn === undefined,
   };
 }
 

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { MAX_ROW_KEYS_PER_READ } from '../result-cache.constants';
 import type { TableScope, VersionChange } from './version-change';
 import { laterLsn } from '../../core/lsn';
-import { mergeStamp, NO_STAMP, Stamp } from './version-stamp';
+import { laterMark, mergeStamp, NO_STAMP, Stamp } from './version-stamp';
 
 interface TableVersions {
   /** Bumped by whole-table writes; part of every key reading the table. */
@@ -145,13 +145,13 @@ export class VersionMap {
       const all = table?.all ?? NO_STAMP;
       signature += `;${scope.table.length}:${scope.table}a${all.value}`;
       minLsn = laterLsn(minLsn, all.lsn);
-      mark = laterMark(mark, all);
+      mark = laterMark(mark, all.unpositionedMark);
       if (all.value > newest.value) newest = all;
       if (scope.rowKeys === undefined || scope.rowKeys.length > MAX_ROW_KEYS_PER_READ) {
         const wide = table?.wide ?? NO_STAMP;
         signature += `w${wide.value}`;
         minLsn = laterLsn(minLsn, wide.lsn);
-        mark = laterMark(mark, wide);
+        mark = laterMark(mark, wide.unpositionedMark);
         if (wide.value > newest.value) newest = wide;
         continue;
       }
@@ -160,7 +160,7 @@ export class VersionMap {
         const row = this.rows.get(rowKeyOf(scope.table, key))?.stamp ?? floor;
         signature += `r${key.length}:${key}=${row.value}`;
         minLsn = laterLsn(minLsn, row.lsn);
-        mark = laterMark(mark, row);
+        mark = laterMark(mark, row.unpositionedMark);
         if (row.value > newest.value) newest = row;
       }
     }
@@ -194,8 +194,3 @@ function rowKeyOf(table: string, key: string): string {
   return `${table}\u0000${key}`;
 }
 
-/** The later of a mark so far and a counter's (`Stamp.unpositionedMark`). */
-function laterMark(mark: number | undefined, stamp: Stamp): number | undefined {
-  const own = stamp.unpositionedMark;
-  return own === undefined || (mark !== undefined && mark >= own) ? mark : own;
-}

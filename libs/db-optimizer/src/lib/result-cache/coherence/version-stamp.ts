@@ -27,7 +27,7 @@ export const NO_STAMP: Stamp = { value: 0 };
 export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefined, bumpedHereAt?: number, unpositionedMark?: number): Stamp {
   if (unpositionedMark !== undefined || current.unpositionedMark !== undefined) {
     const { unpositionedMark: held, ...plain } = current;
-    return { ...mergeStamp(plain, value, lsn, bumpedHereAt), unpositionedMark: Math.max(unpositionedMark ?? 0, held ?? 0) };
+    return { ...mergeStamp(plain, value, lsn, bumpedHereAt), unpositionedMark: laterMark(unpositionedMark, held) };
   }
   const nextLsn = laterLsn(current.lsn, lsn);
   if (value > current.value) return bumpedHereAt === undefined ? { value, lsn: nextLsn } : { value, lsn: nextLsn, bumpedHereAt };
@@ -36,4 +36,11 @@ export function mergeStamp(current: Stamp, value: number, lsn: bigint | undefine
   const mark = value === current.value ? (bumpedHereAt ?? current.bumpedHereAt) : current.bumpedHereAt;
   if (nextLsn === current.lsn && mark === current.bumpedHereAt) return current;
   return mark === undefined ? { value: current.value, lsn: nextLsn } : { value: current.value, lsn: nextLsn, bumpedHereAt: mark };
+}
+
+/** The later of two optional unpositioned-write numbers (`Stamp.unpositionedMark`). */
+export function laterMark(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
 }
