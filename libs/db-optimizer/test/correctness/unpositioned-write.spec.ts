@@ -1,4 +1,4 @@
-import { ReplicaLagMonitor, ResultCacheService, runWithRequestContext, StaleReadRefusedError } from '@db-optimizer/core';
+import { DbOptimizerOptions, ReplicaLagMonitor, ResultCacheService, runWithRequestContext, StaleReadRefusedError } from '@db-optimizer/core';
 import { LocalCluster, testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
@@ -13,6 +13,8 @@ describe('a write without a WAL position', () => {
   let instance: TestInstance;
   /** Another instance, sharing Redis with `instance`, with a role that can read positions. */
   let other: TestInstance;
+  /** Options every instance of this file shares (Redis and its namespace, pools, lag rounds by hand). */
+  let shared: Partial<DbOptimizerOptions>;
 
   beforeAll(async () => {
     cluster = await LocalCluster.start();
@@ -31,7 +33,7 @@ describe('a write without a WAL position', () => {
       parsed.username = 'app_role';
       return parsed.toString();
     };
-    const shared = {
+    shared = {
       enableCache: true,
       redisUrl: testEnv().redisUrl,
       cacheNamespace: uniqueSchema('unpositioned'),
@@ -98,6 +100,24 @@ describe('a write without a WAL position', () => {
     await instance.get(ReplicaLagMonitor).checkNow();
     // Covered on both: reads of row 3 are back on the replica.
     expect((await other.db.executeOptimizedQuery(`${read} AND v < 10`, [3])).metadata.poolUsed).toBe('read_replica');
+  });
+
+  it('makes an instance that starts after the write, and reads the counters from Redis, load it from the primary too', async () => {
+    await sql(cluster.readReplica.url, 'SELECT pg_wal_replay_pause()');
+    const write = await instance.db.executeOptimizedQuery('UPDATE t SET v = v + 1 WHERE id = 3');
+    expect(write.metadata.consistencyToken).toBeUndefined();
+    // It never hears the write's message: it learns of the write from the counters it reads at start.
+    const late = await startInstance({ ...shared, primaryUrl: cluster.primary.url, readReplicaUrls: [cluster.readReplica.url] });
+    try {
+      const read = await late.db.executeOptimizedQuery<{ v: number }>('SELECT v FROM t WHERE id = $1 AND v >= -4', [3]);
+      expect(read.rows).toEqual([{ v: 2 }]);
+      expect(read.metadata.poolUsed).toBe('primary');
+    } finally {
+      await late.close();
+      await sql(cluster.readReplica.url, 'SELECT pg_wal_replay_resume()');
+      await waitFor(async () => (await sql<{ v: number }>(cluster.readReplica.url, 'SELECT v FROM t WHERE id = 3'))[0].v === 2, { what: 'the replica replays the write' });
+      await instance.get(ReplicaLagMonitor).checkNow();
+    }
   });
 
   it('sends the rest of a request to the primary after its write without a position, and only that request', async () => {

@@ -123,7 +123,7 @@ export class RedisSide {
     const redisLostData = this.incarnation !== undefined && incarnation !== this.incarnation;
     const otherServer = this.serverId !== undefined && serverId !== this.serverId;
     if (localBefore > this.localAtSync || redisLostData || otherServer) await this.flushEverywhere();
-    const synced = await withTimeout(this.versions.readAll(), timeoutMs, 'Redis HGETALL');
+    const synced = await withTimeout(this.versions.readAll(this.options.unpositionedChange), timeoutMs, 'Redis HGETALL');
     coordinator.map.applySynced(synced.epoch, synced.all, synced.wide);
     // A write that went local while this ran is unpublished: publish it before trusting Redis again.
     await coordinator.publishUnpublished(this.versionRedis);

@@ -77,6 +77,7 @@ export class RedisVersions {
       lsn,
       body,
       this.publishCommand,
+      change.unpositionedMark === undefined ? '' : '1',
       ...fieldsOf(change),
     );
     const bumped = parseStamp(stamp);
@@ -99,13 +100,21 @@ export class RedisVersions {
     return (await this.client.dboServerId(this.keys.versions)) ?? '';
   }
 
-  /** Every counter Redis holds. */
-  async readAll(): Promise<SyncedVersions> {
+  /**
+   * Every counter Redis holds. A counter some write without a known position ever bumped
+   * (`u:<field>`) comes marked with `unpositionedMark()` (one number for the whole read): the
+   * reader cannot tell whether the replicas have replayed that write yet.
+   */
+  async readAll(unpositionedMark: () => number | undefined): Promise<SyncedVersions> {
     const fields = await this.client.hgetall(this.keys.versions);
     const synced: SyncedVersions = { all: new Map(), wide: new Map() };
+    let mark: number | undefined;
     for (const [field, value] of Object.entries(fields)) {
-      const stamp = parseStamp(value);
-      if (!stamp) continue;
+      const parsed = parseStamp(value);
+      if (!parsed) continue;
+      const unknown = fields[`${UNPOSITIONED_PREFIX}${field}`] !== undefined;
+      if (unknown) mark ??= unpositionedMark();
+      const stamp = unknown && mark !== undefined ? { ...parsed, unpositionedMark: mark } : parsed;
       if (field === EPOCH_FIELD) synced.epoch = stamp;
       else if (field.startsWith('a:')) synced.all.set(field.slice(2), stamp);
       else if (field.startsWith('w:')) synced.wide.set(field.slice(2), stamp);
@@ -113,6 +122,9 @@ export class RedisVersions {
     return synced;
   }
 }
+
+/** Prefix of the field that says a counter was bumped by a write whose position is unknown (`BUMP_VERSIONS_SCRIPT`). */
+const UNPOSITIONED_PREFIX = 'u:';
 
 function parseStamp(value: string): Stamp | undefined {
   const at = value.indexOf('@');

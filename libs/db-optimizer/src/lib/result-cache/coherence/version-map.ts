@@ -180,7 +180,7 @@ export class VersionMap {
 
   private mergeNoting(current: Stamp, stamp: Stamp): Stamp {
     this.noteStamp(stamp.value, stamp.lsn);
-    return mergeStamp(current, stamp.value, stamp.lsn);
+    return mergeStamp(current, stamp.value, stamp.lsn, undefined, stamp.unpositionedMark);
   }
 
   private noteStamp(value: number, lsn: bigint | undefined): void {

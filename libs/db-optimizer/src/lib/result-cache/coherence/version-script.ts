@@ -12,9 +12,14 @@
  * may hold a later position than this write's, and the writer applies its own change at once
  * (before hearing that bump) with the position Redis holds, so its next load waits for both.
  *
+ * A write whose position is unknown also sets `u:<field>` for each field it bumps, for good: an
+ * instance that reads the counters instead of hearing the message learns of it there (older
+ * instances ignore those fields).
+ *
  * KEYS[1] clock, KEYS[2] versions hash.
  * ARGV[1] minimum stamp, ARGV[2] channel, ARGV[3] WAL position or '', ARGV[4] message body,
- * ARGV[5] PUBLISH or SPUBLISH (a cluster: the channel shares the keys' hash tag), ARGV[6..] fields.
+ * ARGV[5] PUBLISH or SPUBLISH (a cluster: the channel shares the keys' hash tag), ARGV[6] '1' when
+ * a write's position is unknown, else '', ARGV[7..] fields.
  * Returns `stamp@lsn` (lsn: the latest position of the fields set, '' when none); publishes `stamp|body`.
  */
 export const BUMP_VERSIONS_SCRIPT = `
@@ -38,13 +43,14 @@ local stamp = math.max((tonumber(redis.call('GET', KEYS[1])) or 0) + 1, now, ton
 local text = string.format('%.0f', stamp)
 redis.call('SET', KEYS[1], text)
 local latest = nil
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local old = redis.call('HGET', KEYS[2], ARGV[i])
   local oldLsn = nil
   if old then oldLsn = string.match(old, '@(.+)$') end
   local lsn = laterLsn(oldLsn, ARGV[3])
   latest = laterLsn(latest, lsn)
   redis.call('HSET', KEYS[2], ARGV[i], text .. '@' .. (lsn or ''))
+  if ARGV[6] == '1' then redis.call('HSET', KEYS[2], 'u:' .. ARGV[i], '1') end
 end
 if ARGV[5] == 'SPUBLISH' then
   redis.call('SPUBLISH', ARGV[2], text .. '|' .. ARGV[4])
