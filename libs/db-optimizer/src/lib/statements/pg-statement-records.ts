@@ -1,5 +1,6 @@
 import type { TransactionStatus } from 'pg';
 import type { StatementClient } from './statement-cache-options.interface';
+import { forgetDescription } from './statement-descriptions';
 
 /**
  * pg's own record of the named statements on one connection, as kept by pg 8.23
@@ -29,10 +30,14 @@ export function recordedText(records: PgStatementRecords, name: string): string 
   return records.parsedStatements[name] ?? records.submittedNamedStatements?.[name];
 }
 
-/** Removes `name` from pg's records, so pg sends a fresh Parse the next time the name is used. */
+/**
+ * Removes `name` from pg's records, so pg sends a fresh Parse the next time the name is used,
+ * and what was known of its columns, so that run describes them again.
+ */
 export function forgetRecords(records: PgStatementRecords, name: string): void {
   delete records.parsedStatements[name];
   if (records.submittedNamedStatements) delete records.submittedNamedStatements[name];
+  forgetDescription(records, name);
 }
 
 /**
