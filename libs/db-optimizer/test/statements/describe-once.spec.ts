@@ -1,5 +1,7 @@
-import type { Client, FieldDef } from 'pg';
+import * as pg from 'pg';
+import type { Client, FieldDef, QueryResult } from 'pg';
 import { RAW_ROWS } from '../../src/lib/core/result-shape';
+import { describeOnceQueryClass, type PgQueryClass } from '../../src/lib/statements/describe-once-query';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
 import { schemaOnPrimary } from './support/statement-test-database';
 
@@ -56,6 +58,44 @@ describe('StatementCache describes a named statement once per connection', () =>
     expect([first.result.rowCount, second.result.rowCount]).toEqual([2, 5]);
     expect([first.result.fields, second.result.fields]).toEqual([[], []]);
     expect(second.result.command).toBe('UPDATE');
+  });
+
+  it('keeps the rows of a SELECT of no columns (a RowDescription of none is not NoData), in either shape', async () => {
+    const sql = 'SELECT FROM items WHERE id <= $1';
+    const counts = countDescribes(client);
+    const first = await cache.execute(client, sql, [3]);
+    const second = await cache.execute(client, sql, [2]);
+    const raw = await cache.execute(client, sql, [4], RAW_ROWS);
+
+    expect(counts.sent).toBe(1);
+    expect([first.result.rows, second.result.rows, raw.result.rows]).toEqual([[{}, {}, {}], [{}, {}], [[], [], [], []]]);
+    expect(second.result.rowCount).toBe(2);
+  });
+
+  it('fails only the run whose type parser throws on a skipped Describe, and the connection answers the next run', async () => {
+    const sql = 'SELECT id, label FROM items WHERE id = $1';
+    await cache.execute(client, sql, [1]);
+    const throwing = { types: { getTypeParser: () => { throw new Error('no parser for this type'); } } };
+
+    await expect(cache.execute(client, sql, [2], throwing as never)).rejects.toThrow('no parser for this type');
+    expect((await cache.execute(client, sql, [3])).result.rows).toEqual([{ id: 3, label: 'item 3' }]);
+    expect(client.getTransactionStatus()).toBe('I');
+  });
+
+  it('does not reuse a binary run\'s columns for a text run of the same statement', async () => {
+    const Query = describeOnceQueryClass((pg.Client as unknown as { Query: PgQueryClass }).Query);
+    const run = (binary: boolean) =>
+      new Promise<QueryResult>((resolve, reject) => {
+        const config = { name: 'dbo_binary_then_text', text: 'SELECT $1::int AS v', values: [5], binary };
+        client.query(new Query(config, undefined, (error, result) => (error ? reject(error) : resolve(result))) as never);
+      });
+    const binary = await run(true);
+    const text = await run(false);
+    const textAgain = await run(false);
+
+    expect(binary.fields[0].format).toBe('binary');
+    expect([text.rows, textAgain.rows]).toEqual([[{ v: 5 }], [{ v: 5 }]]);
+    expect(textAgain.fields[0].format).toBe('text');
   });
 
   it('parses each run with its own shape: raw text arrays, then pg\'s parsed objects, from one description', async () => {

@@ -1,5 +1,5 @@
 import type { FieldDef } from 'pg';
-import { ConnectionDescriptions, descriptionsOf, forgetDescription } from './statement-descriptions';
+import { ConnectionDescriptions, descriptionsOf, forgetDescription, NO_DATA } from './statement-descriptions';
 
 const field = (name: string): FieldDef => ({ name, tableID: 0, columnID: 0, dataTypeID: 23, dataTypeSize: 4, dataTypeModifier: -1, format: 'text' });
 
@@ -24,11 +24,25 @@ describe('ConnectionDescriptions', () => {
     expect(descriptions.columnsOf('dbo_a')).toBeUndefined();
   });
 
-  it('records a statement without rows as no columns, not as unknown', () => {
+  it('tells a statement without rows (NoData) from a SELECT of no columns, whose rows are still rows', () => {
     const descriptions = new ConnectionDescriptions();
-    descriptions.remember('dbo_update', undefined, descriptions.generation);
+    descriptions.remember('dbo_update', NO_DATA, descriptions.generation);
+    descriptions.remember('dbo_select_nothing', [], descriptions.generation);
 
-    expect(descriptions.columnsOf('dbo_update')).toEqual([]);
+    expect(descriptions.columnsOf('dbo_update')).toBe(NO_DATA);
+    expect(descriptions.columnsOf('dbo_select_nothing')).toEqual([]);
+    expect(descriptions.columnsOf('dbo_select_nothing')).not.toBe(NO_DATA);
+  });
+
+  it('drops what it knew of a name a Parse is sent for, without voiding Describes in flight for other names', () => {
+    const descriptions = new ConnectionDescriptions();
+    descriptions.remember('dbo_a', [field('id')], 0);
+    const sentAt = descriptions.generation;
+    descriptions.parsing('dbo_a');
+    descriptions.remember('dbo_b', [field('id')], sentAt);
+
+    expect(descriptions.columnsOf('dbo_a')).toBeUndefined();
+    expect(descriptions.columnsOf('dbo_b')).toBeDefined();
   });
 
   it('keeps one set per connection, and forgetting on a connection never seen creates nothing', () => {
