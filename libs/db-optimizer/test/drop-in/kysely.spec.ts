@@ -47,6 +47,13 @@ describe('Kysely on the routing pool', () => {
     expect(writes).toEqual({ primary: 1, read_replica: 0, analytics: 0 });
   });
 
+  it('keeps the rows of a query that selects no columns (an existence check) once its statement is prepared', async () => {
+    // Three parameter values: three loads through the pool; the second and third run prepared, the third without a Describe.
+    const counts = [];
+    for (const below of [0, -1, -2]) counts.push((await db.selectFrom('books').where('id', '=', 1).where('author_id', '>', below).execute()).length);
+    expect(counts).toEqual([1, 1, 1]);
+  });
+
   it('joins, with pg parsing the date column as usual', async () => {
     const rows = await db
       .selectFrom('books')
