@@ -82,18 +82,22 @@ describe('StatementCache describes a named statement once per connection', () =>
     expect(client.getTransactionStatus()).toBe('I');
   });
 
-  it('applies a type parser set after the first run to later runs, as pg does, and keeps columns named alike or __proto__', async () => {
+  it('applies a type parser set after the first run, and again after a skipped one, as pg does, and keeps columns named alike or __proto__', async () => {
     const sql = 'SELECT $1::numeric AS amount, 1 AS "__proto__", 2 AS twice, 3 AS twice';
     const first = await cache.execute(client, sql, ['1.5']);
     client.setTypeParser(1700, (value: string) => Number(value));
     const second = await cache.execute(client, sql, ['2.5']);
     const byPg = await client.query({ text: sql, values: ['2.5'] });
+    // Again after a skipped run: a replay that kept the parsers it looked up would miss this one.
+    client.setTypeParser(1700, (value: string) => `amount ${value}`);
+    const third = await cache.execute(client, sql, ['3.5']);
 
     expect(first.result.rows[0].amount).toBe('1.5');
     expect(second.result.rows).toEqual(byPg.rows);
     expect(second.result.rows[0].amount).toBe(2.5);
     expect(Object.getOwnPropertyDescriptor(second.result.rows[0], '__proto__')?.value).toBe(1);
     expect(second.result.rows[0].twice).toBe(3);
+    expect(third.result.rows[0].amount).toBe('amount 3.5');
   });
 
   it('does not reuse a binary run\'s columns for a text run of the same statement', async () => {

@@ -1,6 +1,6 @@
 import * as pg from 'pg';
 import type { QueryResult } from 'pg';
-import { replayMatchesPg, replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
+import { type ProbeQueryClass, replayMatchesPg, replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
 import { type ConnectionDescriptions, descriptionsOf, NO_DATA, type StatementColumns } from './statement-descriptions';
 
 export type QueryCallback = (error: Error | null, result: QueryResult) => void;
@@ -64,7 +64,7 @@ let describeOnce: PgQueryClass | undefined;
 function defineDescribeOnce(Query: PgQueryClass, prepareValue: ValueMapper): PgQueryClass {
   // pg's own hand-over builds the result's empty row on every run, through a dictionary-mode object (most of its cost);
   // the replay builds it once per columns, and is used only where it leaves a query exactly as pg's would.
-  const replay = replayMatchesPg(Query as unknown as Parameters<typeof replayMatchesPg>[0]);
+  const replay = replayMatchesPg(Query as unknown as ProbeQueryClass);
   const Base = Query as unknown as new (...args: ConstructorParameters<PgQueryClass>) => PgQueryInternals;
   class DescribeOnceQuery extends Base {
     /** The connection's descriptions, while this run's Describe is unanswered. */

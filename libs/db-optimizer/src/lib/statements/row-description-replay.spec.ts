@@ -21,10 +21,10 @@ describe('replayRowDescription', () => {
     expect(replayMatchesPg(ChangedQuery as unknown as ProbeQueryClass)).toBe(false);
   });
 
-  it('parses rows as pg does, a column named __proto__ included, and shares the empty row per columns', () => {
+  it('parses rows as pg does, a column named __proto__ included, and shares one frozen empty row per columns', () => {
     const columns = Object.freeze([field('id', 23), field('__proto__', 25)]);
     const run = () => {
-      const query = new PgQuery('SELECT', [], () => undefined) as unknown as RowDescriptionTarget & { _result: { parseRow(values: unknown[]): object } };
+      const query = new PgQuery({ text: 'SELECT', values: [] }, undefined, () => undefined) as unknown as RowDescriptionTarget & { _result: { parseRow(values: unknown[]): object } };
       replayRowDescription(query, columns);
       return query;
     };
@@ -35,5 +35,21 @@ describe('replayRowDescription', () => {
     expect(row['id']).toBe(7);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(run()._result._prebuiltEmptyResultObject).toBe(first._result._prebuiltEmptyResultObject);
+    expect(Object.isFrozen(first._result._prebuiltEmptyResultObject)).toBe(true);
+    expect(Object.isFrozen(row)).toBe(false);
+  });
+
+  it('parses rows as arrays with the query\'s own parsers, and leaves no parsers for no columns, as pg does', () => {
+    const types = { getTypeParser: (oid: number) => (value: string) => `${oid}:${value}` };
+    const arrays = new PgQuery({ text: 'SELECT', values: [], rowMode: 'array', types }, undefined, () => undefined) as unknown as RowDescriptionTarget & {
+      _result: { parseRow(values: unknown[]): unknown };
+    };
+    replayRowDescription(arrays, Object.freeze([field('a', 23), field('b', 25)]));
+    const none = new PgQuery({ text: 'SELECT', values: [] }, undefined, () => undefined) as unknown as RowDescriptionTarget;
+    replayRowDescription(none, Object.freeze([]));
+
+    expect(arrays._result.parseRow(['1', null])).toEqual(['23:1', null]);
+    expect(none._result._parsers).toBeUndefined();
+    expect(none._result._prebuiltEmptyResultObject).toEqual({});
   });
 });

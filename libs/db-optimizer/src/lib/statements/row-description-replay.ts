@@ -36,7 +36,8 @@ function emptyRowOf(columns: StatementColumns): object {
   if (row === undefined) {
     const names: Record<string, null> = Object.create(null);
     for (const column of columns) names[column.name] = null;
-    row = { ...names };
+    // Frozen: every result of the statement shares it, and pg only ever spreads it into a new row.
+    row = Object.freeze({ ...names });
     emptyRows.set(columns, row);
   }
   return row;
@@ -65,28 +66,44 @@ export function replayRowDescription(query: RowDescriptionTarget, columns: State
 /**
  * Whether `replayRowDescription` changes a query of this class exactly as pg's own
  * `handleRowDescription` does: the same fields of the query and of its result, to the same
- * values (the parsers one by one, the empty row key by key). Checked once per query class on
- * probe queries, so that a pg release that changes these internals turns the replay off instead
- * of parsing rows wrong.
+ * values (the parsers one by one, the empty row key by key and by prototype). Checked once per
+ * query class on probe queries (with a types source, rows as objects and as arrays), so that a
+ * pg release that changes these internals turns the replay off instead of parsing rows wrong.
  */
-export function replayMatchesPg(Query: new (text: string, values: unknown[], callback: () => void) => object): boolean {
-  const columns = [column('id', 23), column('__proto__', 25), column('id', 1700)];
-  const callback = (): void => undefined;
-  const byPg = new Query('SELECT', [], callback) as unknown as RowDescriptionTarget;
-  const byReplay = new Query('SELECT', [], callback) as unknown as RowDescriptionTarget;
-  try {
-    const pgChanged = changesOf(byPg, () => byPg.handleRowDescription({ fields: columns }));
-    const replayChanged = changesOf(byReplay, () => replayRowDescription(byReplay, columns));
-    return (
-      sameChanges(pgChanged.query, replayChanged.query) &&
-      sameChanges(pgChanged.result, replayChanged.result, (key, a, b) =>
-        key === '_parsers' ? sameList(a as unknown[], b as unknown[]) : key === '_prebuiltEmptyResultObject' ? sameRow(a, b) : a === b,
-      )
-    );
-  } catch {
-    return false;
-  }
+export function replayMatchesPg(Query: ProbeQueryClass): boolean {
+  // As real runs have them: parsers from a types source (a client's or the query's), a column without a format, rows as
+  // objects and as arrays. The stub hands out one parser per type and format, so both sides can be compared by identity.
+  const parsers = new Map<string, () => void>();
+  const types: TypeSource = {
+    getTypeParser: (oid, format) => {
+      const key = `${oid}/${format}`;
+      if (!parsers.has(key)) parsers.set(key, () => undefined);
+      return parsers.get(key);
+    },
+  };
+  const columns = [column('id', 23), column('__proto__', 25), column('id', 1700), { ...column('note', 25), format: undefined as unknown as string }];
+  return [undefined, 'array' as const].every((rowMode) => {
+    const callback = (): void => undefined;
+    const probe = () => new Query({ text: 'SELECT', values: [], types, rowMode }, undefined, callback) as unknown as RowDescriptionTarget;
+    const byPg = probe();
+    const byReplay = probe();
+    try {
+      const pgChanged = changesOf(byPg, () => byPg.handleRowDescription({ fields: columns }));
+      const replayChanged = changesOf(byReplay, () => replayRowDescription(byReplay, columns));
+      return (
+        sameChanges(pgChanged.query, replayChanged.query) &&
+        sameChanges(pgChanged.result, replayChanged.result, (key, a, b) =>
+          key === '_parsers' ? sameList(a as unknown[], b as unknown[]) : key === '_prebuiltEmptyResultObject' ? sameRow(a, b) : a === b,
+        )
+      );
+    } catch {
+      return false;
+    }
+  });
 }
+
+/** pg's query class, as the probe builds queries of it: from a config object. */
+export type ProbeQueryClass = new (config: object, values: undefined, callback: () => void) => object;
 
 function column(name: string, dataTypeID: number): StatementColumns[number] {
   return { name, tableID: 0, columnID: 0, dataTypeID, dataTypeSize: -1, dataTypeModifier: -1, format: 'text' };
@@ -114,8 +131,8 @@ function sameList(a: readonly unknown[] | undefined, b: readonly unknown[] | und
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-/** The same keys, in the same order, with the same values. */
+/** The same prototype and the same keys, in the same order, with the same values. */
 function sameRow(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
-  return sameList(Object.entries(a).flat(), Object.entries(b).flat());
+  return Object.getPrototypeOf(a) === Object.getPrototypeOf(b) && sameList(Object.entries(a).flat(), Object.entries(b).flat());
 }
