@@ -21,7 +21,7 @@ describe('replayRowDescription', () => {
     expect(replayMatchesPg(ChangedQuery as unknown as ProbeQueryClass)).toBe(false);
   });
 
-  it('parses rows as pg does, a column named __proto__ included, and shares one frozen empty row per columns', () => {
+  it('parses rows as pg does, a column named __proto__ included, and shares one empty row per columns', () => {
     const columns = Object.freeze([field('id', 23), field('__proto__', 25)]);
     const run = () => {
       const query = new PgQuery({ text: 'SELECT', values: [] }, undefined, () => undefined) as unknown as RowDescriptionTarget & { _result: { parseRow(values: unknown[]): object } };
@@ -35,8 +35,6 @@ describe('replayRowDescription', () => {
     expect(row['id']).toBe(7);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(run()._result._prebuiltEmptyResultObject).toBe(first._result._prebuiltEmptyResultObject);
-    expect(Object.isFrozen(first._result._prebuiltEmptyResultObject)).toBe(true);
-    expect(Object.isFrozen(row)).toBe(false);
   });
 
   it('parses rows as arrays with the query\'s own parsers, and leaves no parsers for no columns, as pg does', () => {

@@ -36,8 +36,9 @@ function emptyRowOf(columns: StatementColumns): object {
   if (row === undefined) {
     const names: Record<string, null> = Object.create(null);
     for (const column of columns) names[column.name] = null;
-    // Frozen: every result of the statement shares it, and pg only ever spreads it into a new row.
-    row = Object.freeze({ ...names });
+    // Shared by every result of the statement; pg only ever spreads it into a new row. Not frozen: spreading a
+    // frozen object took 46 ns per row against 14 in a microbenchmark (three columns), and pg spreads it for every row.
+    row = { ...names };
     emptyRows.set(columns, row);
   }
   return row;
