@@ -1,6 +1,7 @@
 import { QueryRoutingError } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { expectPoolSettled } from './support/pool-probes';
 import { sql, startInstance, TestInstance } from './support/test-module';
 
 describe('bad input', () => {
@@ -19,11 +20,7 @@ describe('bad input', () => {
     await sql(env.primaryUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   });
 
-  function poolIntact(): void {
-    const pool = instance.get(PoolManagerService).primary;
-    expect(pool.busyCount).toBe(0);
-    expect(pool.waitingCount).toBe(0);
-  }
+  const poolIntact = () => expectPoolSettled(instance.get(PoolManagerService).primary);
 
   it.each([
     ['an unknown table', 'SELECT * FROM no_such_table_here', '42P01'],
@@ -32,7 +29,7 @@ describe('bad input', () => {
     ['a division by zero', 'SELECT 1 / 0', '22012'],
   ])('keeps the SQLSTATE of %s and leaves the pool intact', async (_name, text, code) => {
     await expect(instance.db.executeOptimizedQuery(text)).rejects.toMatchObject({ code });
-    poolIntact();
+    await poolIntact();
     const { rows } = await instance.db.executeOptimizedQuery('SELECT 1 AS ok');
     expect(rows).toEqual([{ ok: 1 }]);
   });
@@ -60,7 +57,7 @@ describe('bad input', () => {
 
   it('refuses transaction control outside executeTransactionOptimized', async () => {
     await expect(instance.db.executeOptimizedQuery('BEGIN')).rejects.toBeInstanceOf(QueryRoutingError);
-    poolIntact();
+    await poolIntact();
   });
 
   it('refuses session state that would leak to the next user of the connection', async () => {

@@ -4,7 +4,7 @@ import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { ReadMultiplexer } from '../src/lib/execution/read-multiplexer';
 import { StatementCacheService } from '../src/lib/statements/statement-cache.service';
-import { pgPoolOf } from './support/pool-probes';
+import { expectPoolSettled, pgPoolOf } from './support/pool-probes';
 import { watchSocketWrites } from './support/socket-writes';
 import type { ManagedPool } from '../src/lib/pool/managed-pool';
 import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
@@ -13,8 +13,8 @@ type WireClient = PoolClient & { pipeline: boolean };
 
 
 /** Every connection of the pool idle (in pg-pool's idle list or kept by the pool), in pg's ordinary mode: nothing left in pipeline mode. */
-function expectAllBack(pool: ManagedPool): void {
-  expect(pool.busyCount).toBe(0);
+async function expectAllBack(pool: ManagedPool): Promise<void> {
+  await expectPoolSettled(pool);
   const clients = (pgPoolOf(pool) as unknown as { _clients: WireClient[] })._clients;
   expect(clients.length).toBeGreaterThan(0);
   for (const client of clients) expect(client.pipeline).toBe(false);
@@ -106,7 +106,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(pids.slice(1)).not.toContain(pids[0]);
     expect(socketWrites.count).toBe(3);
     expect(results.every(({ metadata }) => metadata.poolUsed === 'read_replica' && metadata.preparedStatement)).toBe(true);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('runs a read that finds nothing in flight alone, in one socket write, without pipeline mode', async () => {
@@ -119,7 +119,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     const after = instance.get(ReadMultiplexer).stats();
     expect(after).toEqual(before);
     expect(socketWrites.count).toBe(5);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('shares connections for the routing pool (rows as arrays) too', async () => {
@@ -128,7 +128,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     // The first alone, the other seven on one connection.
     expect(results.map((result) => result.rows[0].n)).toEqual(Array.from({ length: 8 }, (_, n) => n));
     expect(new Set(results.slice(1).map((result) => result.rows[0].pid)).size).toBe(1);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('fails only the read that failed; the others on its connection answer', async () => {
@@ -140,7 +140,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(settled.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => (outcome as PromiseFulfilledResult<{ rows: Array<{ q: number }> }>).value.rows[0].q)).toEqual([
       60, 30, 20, 15,
     ]);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('keeps a connection of its own for a read with a timeout, a write and a text of several statements', async () => {
@@ -153,7 +153,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(new Set(sharedPids).size).toBe(1);
     expect(sharedPids).not.toContain((await timed).rows[0].pid);
     expect(sharedPids).not.toContain((await several).rows[0].pid);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('retries every read of a connection killed under them, elsewhere, and closes it', async () => {
@@ -181,7 +181,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     await lone.release();
 
     expect(results.map(({ rows }) => rows[0])).toEqual([1, 2, 3].map((n) => ({ n, total: '2000000' })));
-    expectAllBack(replica);
+    await expectAllBack(replica);
     expect(replica.totalCount).toBeLessThanOrEqual(16);
   });
 
@@ -195,7 +195,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
 
       expect(results.map(({ rows }) => rows[0].n)).toEqual([0, 1, 2, 3]);
       expect(new Set(results.map(({ rows }) => rows[0].pid)).size).toBe(4);
-      expectAllBack(timed.get(PoolManagerService).readReplicas[0]);
+      await expectAllBack(timed.get(PoolManagerService).readReplicas[0]);
     } finally {
       await timed.close();
     }
@@ -220,7 +220,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
         expect(results.map(({ rows }) => rows[0].id)).toEqual(ids);
         expect(Object.keys(results[0].rows[0]).includes('b')).toBe(round % 2 === 0);
       }
-      expectAllBack(replica);
+      await expectAllBack(replica);
     } finally {
       await sql(env.primaryUrl, `DROP SCHEMA ${schema} CASCADE`);
     }
@@ -256,7 +256,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(replica.stats().destroyedOnRelease).toBe(destroyed);
     expect((await read('after')).rows[0].pid).toBe(before[0].pid);
     await lone.release();
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('hands a checkout back after its share of reads, so a pool under steady load still sees releases', async () => {
@@ -274,7 +274,7 @@ describe('multiplexReads: plain reads share connections in pipeline mode', () =>
     expect(new Set(pids).size).toBe(4);
     expect(multiplexer.stats()).toEqual({ sharedReads: 7, checkouts: 3, socketWrites: 3, keptApart: 0 });
     expect(replica.acquisitions - acquisitions).toBe(4);
-    expectAllBack(replica);
+    await expectAllBack(replica);
   });
 
   it('fails the reads waiting for a checkout together when it fails', async () => {

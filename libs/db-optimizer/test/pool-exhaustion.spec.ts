@@ -1,6 +1,7 @@
 import { PoolExhaustedError } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
 import { testEnv, waitFor } from '@db-optimizer/cluster';
+import { expectPoolSettled } from './support/pool-probes';
 import { startInstance, TestInstance } from './support/test-module';
 
 describe('pool exhaustion', () => {
@@ -25,8 +26,7 @@ describe('pool exhaustion', () => {
     expect((error as Error).message).toMatch(/Pool "primary" is exhausted: all 2 connections stayed busy for \d+ ms/);
     await Promise.all(sleepers);
     const pool = instance.get(PoolManagerService).primary;
-    expect(pool.busyCount).toBe(0);
-    expect(pool.waitingCount).toBe(0);
+    await expectPoolSettled(pool);
     expect(pool.idleCount).toBe(pool.totalCount);
     await expect(instance.db.executeOptimizedQuery('SELECT 1 AS ok', [], { forcePrimary: true })).resolves.toMatchObject({ rows: [{ ok: 1 }] });
   });

@@ -1,6 +1,7 @@
 import { TransactionStatementError } from '@db-optimizer/core';
 import { PoolManagerService } from '../src/lib/pool/pool-manager.service';
-import { testEnv, uniqueSchema, waitFor } from '@db-optimizer/cluster';
+import { testEnv, uniqueSchema } from '@db-optimizer/cluster';
+import { expectPoolSettled } from './support/pool-probes';
 import { sql, startInstance, TestInstance, waitForReplay } from './support/test-module';
 
 describe('#executeTransactionOptimized', () => {
@@ -25,11 +26,8 @@ describe('#executeTransactionOptimized', () => {
   });
 
   afterEach(async () => {
-    // A client is never returned to the pool inside a transaction, and none is left out. The lag monitor's
-    // primary check borrows one for a moment in the background: a left-out client would stay busy, that one does not.
-    const pool = instance.get(PoolManagerService).primary;
-    await waitFor(() => pool.busyCount === 0, { timeoutMs: 2000, what: 'every primary client back in the pool' }).catch(() => undefined);
-    expect(pool.busyCount).toBe(0);
+    // A client is never returned to the pool inside a transaction, and none is left out.
+    await expectPoolSettled(instance.get(PoolManagerService).primary);
   });
 
   it('commits a list of statements and returns their results in order', async () => {
