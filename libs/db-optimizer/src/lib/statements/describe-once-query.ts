@@ -1,6 +1,7 @@
 import * as pg from 'pg';
 import type { QueryResult } from 'pg';
-import { type ProbeQueryClass, replayMatchesPg, replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
+import { type ProbeQueryClass, replayMatchesPg } from './row-description-probe';
+import { replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
 import { type ConnectionDescriptions, descriptionsOf, NO_DATA, type StatementColumns } from './statement-descriptions';
 
 export type QueryCallback = (error: Error | null, result: QueryResult) => void;

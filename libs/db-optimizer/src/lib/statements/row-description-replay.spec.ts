@@ -1,6 +1,7 @@
 import * as pg from 'pg';
 import type { FieldDef } from 'pg';
-import { replayMatchesPg, replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
+import { replayMatchesPg } from './row-description-probe';
+import { replayRowDescription, type RowDescriptionTarget } from './row-description-replay';
 
 type ProbeQueryClass = Parameters<typeof replayMatchesPg>[0];
 const PgQuery = (pg.Client as unknown as { Query: ProbeQueryClass }).Query;
