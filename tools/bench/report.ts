@@ -40,7 +40,7 @@ export function toMarkdown(report: BenchReport): string {
   const header = [
     `Ran ${report.ranAt} on ${report.machine}, Node ${report.node}, ${report.postgres}.`,
     '',
-    '| workload | client | callers | ops/s | p50 µs | p90 µs | p99 µs | ratio | errors | CPU µs/op: client · postgres · redis (idle) | notes |',
+    '| workload | client | callers | ops/s | p50 µs | p90 µs | p99 µs | ratio | errors | CPU µs/op: client · postgres (of which replication) · redis (idle) | notes |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   const lines = report.rows.map(
@@ -57,7 +57,7 @@ export function toMarkdown(report: BenchReport): string {
 function cpuCell(cpu: CpuPerOperation | undefined): string {
   if (!cpu) return '';
   const us = (value: number): string => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
-  return `${us(cpu.clientUs)} · ${us(cpu.postgresUs)} · ${us(cpu.redisUs)} (${Math.round(cpu.machineIdlePct)}%)`;
+  return `${us(cpu.clientUs)} · ${us(cpu.postgresUs)} (${us(cpu.replicationUs)}) · ${us(cpu.redisUs)} (${Math.round(cpu.machineIdlePct)}%)`;
 }
 
 /** Writes `<name>.json`, `<name>.md` and `<name>.svg` under `dir`. */

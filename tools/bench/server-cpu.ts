@@ -13,7 +13,8 @@ type ServerKey = 'postgresUs' | 'redisUs';
  */
 export interface CpuSnapshot {
   clientUs: number;
-  servers: Map<string, { server: ServerKey; us: number }>;
+  /** `replication`: a PostgreSQL process that streams or replays WAL (see `isReplicationProcess`). */
+  servers: Map<string, { server: ServerKey; us: number; replication: boolean }>;
   machineBusyUs: number;
   machineTotalUs: number;
 }
@@ -22,6 +23,8 @@ export interface CpuSnapshot {
 export interface CpuSpent {
   clientUs: number;
   postgresUs: number;
+  /** The part of `postgresUs` spent streaming and replaying WAL to the standbys. */
+  replicationUs: number;
   redisUs: number;
   machineBusyUs: number;
   machineTotalUs: number;
@@ -31,6 +34,12 @@ export interface CpuSpent {
 export interface CpuPerOperation {
   clientUs: number;
   postgresUs: number;
+  /**
+   * The part of `postgresUs` spent by walsenders, walreceivers and the standbys' startup
+   * (replay) processes: what the writes cost the cluster beyond their own backend, whichever
+   * client sent them.
+   */
+  replicationUs: number;
   redisUs: number;
   machineIdlePct: number;
 }
@@ -66,22 +75,34 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const ticks = serverTicksOf(pid);
-    if (ticks) servers.set(pid, { server: ticks.server, us: ticks.ticks * usPerTick });
+    if (ticks) servers.set(pid, { server: ticks.server, us: ticks.ticks * usPerTick, replication: ticks.replication });
   }
   const own = process.cpuUsage();
   return { clientUs: own.user + own.system, servers, machineBusyUs: machine.busy * usPerTick, machineTotalUs: machine.total * usPerTick };
 }
 
 /** A server process' user + system ticks; undefined for other processes and ones that ended meanwhile. */
-function serverTicksOf(pid: string): { server: ServerKey; ticks: number } | undefined {
+function serverTicksOf(pid: string): { server: ServerKey; ticks: number; replication: boolean } | undefined {
   try {
     const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     const server = (Object.keys(SERVER_NAMES) as ServerKey[]).find((key) => SERVER_NAMES[key] === name);
     if (!server) return undefined;
-    return { server, ticks: processTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) };
+    const replication = server === 'postgresUs' && isReplicationProcess(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return { server, ticks: processTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')), replication };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a PostgreSQL process title (`/proc/<pid>/cmdline`) is a walsender, a walreceiver or
+ * a standby's startup process, the ones that move and replay WAL. PostgreSQL titles its
+ * processes `postgres: [cluster_name: ]<type> ...`; a client backend's title starts with its
+ * user name instead, so a backend of a user named `walsender`, `walreceiver` or `startup`
+ * would be misread (the bench connects as `postgres`).
+ */
+export function isReplicationProcess(title: string): boolean {
+  return /^postgres: (?:[^:\s]+: )?(?:walsender|walreceiver|startup)\b/.test(title);
 }
 
 /**
@@ -112,13 +133,17 @@ export function machineTicks(procStat: string): { busy: number; total: number } 
  */
 export function addWindow(spent: CpuSpent | undefined, before: CpuSnapshot, after: CpuSnapshot): CpuSpent {
   const servers = { postgresUs: 0, redisUs: 0 };
-  for (const [pid, { server, us }] of after.servers) {
+  let replicationUs = 0;
+  for (const [pid, { server, us, replication }] of after.servers) {
     const earlier = before.servers.get(pid);
-    servers[server] += Math.max(0, us - (earlier?.server === server ? earlier.us : 0));
+    const added = Math.max(0, us - (earlier?.server === server ? earlier.us : 0));
+    servers[server] += added;
+    if (replication) replicationUs += added;
   }
   return {
     clientUs: (spent?.clientUs ?? 0) + after.clientUs - before.clientUs,
     postgresUs: (spent?.postgresUs ?? 0) + servers.postgresUs,
+    replicationUs: (spent?.replicationUs ?? 0) + replicationUs,
     redisUs: (spent?.redisUs ?? 0) + servers.redisUs,
     machineBusyUs: (spent?.machineBusyUs ?? 0) + after.machineBusyUs - before.machineBusyUs,
     machineTotalUs: (spent?.machineTotalUs ?? 0) + after.machineTotalUs - before.machineTotalUs,
@@ -132,6 +157,7 @@ export function cpuPerOperation(spent: CpuSpent, operations: number): CpuPerOper
   return {
     clientUs: per('clientUs'),
     postgresUs: per('postgresUs'),
+    replicationUs: per('replicationUs'),
     redisUs: per('redisUs'),
     machineIdlePct: spent.machineTotalUs > 0 ? (100 * idle) / spent.machineTotalUs : 0,
   };

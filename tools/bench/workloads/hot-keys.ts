@@ -108,6 +108,10 @@ async function hotKeysMix(
       rows.push({ workload, client: client.client, callers: CALLERS, ...result, notes: client.notes() });
       log(`  ${client.client}: ${Math.round(result.throughput)} ops/s, p99 ${result.p99Us} µs, stale ${client.stale()}`);
     }
+    const perWrite = clients.map((client) => replicationPerWrite(results.get(client.client)!, writePercent));
+    if (perWrite.every((us) => us !== undefined)) {
+      extra[`${workload} replication CPU per write (µs; ${clients.map((client) => client.client).join(' · ')})`] = perWrite.join(' · ');
+    }
     modules.forEach((client, index) => {
       const { staleLine } = MODULE_CLIENTS[index];
       extra[`${workload}${staleLine} stale reads (one instance, must be 0)`] = client.stale();
@@ -208,6 +212,16 @@ async function moduleClient(
 function serverCeiling(result: LoadResult, rawThroughput: number): string | undefined {
   if (!result.cpu || rawThroughput <= 0) return undefined;
   return `${(serverBoundThroughput(result.cpu, cpus().length) / rawThroughput).toFixed(2)}x`;
+}
+
+/**
+ * The servers' CPU a write cost in walsenders, walreceivers and the standbys' replay, in µs:
+ * the part of a write no client can save (it is the same for raw pg's writes), which bounds
+ * how far any cache can go past raw pg in a mix with writes.
+ */
+function replicationPerWrite(result: LoadResult, writePercent: number): number | undefined {
+  if (!result.cpu) return undefined;
+  return Math.round(result.cpu.replicationUs / (writePercent / 100));
 }
 
 export const keyFor = (caller: number, iteration: number): number => ((caller * 7919 + iteration * 6007) % KEYS) + 1;
