@@ -1,7 +1,7 @@
 import * as pg from 'pg';
 import type { Client, FieldDef, QueryResult } from 'pg';
 import { RAW_ROWS } from '../../src/lib/core/result-shape';
-import { describeOnceQueryClass, type PgQueryClass } from '../../src/lib/statements/describe-once-query';
+import { describeOnceQueryClass, describeOnceQueryClassWithReplay, type PgQueryClass } from '../../src/lib/statements/describe-once-query';
 import { StatementCache } from '../../src/lib/statements/statement-cache';
 import { schemaOnPrimary } from './support/statement-test-database';
 
@@ -98,6 +98,38 @@ describe('StatementCache describes a named statement once per connection', () =>
     expect(Object.getOwnPropertyDescriptor(second.result.rows[0], '__proto__')?.value).toBe(1);
     expect(second.result.rows[0].twice).toBe(3);
     expect(third.result.rows[0].amount).toBe('amount 3.5');
+  });
+
+  it('where the probe refuses the replay, hands a skipped run its columns through pg\'s own handler: the same rows, parsers and fields', async () => {
+    const Query = describeOnceQueryClassWithReplay((pg.Client as unknown as { Query: PgQueryClass }).Query, false);
+    const handled = jest.spyOn(Query.prototype as { handleRowDescription(message: unknown): void }, 'handleRowDescription');
+    const run = (name: string, text: string, values: unknown[]) =>
+      new Promise<QueryResult>((resolve, reject) => {
+        client.query(new Query({ name, text, values }, undefined, (error, result) => (error ? reject(error) : resolve(result))) as never);
+      });
+    const sql = 'SELECT $1::numeric AS amount, 1 AS "__proto__", 2 AS twice, 3 AS twice, label FROM items WHERE id = $2';
+    const none = 'SELECT FROM items WHERE id <= $1';
+    const counts = countDescribes(client);
+    try {
+      await run('dbo_fallback_columns', sql, ['1.5', 1]);
+      client.setTypeParser(1700, (value: string) => Number(value));
+      const skipped = await run('dbo_fallback_columns', sql, ['2.5', 2]);
+      await run('dbo_fallback_none', none, [3]);
+      const noneSkipped = await run('dbo_fallback_none', none, [3]);
+      const described = { ...counts };
+      const byPg = await client.query({ text: sql, values: ['2.5', 2] });
+
+      // One Describe per statement, yet pg's handler ran on every run: the skipped ones were handed their columns.
+      expect(described).toEqual({ sent: 2, answered: 2 });
+      expect(handled).toHaveBeenCalledTimes(4);
+      expect(skipped.rows).toEqual(byPg.rows);
+      expect(skipped.rows[0]).toMatchObject({ amount: 2.5, twice: 3, label: 'item 2' });
+      expect(Object.getOwnPropertyDescriptor(skipped.rows[0], '__proto__')?.value).toBe(1);
+      expect(columnsOf(skipped.fields)).toEqual(columnsOf(byPg.fields));
+      expect([noneSkipped.rowCount, noneSkipped.rows.length]).toEqual([3, 3]);
+    } finally {
+      handled.mockRestore();
+    }
   });
 
   it('does not reuse a binary run\'s columns for a text run of the same statement', async () => {

@@ -56,16 +56,28 @@ const pgPrepareValue = (pg as unknown as { utils?: { prepareValue?: ValueMapper 
  * as it is.
  */
 export function describeOnceQueryClass(Query: PgQueryClass): PgQueryClass {
-  if (pgPrepareValue === undefined || Query !== (pg.Client as unknown as { Query?: unknown }).Query) return Query;
-  return (describeOnce ??= defineDescribeOnce(Query, pgPrepareValue));
+  if (!isLoadedPgQuery(Query)) return Query;
+  // pg's own hand-over builds the result's empty row on every run, through a dictionary-mode object (most of its cost);
+  // the replay builds it once per columns, and is used only where it leaves a query exactly as pg's would.
+  return (describeOnce ??= defineDescribeOnce(Query, pgPrepareValue!, replayMatchesPg(Query as unknown as ProbeQueryClass)));
 }
 
 let describeOnce: PgQueryClass | undefined;
 
-function defineDescribeOnce(Query: PgQueryClass, prepareValue: ValueMapper): PgQueryClass {
-  // pg's own hand-over builds the result's empty row on every run, through a dictionary-mode object (most of its cost);
-  // the replay builds it once per columns, and is used only where it leaves a query exactly as pg's would.
-  const replay = replayMatchesPg(Query as unknown as ProbeQueryClass);
+/**
+ * The same class with the replay on or off as the caller says, not as the probe found: a new
+ * class on every call. Off is what runs where the probe refuses a pg release, so its tests use it.
+ */
+export function describeOnceQueryClassWithReplay(Query: PgQueryClass, replay: boolean): PgQueryClass {
+  return isLoadedPgQuery(Query) ? defineDescribeOnce(Query, pgPrepareValue!, replay) : Query;
+}
+
+/** pg's own query class, from the pg this module loads and whose `prepareValue` it has. */
+function isLoadedPgQuery(Query: PgQueryClass): boolean {
+  return pgPrepareValue !== undefined && Query === (pg.Client as unknown as { Query?: unknown }).Query;
+}
+
+function defineDescribeOnce(Query: PgQueryClass, prepareValue: ValueMapper, replay: boolean): PgQueryClass {
   const Base = Query as unknown as new (...args: ConstructorParameters<PgQueryClass>) => PgQueryInternals;
   class DescribeOnceQuery extends Base {
     /** The connection's descriptions, while this run's Describe is unanswered. */
