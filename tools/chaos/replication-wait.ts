@@ -2,8 +2,9 @@ import type { PgNode } from '@db-optimizer/cluster';
 import { sleep } from './pacer';
 
 /**
- * Waits until every running standby has replayed what the primary had written
- * when the wait began: the end of a fault's recovery. Returns false instead of
+ * Waits until every running standby has replayed what the primary had inserted into its WAL
+ * when the wait began (every commit before it, one made with synchronous_commit off too, which
+ * can lie past the written position): the end of a fault's recovery. Returns false instead of
  * throwing when it takes longer than `timeoutMs`, so the run reports it.
  */
 export async function standbysCaughtUp(primary: PgNode, standbys: readonly PgNode[], timeoutMs = 30_000): Promise<boolean> {
@@ -11,7 +12,7 @@ export async function standbysCaughtUp(primary: PgNode, standbys: readonly PgNod
   let target: string | undefined;
   while (Date.now() < deadline) {
     try {
-      target ??= (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn', [], 'chaos-admin'))[0].lsn;
+      target ??= (await primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn', [], 'chaos-admin'))[0].lsn;
       const behind = await Promise.all(
         standbys
           .filter((node) => node.running)

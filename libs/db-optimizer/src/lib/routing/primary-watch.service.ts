@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isInsufficientPrivilege } from '../core/errors/connection-errors';
+import { INSERT_POSITION_REFUSED } from '../core/errors/messages';
 import { parseLsn } from '../core/lsn';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
@@ -6,9 +8,20 @@ import { PoolManagerService } from '../pool/pool-manager.service';
 /** Longest a role check may take before the server counts as unreachable. */
 const ROLE_CHECK_TIMEOUT_MS = 2000;
 
-// pg_current_wal_lsn() fails during recovery: ask it only of a server that is not in recovery.
-const PRIMARY_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
-  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn`;
+/**
+ * The primary's WAL insert position: the position this check reads covers every write that
+ * committed before it (`ConsistencyTracker.notePrimaryPosition`), and a commit made with
+ * `synchronous_commit = off` lies past the write position, `pg_current_wal_lsn()`, until the WAL
+ * writer catches up. That one is the fallback for a role that may not call the insert position.
+ * Both fail during recovery: they are asked only of a server that is not in recovery.
+ */
+const positionSql = (position: 'pg_current_wal_insert_lsn' | 'pg_current_wal_lsn'): string => `SELECT pg_is_in_recovery() AS in_recovery,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE ${position}()::text END AS lsn`;
+const INSERT_POSITION_SQL = positionSql('pg_current_wal_insert_lsn');
+const WRITE_POSITION_SQL = positionSql('pg_current_wal_lsn');
+
+/** How long a server that refused the insert position is asked the write position instead, before it is asked again. */
+const INSERT_POSITION_RETRY_MS = 60_000;
 
 type PrimaryRow = { in_recovery: boolean; lsn: string | null };
 
@@ -22,6 +35,8 @@ type PrimaryRow = { in_recovery: boolean; lsn: string | null };
 @Injectable()
 export class PrimaryWatch {
   private readonly logger = new Logger(PrimaryWatch.name);
+  /** When each server last refused the insert position to the module's role (ms since epoch). */
+  private readonly insertPositionRefusedAt = new WeakMap<ManagedPool, number>();
   private lostSince: number | undefined;
   private lastContact = 0;
   private inRecovery = false;
@@ -109,13 +124,28 @@ export class PrimaryWatch {
 
   private async read(pool: ManagedPool): Promise<PrimaryRow | undefined> {
     try {
-      const { rows } = await pool.withClient((client) =>
-        client.query<PrimaryRow>({ text: PRIMARY_SQL, query_timeout: ROLE_CHECK_TIMEOUT_MS } as never),
-      );
-      return rows[0];
+      const refusedAt = this.insertPositionRefusedAt.get(pool);
+      if (refusedAt === undefined || Date.now() - refusedAt >= INSERT_POSITION_RETRY_MS) {
+        try {
+          const row = await this.query(pool, INSERT_POSITION_SQL);
+          this.insertPositionRefusedAt.delete(pool);
+          return row;
+        } catch (error) {
+          // Any other failure means the server cannot be used: that is for the caller to see.
+          if (!isInsufficientPrivilege(error)) throw error;
+          if (refusedAt === undefined) this.logger.warn(INSERT_POSITION_REFUSED(pool.name));
+          this.insertPositionRefusedAt.set(pool, Date.now());
+        }
+      }
+      return await this.query(pool, WRITE_POSITION_SQL);
     } catch {
       return undefined;
     }
+  }
+
+  private async query(pool: ManagedPool, text: string): Promise<PrimaryRow> {
+    const { rows } = await pool.withClient((client) => client.query<PrimaryRow>({ text, query_timeout: ROLE_CHECK_TIMEOUT_MS } as never));
+    return rows[0];
   }
 
   private async roleOf(pool: ManagedPool): Promise<boolean | undefined> {
