@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
 import { LocalCluster } from '@db-optimizer/cluster';
 import { parseLsn } from '../../src/lib/core/lsn';
+import type { PrimaryPosition } from '../../src/lib/routing/primary-position';
 import { PrimaryWatch } from '../../src/lib/routing/primary-watch.service';
 import { sql, startInstance, TestInstance } from '../support/test-module';
 
@@ -14,9 +15,18 @@ import { sql, startInstance, TestInstance } from '../support/test-module';
 describe('the primary position after a commit with synchronous_commit = off', () => {
   let cluster: LocalCluster;
   let instance: TestInstance;
-  let walWriter: number;
+  let walWriter = 0;
+  // A stopped WAL writer would hang the cluster's shutdown if this process ended before continuing it.
+  const resumeWalWriter = (): void => {
+    try {
+      if (walWriter) process.kill(walWriter, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  };
 
   beforeAll(async () => {
+    process.once('exit', resumeWalWriter);
     cluster = await LocalCluster.start({ settings: { bgwriter_lru_maxpages: 0 } });
     await sql(
       cluster.primary.url,
@@ -35,54 +45,78 @@ describe('the primary position after a commit with synchronous_commit = off', ()
   });
 
   afterAll(async () => {
-    if (walWriter) process.kill(walWriter, 'SIGCONT');
-    await instance?.close();
-    await cluster?.stop();
+    resumeWalWriter();
+    process.removeListener('exit', resumeWalWriter);
+    try {
+      await instance?.close();
+    } finally {
+      await cluster?.stop();
+    }
   });
 
-  it('is at or past the commit, which the WAL write position is not yet', async () => {
+  /** With the WAL writer stopped: an asynchronous commit, the positions right after it on its connection, then `check`. */
+  async function afterAsyncCommit(check: () => Promise<PrimaryPosition | undefined>): Promise<{ inserted: bigint; written: bigint; position: PrimaryPosition }> {
     const client = new Client({ connectionString: cluster.primary.url });
     await client.connect();
     process.kill(walWriter, 'SIGSTOP');
-    let positions: { inserted: string; written: string; checked: bigint | undefined };
     try {
       await client.query('SET synchronous_commit = off');
       await client.query('UPDATE t SET v = v + 1 WHERE id = 1');
-      // Read after the commit returned, on its connection: the insert position is at or past its commit record.
+      // On the committing connection, after COMMIT returned: the insert position is at or past its commit record.
       const { rows } = await client.query<{ inserted: string; written: string }>(
         'SELECT pg_current_wal_insert_lsn()::text AS inserted, pg_current_wal_lsn()::text AS written',
       );
-      positions = { ...rows[0], checked: await instance.get(PrimaryWatch).check() };
+      const position = await check();
+      return { inserted: parseLsn(rows[0].inserted)!, written: parseLsn(rows[0].written)!, position: position! };
     } finally {
-      process.kill(walWriter, 'SIGCONT');
+      resumeWalWriter();
       await client.end();
     }
-    const inserted = parseLsn(positions.inserted)!;
+  }
+
+  it('covers the commit, which the written position does not yet', async () => {
+    const { inserted, written, position } = await afterAsyncCommit(() => instance.get(PrimaryWatch).check());
+
     // The window the test is about was open: the commit lay past the written WAL.
-    expect(parseLsn(positions.written)! < inserted).toBe(true);
-    expect(positions.checked! >= inserted).toBe(true);
+    expect(written < inserted).toBe(true);
+    expect(position.covering >= inserted).toBe(true);
+    // Replicas' lag is measured against what can have been sent, not against WAL still in the buffers.
+    expect(position.shipped < inserted).toBe(true);
   });
 
-  it('still answers, with the write position, for a role that may not read the insert position, and says so once', async () => {
+  it('answers with the written position for a role that may not read the insert position, says so once, and asks again after a minute', async () => {
     await sql(cluster.primary.url, 'REVOKE EXECUTE ON FUNCTION pg_current_wal_insert_lsn() FROM PUBLIC');
     const url = new URL(cluster.primary.url);
     url.username = 'watcher';
     // Before the instance starts: its start checks the primary already.
     const warn = jest.spyOn(Logger.prototype, 'warn');
+    const warnings = () => warn.mock.calls.filter(([message]) => String(message).includes('pg_current_wal_insert_lsn')).length;
     let watcher: TestInstance | undefined;
     try {
       watcher = await startInstance({ primaryUrl: url.toString(), primaryPool: { min: 1, max: 2 } });
       const watch = watcher.get(PrimaryWatch);
-      const first = await watch.check();
-      const second = await watch.check();
-      const [{ written }] = await sql<{ written: string }>(cluster.primary.url, 'SELECT pg_current_wal_lsn()::text AS written');
+      const refused = await afterAsyncCommit(() => watch.check());
 
-      expect(first).toBeDefined();
-      expect(second).toBeDefined();
-      // Read before the write position that follows it, so never past it.
-      expect(second! <= parseLsn(written)!).toBe(true);
+      // The written position, as the warning says: not the primary taken for unreachable.
+      expect(refused.position.covering).toBe(refused.written);
       expect(watch.unavailableSinceMs).toBeUndefined();
-      expect(warn.mock.calls.filter(([message]) => String(message).includes('pg_current_wal_insert_lsn'))).toHaveLength(1);
+      expect(warnings()).toBe(1);
+
+      // A minute on, it is asked again: refused again, nothing said again.
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + 61_000);
+      try {
+        expect(await watch.check()).toBeDefined();
+        expect(warnings()).toBe(1);
+        await sql(cluster.primary.url, 'GRANT EXECUTE ON FUNCTION pg_current_wal_insert_lsn() TO PUBLIC');
+        clock.mockImplementation(() => now + 122_000);
+        // Granted, a minute later: the insert position again (past what was flushed, with the WAL writer stopped).
+        const granted = await afterAsyncCommit(() => watch.check());
+        expect(granted.position.covering >= granted.inserted).toBe(true);
+        expect(granted.position.shipped < granted.position.covering).toBe(true);
+      } finally {
+        clock.mockRestore();
+      }
     } finally {
       warn.mockRestore();
       await watcher?.close();

@@ -1,29 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isInsufficientPrivilege } from '../core/errors/connection-errors';
-import { INSERT_POSITION_REFUSED } from '../core/errors/messages';
-import { parseLsn } from '../core/lsn';
 import type { ManagedPool } from '../pool/managed-pool';
 import { PoolManagerService } from '../pool/pool-manager.service';
-
-/** Longest a role check may take before the server counts as unreachable. */
-const ROLE_CHECK_TIMEOUT_MS = 2000;
-
-/**
- * The primary's WAL insert position: the position this check reads covers every write that
- * committed before it (`ConsistencyTracker.notePrimaryPosition`), and a commit made with
- * `synchronous_commit = off` lies past the write position, `pg_current_wal_lsn()`, until the WAL
- * writer catches up. That one is the fallback for a role that may not call the insert position.
- * Both fail during recovery: they are asked only of a server that is not in recovery.
- */
-const positionSql = (position: 'pg_current_wal_insert_lsn' | 'pg_current_wal_lsn'): string => `SELECT pg_is_in_recovery() AS in_recovery,
-  CASE WHEN pg_is_in_recovery() THEN NULL ELSE ${position}()::text END AS lsn`;
-const INSERT_POSITION_SQL = positionSql('pg_current_wal_insert_lsn');
-const WRITE_POSITION_SQL = positionSql('pg_current_wal_lsn');
-
-/** How long a server that refused the insert position is asked the write position instead, before it is asked again. */
-const INSERT_POSITION_RETRY_MS = 60_000;
-
-type PrimaryRow = { in_recovery: boolean; lsn: string | null };
+import { type PrimaryPosition, PrimaryPositionReader, type PrimaryReading } from './primary-position';
 
 /**
  * Knows whether the primary can take writes: it answers, and
@@ -35,12 +13,11 @@ type PrimaryRow = { in_recovery: boolean; lsn: string | null };
 @Injectable()
 export class PrimaryWatch {
   private readonly logger = new Logger(PrimaryWatch.name);
-  /** When each server last refused the insert position to the module's role (ms since epoch). */
-  private readonly insertPositionRefusedAt = new WeakMap<ManagedPool, number>();
+  private readonly positions = new PrimaryPositionReader(this.logger);
   private lostSince: number | undefined;
   private lastContact = 0;
   private inRecovery = false;
-  private running: Promise<bigint | undefined> | undefined;
+  private running: Promise<PrimaryPosition | undefined> | undefined;
 
   constructor(private readonly pools: PoolManagerService) {}
 
@@ -80,11 +57,11 @@ export class PrimaryWatch {
   }
 
   /**
-   * Checks the primary's role and reads its WAL position; when it is unreachable or
+   * Checks the primary's role and reads its WAL positions; when it is unreachable or
    * in recovery, moves to a candidate that is not. Returns the primary's WAL
-   * position, or undefined when no primary could be reached. Checks never overlap.
+   * positions, or undefined when no primary could be reached. Checks never overlap.
    */
-  check(): Promise<bigint | undefined> {
+  check(): Promise<PrimaryPosition | undefined> {
     this.running ??= this.checkOnce().finally(() => (this.running = undefined));
     return this.running;
   }
@@ -94,10 +71,10 @@ export class PrimaryWatch {
     return this.running !== undefined;
   }
 
-  private async checkOnce(): Promise<bigint | undefined> {
+  private async checkOnce(): Promise<PrimaryPosition | undefined> {
     const primary = this.pools.primary;
     const row = await this.read(primary);
-    if (row && !row.in_recovery) return this.answered(row);
+    if (row && !row.inRecovery) return this.answered(row);
     if (row && !this.inRecovery) this.logger.warn(`"${primary.name}" (${primary.server}) is in recovery: a failover happened; writes are refused until a primary is found.`);
     if (row) this.inRecovery = true;
     if (this.lostSince === undefined) {
@@ -107,48 +84,30 @@ export class PrimaryWatch {
     for (const candidate of this.pools.primaryCandidates) {
       if (candidate === primary) continue;
       const other = await this.read(candidate);
-      if (!other || other.in_recovery) continue;
+      if (!other || other.inRecovery) continue;
       this.pools.usePrimary(candidate);
       return this.answered(other);
     }
     return undefined;
   }
 
-  private answered(row: PrimaryRow): bigint | undefined {
+  private answered(row: PrimaryReading): PrimaryPosition | undefined {
     if (this.lostSince !== undefined) this.logger.log(`The primary "${this.pools.primary.name}" (${this.pools.primary.server}) answers as a primary again.`);
     this.lostSince = undefined;
     this.inRecovery = false;
     this.lastContact = Date.now();
-    return row.lsn === null ? undefined : parseLsn(row.lsn);
+    return row.position;
   }
 
-  private async read(pool: ManagedPool): Promise<PrimaryRow | undefined> {
+  private async read(pool: ManagedPool): Promise<PrimaryReading | undefined> {
     try {
-      const refusedAt = this.insertPositionRefusedAt.get(pool);
-      if (refusedAt === undefined || Date.now() - refusedAt >= INSERT_POSITION_RETRY_MS) {
-        try {
-          const row = await this.query(pool, INSERT_POSITION_SQL);
-          this.insertPositionRefusedAt.delete(pool);
-          return row;
-        } catch (error) {
-          // Any other failure means the server cannot be used: that is for the caller to see.
-          if (!isInsufficientPrivilege(error)) throw error;
-          if (refusedAt === undefined) this.logger.warn(INSERT_POSITION_REFUSED(pool.name));
-          this.insertPositionRefusedAt.set(pool, Date.now());
-        }
-      }
-      return await this.query(pool, WRITE_POSITION_SQL);
+      return await this.positions.read(pool);
     } catch {
       return undefined;
     }
   }
 
-  private async query(pool: ManagedPool, text: string): Promise<PrimaryRow> {
-    const { rows } = await pool.withClient((client) => client.query<PrimaryRow>({ text, query_timeout: ROLE_CHECK_TIMEOUT_MS } as never));
-    return rows[0];
-  }
-
   private async roleOf(pool: ManagedPool): Promise<boolean | undefined> {
-    return (await this.read(pool))?.in_recovery;
+    return (await this.read(pool))?.inRecovery;
   }
 }

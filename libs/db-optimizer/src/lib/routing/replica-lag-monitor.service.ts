@@ -73,9 +73,10 @@ export class ReplicaLagMonitor implements OnModuleDestroy {
     const mark = this.consistency.unpositionedMark;
     const joined = this.primaryWatch.checking;
     // Undefined when no primary answers: replicas are then judged by themselves.
-    const primaryLsn = await this.primaryWatch.check();
-    if (primaryLsn !== undefined && !joined) this.consistency.notePrimaryPosition(primaryLsn, mark);
-    await Promise.all(this.health.replicas.map((replica) => this.measure(replica, primaryLsn)));
+    const primary = await this.primaryWatch.check();
+    if (primary !== undefined && !joined) this.consistency.notePrimaryPosition(primary.covering, mark);
+    // Lag against what the primary can have sent: WAL it has not flushed yet no replica can have.
+    await Promise.all(this.health.replicas.map((replica) => this.measure(replica, primary?.shipped)));
   }
 
   private async measure(replica: ReplicaState, primaryLsn: bigint | undefined): Promise<void> {

@@ -55,8 +55,3 @@ function hasMessage(error: unknown): error is Error {
 export function isReadOnlyViolation(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === '25006';
 }
-
-/** The server refused a statement to the module's role (SQLSTATE 42501, insufficient privilege). */
-export function isInsufficientPrivilege(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === '42501';
-}

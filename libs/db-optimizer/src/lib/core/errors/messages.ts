@@ -122,9 +122,10 @@ export const POSITION_READ_FAILED = (error: unknown): string =>
 /** Why a write got no position: its connection still had something in flight after the write and its read. */
 export const POSITION_READ_LEFT_IN_FLIGHT = 'the write left its connection with something still in flight; the connection is closed, not reused';
 
-/** The primary check's role may not read the WAL insert position; it reads the write position meanwhile. */
-export const INSERT_POSITION_REFUSED = (pool: string): string =>
-  `The role of pool "${pool}" may not call pg_current_wal_insert_lsn(); the primary's position is read with pg_current_wal_lsn() ` +
-  'meanwhile (asked again every minute). A commit made with synchronous_commit = off can lie past that position until the WAL ' +
-  'writer catches up, so a read that must see such a write could be served by a replica that lacks it. ' +
-  'GRANT EXECUTE ON FUNCTION pg_current_wal_insert_lsn() to the role, or keep synchronous_commit on.';
+/** The primary check cannot read the WAL insert position; it reads the written position meanwhile. */
+export const INSERT_POSITION_UNAVAILABLE = (pool: string, reason: string): string =>
+  `Pool "${pool}" cannot call pg_current_wal_insert_lsn() (${reason}); the primary's position is read with ` +
+  'pg_current_wal_lsn() meanwhile, and the insert position asked again every minute. A commit made with ' +
+  'synchronous_commit = off can lie past that position until the WAL writer runs, so a read that must see a write ' +
+  'whose own position is unknown could be served by a replica without it. GRANT EXECUTE ON FUNCTION ' +
+  'pg_current_wal_insert_lsn() to the role, or keep synchronous_commit on.';
