@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DbOptimizerOptions, ReplicaLagMonitor, ResultCacheService, StaleReadRefusedError } from '@db-optimizer/core';
 import { LocalCluster, spawnRedis, uniqueSchema, waitFor } from '@db-optimizer/cluster';
 import type { RedisHandle } from '@db-optimizer/cluster';
+import { FLEET_TEST_REDIS_TIMEOUT_MS } from '../fleet/support/redis-fleets';
 import { sql, startInstance, TestInstance, waitForReplay } from '../support/test-module';
 
 type SpawnedRedis = RedisHandle & { port: number; process: ChildProcess };
@@ -34,6 +35,10 @@ describe('the flush that ends a Redis outage while the primary is down', () => {
       readReplicaPool: { min: 1, max: 4 },
       // The test drives lag rounds itself; the paused replica must stay in use.
       replicaLag: { checkIntervalMs: 600_000, maxMs: 600_000 },
+      // Coming back takes several Redis calls (and a primary position that times out): with the 100 ms default, a
+      // loaded machine failed them often enough that the reader was not back within the wait (1 run in 4 beside
+      // other test files, before and after the fifteenth session's changes).
+      cacheRedisTimeoutMs: FLEET_TEST_REDIS_TIMEOUT_MS,
     };
     reader = await startInstance(options);
     writer = await startInstance(options);

@@ -7,7 +7,7 @@ describe('ReplicaLagMonitor', () => {
     it('covers it only with a primary position read after it, never with a check it joined', async () => {
       const tracker = new ConsistencyTracker();
       // A primary check already under way (a read started it after a failover) may have read before the write.
-      const watch = { checking: true, check: async () => 0x500n };
+      const watch = { checking: true, check: async () => ({ covering: 0x500n, shipped: 0x480n }) };
       const monitor = new ReplicaLagMonitor({ replicas: [] } as never, watch as never, {} as never, tracker);
       tracker.noteUnpositionedWrite('alice');
 
@@ -16,6 +16,7 @@ describe('ReplicaLagMonitor', () => {
 
       watch.checking = false;
       await monitor.checkNow();
+      // The covering (insert) position, not the flushed one the lag is measured against.
       expect(tracker.requiredLsn('alice', undefined)).toBe(0x500n);
     });
   });
