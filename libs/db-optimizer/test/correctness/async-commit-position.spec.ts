@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
 import { LocalCluster } from '@db-optimizer/cluster';
 import { parseLsn } from '../../src/lib/core/lsn';
-import type { PrimaryPosition } from '../../src/lib/routing/primary-position';
+import { INSERT_POSITION_RETRY_MS, type PrimaryPosition } from '../../src/lib/routing/primary-position';
 import { PrimaryWatch } from '../../src/lib/routing/primary-watch.service';
 import { sql, startInstance, TestInstance } from '../support/test-module';
 
@@ -104,12 +104,12 @@ describe('the primary position after a commit with synchronous_commit = off', ()
 
       // A minute on, it is asked again: refused again, nothing said again.
       const now = Date.now();
-      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + 61_000);
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + INSERT_POSITION_RETRY_MS + 1000);
       try {
         expect(await watch.check()).toBeDefined();
         expect(warnings()).toBe(1);
         await sql(cluster.primary.url, 'GRANT EXECUTE ON FUNCTION pg_current_wal_insert_lsn() TO PUBLIC');
-        clock.mockImplementation(() => now + 122_000);
+        clock.mockImplementation(() => now + 2 * (INSERT_POSITION_RETRY_MS + 1000));
         // Granted, a minute later: the insert position again (past what was flushed, with the WAL writer stopped).
         const granted = await afterAsyncCommit(() => watch.check());
         expect(granted.position.covering >= granted.inserted).toBe(true);

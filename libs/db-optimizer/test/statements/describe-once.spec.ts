@@ -18,6 +18,13 @@ function countDescribes(client: Client): { sent: number; answered: number } {
   return counts;
 }
 
+/** Runs one query object of `Query` (a query class, as the cache builds it) on `client`. */
+function runQuery(client: Client, Query: PgQueryClass, config: object): Promise<QueryResult> {
+  return new Promise<QueryResult>((resolve, reject) => {
+    client.query(new Query(config, undefined, (error, result) => (error ? reject(error) : resolve(result))) as never);
+  });
+}
+
 /** What a result's columns say, without pg's message bookkeeping. */
 const columnsOf = (fields: FieldDef[]) => fields.map(({ name, dataTypeID, tableID, columnID, format }) => ({ name, dataTypeID, tableID, columnID, format }));
 
@@ -103,10 +110,7 @@ describe('StatementCache describes a named statement once per connection', () =>
   it('where the probe refuses the replay, hands a skipped run its columns through pg\'s own handler: the same rows, parsers and fields', async () => {
     const Query = describeOnceQueryClassWithReplay((pg.Client as unknown as { Query: PgQueryClass }).Query, false);
     const handled = jest.spyOn(Query.prototype as { handleRowDescription(message: unknown): void }, 'handleRowDescription');
-    const run = (name: string, text: string, values: unknown[]) =>
-      new Promise<QueryResult>((resolve, reject) => {
-        client.query(new Query({ name, text, values }, undefined, (error, result) => (error ? reject(error) : resolve(result))) as never);
-      });
+    const run = (name: string, text: string, values: unknown[]) => runQuery(client, Query, { name, text, values });
     const sql = 'SELECT $1::numeric AS amount, 1 AS "__proto__", 2 AS twice, 3 AS twice, label FROM items WHERE id = $2';
     const none = 'SELECT FROM items WHERE id <= $1';
     const counts = countDescribes(client);
@@ -134,11 +138,7 @@ describe('StatementCache describes a named statement once per connection', () =>
 
   it('does not reuse a binary run\'s columns for a text run of the same statement', async () => {
     const Query = describeOnceQueryClass((pg.Client as unknown as { Query: PgQueryClass }).Query);
-    const run = (binary: boolean) =>
-      new Promise<QueryResult>((resolve, reject) => {
-        const config = { name: 'dbo_binary_then_text', text: 'SELECT $1::int AS v', values: [5], binary };
-        client.query(new Query(config, undefined, (error, result) => (error ? reject(error) : resolve(result))) as never);
-      });
+    const run = (binary: boolean) => runQuery(client, Query, { name: 'dbo_binary_then_text', text: 'SELECT $1::int AS v', values: [5], binary });
     const binary = await run(true);
     const text = await run(false);
     const textAgain = await run(false);
